@@ -1,0 +1,5 @@
+//! `refract`: the command line over refract-core.
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! The constant closure C_k(f) over the call graph.

@@ -1,0 +1,1 @@
+//! Program linking: the facts of every file → functions and a call graph.

@@ -1,0 +1,5 @@
+//! `cargo xtask …`: project scripts.
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}
