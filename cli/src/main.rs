@@ -1,5 +1,44 @@
-//! `refract`: the command line over refract-core.
+//! `refract`: the command line over refract-core, for CI, batch work and benchmarks.
+//!
+//! Each subcommand is a module with an `Args` struct and a `run`; this file only dispatches.
 
-fn main() -> anyhow::Result<()> {
-    Ok(())
+mod bench_cmd;
+mod callgraph_cmd;
+mod closure_cmd;
+mod index_cmd;
+mod repo;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "refract", version, about = "Where did this error really come from?")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index a repository and print counts and per-stage times.
+    Index(index_cmd::Args),
+    /// Print the call graph (tsv, dot or json).
+    Callgraph(callgraph_cmd::Args),
+    /// Print the constant closure of one function with the chain to each string.
+    Closure(closure_cmd::Args),
+    /// Time the pipeline against a bare tree-sitter parse of the same files.
+    Bench(bench_cmd::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Index(a) => index_cmd::run(a),
+        Command::Callgraph(a) => callgraph_cmd::run(a),
+        Command::Closure(a) => closure_cmd::run(a),
+        Command::Bench(a) => bench_cmd::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("refract: error: {e:#}");
+        std::process::exit(1);
+    }
 }

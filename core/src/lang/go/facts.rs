@@ -261,6 +261,8 @@ pub enum Form {
     Printf,
     /// pkg/errors `Wrap`: the text, then `": "`, then the wrapped error.
     WrapPrefix,
+    /// pkg/errors `Wrapf`: a printf format, then `": "`, then the wrapped error.
+    WrapPrefixf,
 }
 
 /// An error or log string in a function (or a sentinel's initialiser).

@@ -1,0 +1,1417 @@
+//! Walks one tree-sitter-go syntax tree and produces [`GoFile`] facts.
+//!
+//! The walker keeps a lexical scope of local variables with their symbolic types, so that
+//! `c := &http.Client{}; c.Do(req)` records a method call on `*http.Client`, and a flat list of
+//! functions in source order, so that function literals get go/ssa names (`F$1`, `F$1$1`).
+
+use rustc_hash::FxHashMap;
+use tree_sitter::Node;
+
+use super::apis::{self, ApiSpec};
+use super::facts::*;
+
+/// Extracts the facts of one parsed file.
+pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
+    let mut x = Extractor {
+        src: src.as_bytes(),
+        file: GoFile {
+            path: path.to_string(),
+            ..GoFile::default()
+        },
+        imports: FxHashMap::default(),
+        scope: Vec::new(),
+        local_strings: Vec::new(),
+        literal_of_node: FxHashMap::default(),
+        literal_counts: Vec::new(),
+        init_literals: 0,
+    };
+    x.file.build_constraint = build_constraint(src, root);
+    x.source_file(root);
+    collect_syntax_errors(root, &mut x.file.syntax_errors);
+    x.file
+}
+
+struct Extractor<'s> {
+    src: &'s [u8],
+    file: GoFile,
+    /// Import name → import path, for the names usable as qualifiers.
+    imports: FxHashMap<String, String>,
+    /// Local variables, innermost last; scopes are truncation marks.
+    scope: Vec<(String, Ty)>,
+    /// Locals bound to string constants (`msg := "…"`), for error texts held in variables.
+    local_strings: Vec<(String, String)>,
+    /// Function literal node id → index in `file.funcs`.
+    literal_of_node: FxHashMap<usize, u32>,
+    /// Per function in `file.funcs`: how many literals it directly contains so far.
+    literal_counts: Vec<u32>,
+    /// Literals in package-level initialisers (`init$N`).
+    init_literals: u32,
+}
+
+/// The function a statement belongs to while walking a body.
+#[derive(Clone, Copy)]
+struct Ctx {
+    func: u32,
+    /// Inside an `Error() string` method: returned strings are error text.
+    error_method: bool,
+}
+
+fn line(n: Node<'_>) -> u32 {
+    n.start_position().row as u32 + 1
+}
+
+impl<'s> Extractor<'s> {
+    fn text(&self, n: Node<'_>) -> &'s str {
+        std::str::from_utf8(&self.src[n.byte_range()]).unwrap_or("")
+    }
+
+    fn source_file(&mut self, root: Node<'_>) {
+        let mut cursor = root.walk();
+        let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+        // Imports first: qualifiers must be known before any body is read.
+        for n in &children {
+            match n.kind() {
+                "package_clause" => {
+                    if let Some(id) = n.named_child(0) {
+                        self.file.package = self.text(id).to_string();
+                    }
+                }
+                "import_declaration" => self.import_declaration(*n),
+                _ => {}
+            }
+        }
+        for n in children {
+            match n.kind() {
+                "function_declaration" | "method_declaration" => self.function_declaration(n),
+                "type_declaration" => self.type_declaration(n, true),
+                "const_declaration" => self.value_declaration(n, true),
+                "var_declaration" => self.value_declaration(n, false),
+                _ => {}
+            }
+        }
+    }
+
+    fn import_declaration(&mut self, n: Node<'_>) {
+        let mut specs = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "import_spec" => specs.push(c),
+                "import_spec_list" => {
+                    let mut c2 = c.walk();
+                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "import_spec"));
+                }
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let Some(path_node) = spec.child_by_field_name("path") else {
+                continue;
+            };
+            let path = string_literal_value(self.text(path_node)).unwrap_or_default();
+            let name = match spec.child_by_field_name("name") {
+                None => ImportName::Default,
+                Some(nm) => match nm.kind() {
+                    "dot" => ImportName::Dot,
+                    "blank_identifier" => ImportName::Blank,
+                    _ => ImportName::Alias(self.text(nm).to_string()),
+                },
+            };
+            let qualifier = match &name {
+                ImportName::Default => Some(default_import_name(&path).to_string()),
+                ImportName::Alias(a) => Some(a.clone()),
+                ImportName::Dot | ImportName::Blank => None,
+            };
+            if let Some(q) = qualifier {
+                self.imports.insert(q, path.clone());
+            }
+            self.file.imports.push(Import {
+                name,
+                path,
+                line: line(spec),
+            });
+        }
+    }
+
+    // ---- declarations -------------------------------------------------------------------
+
+    fn function_declaration(&mut self, n: Node<'_>) {
+        let Some(name_node) = n.child_by_field_name("name") else {
+            return;
+        };
+        let name = self.text(name_node).to_string();
+        let mut type_params = Vec::new();
+        if let Some(tp) = n.child_by_field_name("type_parameters") {
+            type_params = self.type_param_names(tp);
+        }
+        let mut receiver = None;
+        let mark = self.scope.len();
+        if let Some(recv) = n.child_by_field_name("receiver") {
+            let params = self.parameters(recv);
+            if let Some((rname, rty)) = params.into_iter().next() {
+                let (pointer, base) = match &rty {
+                    Ty::Pointer(inner) => (true, inner.as_ref()),
+                    other => (false, other),
+                };
+                let type_name = match base {
+                    Ty::Named { name, .. } => name.clone(),
+                    _ => String::new(),
+                };
+                // Receiver type parameters (`func (l *List[T]) …`) are the receiver's.
+                type_params.extend(self.receiver_type_params(recv));
+                receiver = Some(Receiver { type_name, pointer });
+                if let Some(rname) = rname {
+                    self.scope.push((rname, rty));
+                }
+            }
+        }
+        let sig = self.signature_and_bind(n);
+        let error_method = receiver.is_some()
+            && name == "Error"
+            && sig.params.is_empty()
+            && matches!(sig.results.as_slice(), [Ty::Named { qual: None, name }] if name == "string");
+        let idx = self.push_func(Func {
+            name,
+            receiver,
+            parent: None,
+            line: line(name_node),
+            end_line: n.end_position().row as u32 + 1,
+            span: (n.start_byte() as u32, n.end_byte() as u32),
+            type_params,
+            sig,
+            calls: Vec::new(),
+            strings: Vec::new(),
+            error_refs: Vec::new(),
+        });
+        if let Some(body) = n.child_by_field_name("body") {
+            let ctx = Ctx {
+                func: idx,
+                error_method,
+            };
+            let strings_mark = self.local_strings.len();
+            self.block(body, ctx);
+            self.local_strings.truncate(strings_mark);
+        }
+        self.scope.truncate(mark);
+    }
+
+    fn push_func(&mut self, f: Func) -> u32 {
+        self.file.funcs.push(f);
+        self.literal_counts.push(0);
+        (self.file.funcs.len() - 1) as u32
+    }
+
+    fn type_param_names(&self, list: Node<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cursor = list.walk();
+        for decl in list.named_children(&mut cursor) {
+            let mut c2 = decl.walk();
+            for nm in decl.children_by_field_name("name", &mut c2) {
+                out.push(self.text(nm).to_string());
+            }
+        }
+        out
+    }
+
+    fn receiver_type_params(&self, recv: Node<'_>) -> Vec<String> {
+        // `(l *List[T])`: the receiver type is a generic_type whose arguments are names.
+        let mut out = Vec::new();
+        let mut stack = vec![recv];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "type_arguments" {
+                let mut c = n.walk();
+                for arg in n.named_children(&mut c) {
+                    out.push(self.text(arg).trim().to_string());
+                }
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        out
+    }
+
+    /// Parameters as (name, type); unnamed parameters have no name.
+    fn parameters(&self, list: Node<'_>) -> Vec<(Option<String>, Ty)> {
+        let mut out = Vec::new();
+        let mut cursor = list.walk();
+        for p in list.named_children(&mut cursor) {
+            let variadic = p.kind() == "variadic_parameter_declaration";
+            if p.kind() != "parameter_declaration" && !variadic {
+                continue;
+            }
+            let mut ty = p.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t));
+            if variadic {
+                ty = Ty::Slice(Box::new(ty));
+            }
+            let mut c2 = p.walk();
+            let names: Vec<String> = p
+                .children_by_field_name("name", &mut c2)
+                .map(|nm| self.text(nm).to_string())
+                .collect();
+            if names.is_empty() {
+                out.push((None, ty));
+            } else {
+                for nm in names {
+                    out.push((Some(nm), ty.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The signature of a function-like node; binds named parameters and results in scope.
+    fn signature_and_bind(&mut self, n: Node<'_>) -> Signature {
+        let mut sig = Signature::default();
+        if let Some(params) = n.child_by_field_name("parameters") {
+            let mut c = params.walk();
+            sig.variadic = params
+                .named_children(&mut c)
+                .any(|p| p.kind() == "variadic_parameter_declaration");
+            for (name, ty) in self.parameters(params) {
+                if let Some(name) = name {
+                    self.scope.push((name, ty.clone()));
+                }
+                sig.params.push(ty);
+            }
+        }
+        if let Some(result) = n.child_by_field_name("result") {
+            if result.kind() == "parameter_list" {
+                for (name, ty) in self.parameters(result) {
+                    if let Some(name) = name {
+                        self.scope.push((name, ty.clone()));
+                    }
+                    sig.results.push(ty);
+                }
+            } else {
+                sig.results.push(self.ty(result));
+            }
+        }
+        sig
+    }
+
+    fn signature(&self, n: Node<'_>) -> Signature {
+        let mut sig = Signature::default();
+        if let Some(params) = n.child_by_field_name("parameters") {
+            let mut c = params.walk();
+            sig.variadic = params
+                .named_children(&mut c)
+                .any(|p| p.kind() == "variadic_parameter_declaration");
+            sig.params = self.parameters(params).into_iter().map(|(_, t)| t).collect();
+        }
+        if let Some(result) = n.child_by_field_name("result") {
+            if result.kind() == "parameter_list" {
+                sig.results = self.parameters(result).into_iter().map(|(_, t)| t).collect();
+            } else {
+                sig.results.push(self.ty(result));
+            }
+        }
+        sig
+    }
+
+    fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
+        let mut cursor = n.walk();
+        for spec in n.named_children(&mut cursor) {
+            let alias = spec.kind() == "type_alias";
+            if spec.kind() != "type_spec" && !alias {
+                continue;
+            }
+            let (Some(name), Some(ty)) =
+                (spec.child_by_field_name("name"), spec.child_by_field_name("type"))
+            else {
+                continue;
+            };
+            let type_params = spec
+                .child_by_field_name("type_parameters")
+                .map(|tp| self.type_param_names(tp))
+                .unwrap_or_default();
+            let underlying = self.ty(ty);
+            if package_level {
+                self.file.types.push(TypeDecl {
+                    name: self.text(name).to_string(),
+                    line: line(name),
+                    alias,
+                    type_params,
+                    underlying,
+                });
+            }
+        }
+    }
+
+    fn value_declaration(&mut self, n: Node<'_>, is_const: bool) {
+        let mut specs = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "const_spec" | "var_spec" => specs.push(c),
+                "var_spec_list" => {
+                    let mut c2 = c.walk();
+                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                }
+                _ => {}
+            }
+        }
+        // Constants without a value repeat the previous spec's type and expression (iota).
+        let mut previous_ty = Ty::Unknown;
+        for spec in specs {
+            let mut c2 = spec.walk();
+            let names: Vec<Node<'_>> = spec
+                .children_by_field_name("name", &mut c2)
+                .filter(|nm| nm.kind() == "identifier")
+                .collect();
+            let declared = spec.child_by_field_name("type").map(|t| self.ty(t));
+            let values: Vec<Node<'_>> = spec
+                .child_by_field_name("value")
+                .map(|v| {
+                    let mut c3 = v.walk();
+                    v.named_children(&mut c3).collect()
+                })
+                .unwrap_or_default();
+            // Function literals in package-level initialisers are functions of `init`.
+            for v in &values {
+                self.package_initialiser(*v);
+            }
+            for (i, nm) in names.iter().enumerate() {
+                let value = values.get(i).copied();
+                let ty = match (&declared, value) {
+                    (Some(t), _) => t.clone(),
+                    (None, Some(v)) => self.expr_ty(v),
+                    (None, None) => previous_ty.clone(),
+                };
+                previous_ty = ty.clone();
+                let mut decl = ValueDecl {
+                    name: self.text(*nm).to_string(),
+                    line: line(*nm),
+                    is_const,
+                    ty,
+                    string: None,
+                    alias_of: None,
+                    sentinel: None,
+                };
+                if let Some(v) = value {
+                    match self.string_expr(v) {
+                        Some(StrExpr::Literal(s)) => decl.string = Some(s),
+                        Some(StrExpr::Ref(r)) => decl.alias_of = Some(r),
+                        _ => {}
+                    }
+                    if !is_const && v.kind() == "call_expression" {
+                        decl.sentinel = self.error_creation(v);
+                    }
+                }
+                self.file.values.push(decl);
+            }
+        }
+    }
+
+    /// Walks a package-level initialiser for function literals and instantiated types.
+    fn package_initialiser(&mut self, n: Node<'_>) {
+        let mut stack = vec![n];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "func_literal" => {
+                    self.init_literals += 1;
+                    let name = format!("init${}", self.init_literals);
+                    self.func_literal_named(n, name, None);
+                    continue;
+                }
+                "composite_literal" => {
+                    if let Some(t) = n.child_by_field_name("type") {
+                        let ty = self.ty(t);
+                        self.file.instantiated.push(ty);
+                    }
+                }
+                _ => {}
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+    }
+
+    // ---- types --------------------------------------------------------------------------
+
+    fn ty(&self, n: Node<'_>) -> Ty {
+        match n.kind() {
+            "type_identifier" | "identifier" => Ty::Named {
+                qual: None,
+                name: self.text(n).to_string(),
+            },
+            "qualified_type" => Ty::Named {
+                qual: n.child_by_field_name("package").map(|p| self.text(p).to_string()),
+                name: n
+                    .child_by_field_name("name")
+                    .map(|p| self.text(p).to_string())
+                    .unwrap_or_default(),
+            },
+            "generic_type" => n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t)),
+            "pointer_type" => Ty::Pointer(Box::new(self.first_named_ty(n))),
+            "parenthesized_type" | "type_elem" | "type_constraint" => self.first_named_ty(n),
+            "slice_type" => {
+                Ty::Slice(Box::new(n.child_by_field_name("element").map_or(Ty::Unknown, |t| self.ty(t))))
+            }
+            "array_type" | "implicit_length_array_type" => {
+                Ty::Array(Box::new(n.child_by_field_name("element").map_or(Ty::Unknown, |t| self.ty(t))))
+            }
+            "map_type" => Ty::Map(
+                Box::new(n.child_by_field_name("key").map_or(Ty::Unknown, |t| self.ty(t))),
+                Box::new(n.child_by_field_name("value").map_or(Ty::Unknown, |t| self.ty(t))),
+            ),
+            "channel_type" => {
+                Ty::Chan(Box::new(n.child_by_field_name("value").map_or(Ty::Unknown, |t| self.ty(t))))
+            }
+            "function_type" => Ty::Func(Box::new(self.signature(n))),
+            "interface_type" => Ty::Interface(Box::new(self.interface_type(n))),
+            "struct_type" => Ty::Struct(self.struct_fields(n)),
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn first_named_ty(&self, n: Node<'_>) -> Ty {
+        n.named_child(0).map_or(Ty::Unknown, |c| self.ty(c))
+    }
+
+    fn interface_type(&self, n: Node<'_>) -> InterfaceType {
+        let mut it = InterfaceType::default();
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "method_elem" | "method_spec" => {
+                    if let Some(nm) = c.child_by_field_name("name") {
+                        it.methods.push(MethodSpec {
+                            name: self.text(nm).to_string(),
+                            sig: self.signature(c),
+                        });
+                    }
+                }
+                "type_elem" | "constraint_elem" => {
+                    // A single named type is an embedded interface; unions are constraints.
+                    if c.named_child_count() == 1 {
+                        it.embeds.push(self.first_named_ty(c));
+                    }
+                }
+                _ => {}
+            }
+        }
+        it
+    }
+
+    fn struct_fields(&self, n: Node<'_>) -> Vec<Field> {
+        let mut out = Vec::new();
+        let Some(list) = n.named_child(0) else {
+            return out;
+        };
+        let mut cursor = list.walk();
+        for fd in list.named_children(&mut cursor) {
+            if fd.kind() != "field_declaration" {
+                continue;
+            }
+            let Some(tn) = fd.child_by_field_name("type") else {
+                continue;
+            };
+            let mut ty = self.ty(tn);
+            let mut c2 = fd.walk();
+            let names: Vec<String> = fd
+                .children_by_field_name("name", &mut c2)
+                .map(|nm| self.text(nm).to_string())
+                .collect();
+            if names.is_empty() {
+                // Embedded: `T`, `*T`, `pkg.T`.
+                let mut c3 = fd.walk();
+                if fd.children(&mut c3).any(|c| c.kind() == "*") {
+                    ty = Ty::Pointer(Box::new(ty));
+                }
+                out.push(Field { name: None, ty });
+            } else {
+                for nm in names {
+                    out.push(Field {
+                        name: Some(nm),
+                        ty: ty.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    // ---- statements ---------------------------------------------------------------------
+
+    fn block(&mut self, n: Node<'_>, ctx: Ctx) {
+        let mark = self.scope.len();
+        let smark = self.local_strings.len();
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        for c in children {
+            self.statement(c, ctx);
+        }
+        self.scope.truncate(mark);
+        self.local_strings.truncate(smark);
+    }
+
+    fn statement(&mut self, n: Node<'_>, ctx: Ctx) {
+        match n.kind() {
+            "statement_list" | "block" => self.block(n, ctx),
+            "short_var_declaration" => self.short_var_declaration(n, ctx),
+            "var_declaration" => self.local_var_declaration(n, ctx),
+            "const_declaration" => self.local_const_declaration(n, ctx),
+            "type_declaration" => {}
+            "go_statement" | "defer_statement" => {
+                let is_go = n.kind() == "go_statement";
+                if let Some(e) = n.named_child(0) {
+                    if e.kind() == "call_expression" {
+                        self.call(e, ctx, is_go, !is_go);
+                    } else {
+                        self.expr(e, ctx);
+                    }
+                }
+            }
+            "return_statement" => self.return_statement(n, ctx),
+            "if_statement" | "for_statement" | "expression_switch_statement"
+            | "select_statement" => {
+                let mark = self.scope.len();
+                self.walk_children(n, ctx);
+                self.scope.truncate(mark);
+            }
+            "type_switch_statement" => self.type_switch(n, ctx),
+            "range_clause" => self.range_clause(n, ctx),
+            "receive_statement" => self.receive_statement(n, ctx),
+            "expression_case" | "default_case" | "communication_case" | "labeled_statement"
+            | "for_clause" => {
+                let mark = self.scope.len();
+                self.walk_children(n, ctx);
+                self.scope.truncate(mark);
+            }
+            _ => self.expr(n, ctx),
+        }
+    }
+
+    fn walk_children(&mut self, n: Node<'_>, ctx: Ctx) {
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        for c in children {
+            self.statement(c, ctx);
+        }
+    }
+
+    fn short_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
+        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let right = self.expr_list_owned(n.child_by_field_name("right"));
+        for r in &right {
+            self.expr(*r, ctx);
+        }
+        self.bind(&left, &right);
+    }
+
+    fn expr_list_owned<'t>(&self, n: Option<Node<'t>>) -> Vec<Node<'t>> {
+        let Some(n) = n else { return Vec::new() };
+        let mut cursor = n.walk();
+        n.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
+    }
+
+    /// Binds the identifiers on the left to the types of the expressions on the right.
+    fn bind(&mut self, left: &[Node<'_>], right: &[Node<'_>]) {
+        let tys = self.right_types(left.len(), right);
+        for (l, ty) in left.iter().zip(tys) {
+            if l.kind() != "identifier" {
+                continue;
+            }
+            let name = self.text(*l);
+            if name == "_" {
+                continue;
+            }
+            self.scope.push((name.to_string(), ty));
+        }
+        if left.len() == right.len() {
+            for (l, r) in left.iter().zip(right) {
+                if l.kind() == "identifier" {
+                    if let Some(StrExpr::Literal(s)) = self.string_expr(*r) {
+                        self.local_strings.push((self.text(*l).to_string(), s));
+                    }
+                }
+            }
+        }
+    }
+
+    fn right_types(&self, n_left: usize, right: &[Node<'_>]) -> Vec<Ty> {
+        if right.len() == 1 && n_left > 1 {
+            let r = right[0];
+            let r = strip_parens(r);
+            return match r.kind() {
+                "call_expression" => match self.call_callee(r) {
+                    Some(callee) => (0..n_left)
+                        .map(|i| Ty::ResultOf {
+                            callee: Box::new(callee.clone()),
+                            index: i as u32,
+                        })
+                        .collect(),
+                    None => vec![Ty::Unknown; n_left],
+                },
+                "index_expression" | "type_assertion_expression" | "unary_expression" => {
+                    let mut v = vec![self.expr_ty(r)];
+                    v.resize(n_left, Ty::Named {
+                        qual: None,
+                        name: "bool".into(),
+                    });
+                    v
+                }
+                _ => vec![Ty::Unknown; n_left],
+            };
+        }
+        right.iter().map(|r| self.expr_ty(*r)).collect()
+    }
+
+    fn local_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
+        let mut specs = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "var_spec" => specs.push(c),
+                "var_spec_list" => {
+                    let mut c2 = c.walk();
+                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                }
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let mut c2 = spec.walk();
+            let names: Vec<Node<'_>> = spec
+                .children_by_field_name("name", &mut c2)
+                .filter(|nm| nm.kind() == "identifier")
+                .collect();
+            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            for v in &values {
+                self.expr(*v, ctx);
+            }
+            if let Some(t) = spec.child_by_field_name("type") {
+                let ty = self.ty(t);
+                if matches!(ty, Ty::Named { .. }) {
+                    self.file.instantiated.push(ty.clone());
+                }
+                for nm in names {
+                    let name = self.text(nm).to_string();
+                    self.scope.push((name, ty.clone()));
+                }
+            } else {
+                self.bind(&names, &values);
+            }
+        }
+    }
+
+    fn local_const_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
+        let mut cursor = n.walk();
+        let specs: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        for spec in specs {
+            if spec.kind() != "const_spec" {
+                continue;
+            }
+            let mut c2 = spec.walk();
+            let names: Vec<Node<'_>> = spec
+                .children_by_field_name("name", &mut c2)
+                .filter(|nm| nm.kind() == "identifier")
+                .collect();
+            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            for v in &values {
+                self.expr(*v, ctx);
+            }
+            self.bind(&names, &values);
+        }
+    }
+
+    fn range_clause(&mut self, n: Node<'_>, ctx: Ctx) {
+        let Some(right) = n.child_by_field_name("right") else {
+            return;
+        };
+        self.expr(right, ctx);
+        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let over = self.expr_ty(right);
+        // `range ch` yields elements in the first position.
+        let tys = [Ty::Key(Box::new(over.clone())), Ty::Elem(Box::new(over))];
+        for (l, ty) in left.iter().zip(tys) {
+            if l.kind() == "identifier" && self.text(*l) != "_" {
+                let name = self.text(*l).to_string();
+                self.scope.push((name, ty));
+            }
+        }
+    }
+
+    fn receive_statement(&mut self, n: Node<'_>, ctx: Ctx) {
+        let Some(right) = n.child_by_field_name("right") else {
+            return;
+        };
+        self.expr(right, ctx);
+        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        self.bind(&left, &[right]);
+    }
+
+    fn type_switch(&mut self, n: Node<'_>, ctx: Ctx) {
+        let mark = self.scope.len();
+        if let Some(init) = n.child_by_field_name("initializer") {
+            self.statement(init, ctx);
+        }
+        let alias = self
+            .expr_list_owned(n.child_by_field_name("alias"))
+            .first()
+            .map(|a| self.text(*a).to_string());
+        let value = n.child_by_field_name("value");
+        let value_ty = value.map_or(Ty::Unknown, |v| {
+            // `x.(type)` parses as the operand; its static type applies in multi-type cases.
+            self.expr_ty(v)
+        });
+        if let Some(v) = value {
+            self.expr(v, ctx);
+        }
+        let mut cursor = n.walk();
+        let cases: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        for case in cases {
+            if case.kind() != "type_case" && case.kind() != "default_case" {
+                continue;
+            }
+            let case_mark = self.scope.len();
+            if let Some(alias) = &alias {
+                let mut c2 = case.walk();
+                let types: Vec<Node<'_>> = case.children_by_field_name("type", &mut c2).collect();
+                let ty = match types.as_slice() {
+                    [one] if self.text(*one) != "nil" => self.ty(*one),
+                    _ => value_ty.clone(),
+                };
+                self.scope.push((alias.clone(), ty));
+            }
+            let mut c3 = case.walk();
+            let body: Vec<Node<'_>> = case
+                .named_children(&mut c3)
+                .filter(|c| c.kind() == "statement_list")
+                .collect();
+            for b in body {
+                self.block(b, ctx);
+            }
+            self.scope.truncate(case_mark);
+        }
+        self.scope.truncate(mark);
+    }
+
+    fn return_statement(&mut self, n: Node<'_>, ctx: Ctx) {
+        let Some(list) = n.named_child(0) else {
+            return;
+        };
+        let exprs = self.expr_list_owned(Some(list));
+        for e in &exprs {
+            self.expr(*e, ctx);
+            self.note_error_ref(*e, ctx);
+            if ctx.error_method {
+                if let Some(s) = self.string_expr(*e) {
+                    self.push_error_method_string(s, line(*e), ctx);
+                }
+            }
+        }
+    }
+
+    fn push_error_method_string(&mut self, s: StrExpr, at: u32, ctx: Ctx) {
+        let (value, form) = match s {
+            StrExpr::Literal(t) => (StrValue::Literal(t), Form::Plain),
+            StrExpr::Format(t) => (StrValue::Literal(t), Form::Printf),
+            StrExpr::Ref(r) => (StrValue::Const(r), Form::Plain),
+        };
+        if matches!(&value, StrValue::Literal(t) if t.is_empty()) {
+            return;
+        }
+        self.file.funcs[ctx.func as usize].strings.push(StringUse {
+            line: at,
+            role: Role::ErrorMethod,
+            form,
+            api: "Error".into(),
+            value,
+        });
+    }
+
+    /// Records a package-level identifier that is returned or wrapped: a possible sentinel.
+    fn note_error_ref(&mut self, e: Node<'_>, ctx: Ctx) {
+        let e = strip_parens(e);
+        let r = match e.kind() {
+            "identifier" if !self.is_local(self.text(e)) => ValueRef {
+                qual: None,
+                name: self.text(e).to_string(),
+            },
+            "selector_expression" => match self.package_selector(e) {
+                Some((qual, name)) => ValueRef { qual, name },
+                None => return,
+            },
+            _ => return,
+        };
+        if matches!(r.name.as_str(), "nil" | "true" | "false") {
+            return;
+        }
+        self.file.funcs[ctx.func as usize].error_refs.push((r, line(e)));
+    }
+
+    // ---- expressions --------------------------------------------------------------------
+
+    /// Walks an expression (or any node) for calls and function literals.
+    fn expr(&mut self, n: Node<'_>, ctx: Ctx) {
+        match n.kind() {
+            "call_expression" => self.call(n, ctx, false, false),
+            "func_literal" => {
+                self.func_literal(n, ctx);
+            }
+            "composite_literal" => {
+                if let Some(t) = n.child_by_field_name("type") {
+                    let ty = self.ty(t);
+                    self.file.instantiated.push(ty);
+                }
+                if let Some(body) = n.child_by_field_name("body") {
+                    self.expr(body, ctx);
+                }
+            }
+            "block" | "statement_list" => self.block(n, ctx),
+            "short_var_declaration" | "var_declaration" | "if_statement" | "for_statement"
+            | "return_statement" | "go_statement" | "defer_statement" | "range_clause"
+            | "type_switch_statement" | "expression_switch_statement" | "select_statement"
+            | "receive_statement" | "const_declaration" => self.statement(n, ctx),
+            "identifier" | "field_identifier" | "type_identifier" | "comment"
+            | "interpreted_string_literal" | "raw_string_literal" | "int_literal" => {}
+            _ => {
+                let mut cursor = n.walk();
+                let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+                for c in children {
+                    self.expr(c, ctx);
+                }
+            }
+        }
+    }
+
+    fn func_literal(&mut self, n: Node<'_>, ctx: Ctx) -> u32 {
+        let parent = ctx.func;
+        self.literal_counts[parent as usize] += 1;
+        let name = format!(
+            "{}${}",
+            self.file.funcs[parent as usize].name, self.literal_counts[parent as usize]
+        );
+        self.func_literal_named(n, name, Some(parent))
+    }
+
+    fn func_literal_named(&mut self, n: Node<'_>, name: String, parent: Option<u32>) -> u32 {
+        let mark = self.scope.len();
+        let sig = self.signature_and_bind(n);
+        let receiver = parent.and_then(|p| self.file.funcs[p as usize].receiver.clone());
+        let idx = self.push_func(Func {
+            name,
+            receiver,
+            parent,
+            line: line(n),
+            end_line: n.end_position().row as u32 + 1,
+            span: (n.start_byte() as u32, n.end_byte() as u32),
+            type_params: Vec::new(),
+            sig,
+            calls: Vec::new(),
+            strings: Vec::new(),
+            error_refs: Vec::new(),
+        });
+        self.literal_of_node.insert(n.id(), idx);
+        if let Some(body) = n.child_by_field_name("body") {
+            self.block(
+                body,
+                Ctx {
+                    func: idx,
+                    error_method: false,
+                },
+            );
+        }
+        self.scope.truncate(mark);
+        idx
+    }
+
+    fn call(&mut self, n: Node<'_>, ctx: Ctx, is_go: bool, is_defer: bool) {
+        let function = n.child_by_field_name("function");
+        // Walk the callee first: `a.b().c()` contains the call `a.b()`; `func(){}()` a literal.
+        if let Some(f) = function {
+            self.expr(f, ctx);
+        }
+        let args = self.expr_list_owned(n.child_by_field_name("arguments"));
+        for a in &args {
+            self.expr(*a, ctx);
+        }
+        let Some(callee) = self.call_callee(n) else {
+            return;
+        };
+        if let Callee::Global(name) = &callee {
+            match name.as_str() {
+                "new" => {
+                    if let Some(a) = args.first() {
+                        let ty = self.ty(*a);
+                        self.file.instantiated.push(ty);
+                    }
+                    return;
+                }
+                "panic" => {
+                    if let Some(a) = args.first() {
+                        self.push_string(ctx, line(n), "panic", Role::Panic, Form::Plain, *a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((api, spec)) = self.api_of(&callee) {
+            if let Some(a) = args.get(spec.text_arg) {
+                let mut role = spec.role;
+                if spec.form == Form::Printf && role == Role::ErrorNew {
+                    if let Some(StrExpr::Literal(f)) = self.string_expr(*a) {
+                        if f.contains("%w") {
+                            role = Role::ErrorWrap;
+                        }
+                    }
+                }
+                self.push_string(ctx, line(n), &api, role, spec.form, *a);
+            }
+            if matches!(spec.role, Role::ErrorNew | Role::ErrorWrap) {
+                for a in &args {
+                    self.note_error_ref(*a, ctx);
+                }
+            }
+        }
+        self.file.funcs[ctx.func as usize].calls.push(Call {
+            line: line(n),
+            callee,
+            is_go,
+            is_defer,
+        });
+    }
+
+    /// The error/log API a call is, with its name as written.
+    fn api_of(&self, callee: &Callee) -> Option<(String, ApiSpec)> {
+        match callee {
+            Callee::Qualified { qual, name } => {
+                let path = self.imports.get(qual)?;
+                apis::package_api(path, name).map(|s| (format!("{qual}.{name}"), s))
+            }
+            Callee::Method { name, .. } => apis::method_api(name).map(|s| (name.clone(), s)),
+            _ => None,
+        }
+    }
+
+    fn push_string(&mut self, ctx: Ctx, at: u32, api: &str, role: Role, form: Form, arg: Node<'_>) {
+        let Some(s) = self.string_expr(arg) else {
+            return;
+        };
+        let (value, form) = match s {
+            StrExpr::Literal(t) => (StrValue::Literal(t), form),
+            StrExpr::Ref(r) => (StrValue::Const(r), form),
+            // Text built by Sprintf or concatenation is a format whatever the API.
+            StrExpr::Format(t) => (
+                StrValue::Literal(t),
+                match form {
+                    Form::WrapPrefix | Form::WrapPrefixf => Form::WrapPrefixf,
+                    _ => Form::Printf,
+                },
+            ),
+        };
+        if matches!(&value, StrValue::Literal(t) if t.trim().is_empty()) {
+            return;
+        }
+        self.file.funcs[ctx.func as usize].strings.push(StringUse {
+            line: at,
+            role,
+            form,
+            api: api.to_string(),
+            value,
+        });
+    }
+
+    /// `var ErrX = errors.New("…")`: the error text, if the initialiser creates an error.
+    fn error_creation(&mut self, call: Node<'_>) -> Option<StringUse> {
+        let callee = self.call_callee(call)?;
+        let (api, spec) = self.api_of(&callee)?;
+        if !matches!(spec.role, Role::ErrorNew | Role::ErrorWrap) {
+            return None;
+        }
+        let args = self.expr_list_owned(call.child_by_field_name("arguments"));
+        let arg = args.get(spec.text_arg)?;
+        let (value, form) = match self.string_expr(*arg)? {
+            StrExpr::Literal(t) => (StrValue::Literal(t), spec.form),
+            StrExpr::Ref(r) => (StrValue::Const(r), spec.form),
+            StrExpr::Format(t) => (StrValue::Literal(t), Form::Printf),
+        };
+        Some(StringUse {
+            line: line(call),
+            role: Role::Sentinel,
+            form,
+            api,
+            value,
+        })
+    }
+
+    fn is_local(&self, name: &str) -> bool {
+        self.scope.iter().rev().any(|(n, _)| n == name)
+    }
+
+    fn local_ty(&self, name: &str) -> Option<&Ty> {
+        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
+    fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
+        let operand = n.child_by_field_name("operand")?;
+        let field = n.child_by_field_name("field")?;
+        if operand.kind() != "identifier" {
+            return None;
+        }
+        let q = self.text(operand);
+        if self.is_local(q) || !self.imports.contains_key(q) {
+            return None;
+        }
+        Some((Some(q.to_string()), self.text(field).to_string()))
+    }
+
+    /// The callee shape of a call expression.
+    fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
+        let f = strip_parens(call.child_by_field_name("function")?);
+        Some(self.callee_of(f))
+    }
+
+    fn callee_of(&self, f: Node<'_>) -> Callee {
+        match f.kind() {
+            "identifier" => {
+                let name = self.text(f);
+                match self.local_ty(name) {
+                    Some(Ty::FuncLit(i)) => Callee::Literal(*i),
+                    Some(ty) => Callee::Value(ty.clone()),
+                    None => Callee::Global(name.to_string()),
+                }
+            }
+            "selector_expression" => {
+                if let Some((Some(qual), name)) = self.package_selector(f) {
+                    return Callee::Qualified { qual, name };
+                }
+                let recv = f.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let name = f
+                    .child_by_field_name("field")
+                    .map(|n| self.text(n).to_string())
+                    .unwrap_or_default();
+                Callee::Method { recv, name }
+            }
+            "func_literal" => match self.literal_of_node.get(&f.id()) {
+                Some(i) => Callee::Literal(*i),
+                None => Callee::Value(Ty::Unknown),
+            },
+            // Generic instantiation `F[int](…)`.
+            "index_expression" | "type_instantiation_expression" => {
+                let operand = f.child_by_field_name("operand").or_else(|| f.named_child(0));
+                match operand {
+                    Some(o) if matches!(o.kind(), "identifier" | "selector_expression") => {
+                        self.callee_of(o)
+                    }
+                    _ => Callee::Value(self.expr_ty(f)),
+                }
+            }
+            _ => Callee::Value(self.expr_ty(f)),
+        }
+    }
+
+    /// The symbolic type of an expression.
+    fn expr_ty(&self, n: Node<'_>) -> Ty {
+        match n.kind() {
+            "identifier" => {
+                let name = self.text(n);
+                match self.local_ty(name) {
+                    Some(t) => t.clone(),
+                    None => Ty::Global(name.to_string()),
+                }
+            }
+            "selector_expression" => {
+                if let Some((Some(qual), name)) = self.package_selector(n) {
+                    return Ty::PkgMember { qual, name };
+                }
+                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let field = n
+                    .child_by_field_name("field")
+                    .map(|f| self.text(f).to_string())
+                    .unwrap_or_default();
+                Ty::Member(Box::new(operand), field)
+            }
+            "call_expression" => {
+                let Some(callee) = self.call_callee(n) else {
+                    return Ty::Unknown;
+                };
+                if let Callee::Global(name) = &callee {
+                    let first_arg = n
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0));
+                    match name.as_str() {
+                        "new" => {
+                            return Ty::Pointer(Box::new(first_arg.map_or(Ty::Unknown, |a| self.ty(a))))
+                        }
+                        "make" => return first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
+                        "append" => return first_arg.map_or(Ty::Unknown, |a| self.expr_ty(a)),
+                        "len" | "cap" | "copy" => return named("int"),
+                        _ => {}
+                    }
+                }
+                Ty::ResultOf {
+                    callee: Box::new(callee),
+                    index: 0,
+                }
+            }
+            "composite_literal" => n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t)),
+            "unary_expression" => {
+                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    Some("&") => Ty::Pointer(Box::new(operand)),
+                    Some("*") => Ty::Deref(Box::new(operand)),
+                    Some("<-") => Ty::Elem(Box::new(operand)),
+                    Some("!") => named("bool"),
+                    _ => operand,
+                }
+            }
+            "index_expression" => {
+                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                Ty::Elem(Box::new(operand))
+            }
+            "slice_expression" => n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o)),
+            "type_assertion_expression" | "type_conversion_expression" => {
+                n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t))
+            }
+            "parenthesized_expression" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
+            "func_literal" => match self.literal_of_node.get(&n.id()) {
+                Some(i) => Ty::FuncLit(*i),
+                None => Ty::Func(Box::new(self.signature(n))),
+            },
+            "interpreted_string_literal" | "raw_string_literal" => named("string"),
+            "int_literal" => named("int"),
+            "float_literal" => named("float64"),
+            "rune_literal" => named("rune"),
+            "true" | "false" => named("bool"),
+            "binary_expression" => match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
+                _ => n.child_by_field_name("left").map_or(Ty::Unknown, |l| self.expr_ty(l)),
+            },
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Reads a string-valued expression: a literal, a named constant, a concatenation or a
+    /// `fmt.Sprintf` format.
+    fn string_expr(&self, n: Node<'_>) -> Option<StrExpr> {
+        let n = strip_parens(n);
+        match n.kind() {
+            "interpreted_string_literal" | "raw_string_literal" => {
+                string_literal_value(self.text(n)).map(StrExpr::Literal)
+            }
+            "identifier" => {
+                let name = self.text(n);
+                if let Some((_, s)) = self.local_strings.iter().rev().find(|(l, _)| l == name) {
+                    return Some(StrExpr::Literal(s.clone()));
+                }
+                if self.is_local(name) {
+                    return None;
+                }
+                Some(StrExpr::Ref(ValueRef {
+                    qual: None,
+                    name: name.to_string(),
+                }))
+            }
+            "selector_expression" => {
+                let (qual, name) = self.package_selector(n)?;
+                Some(StrExpr::Ref(ValueRef { qual, name }))
+            }
+            "call_expression" => {
+                let Callee::Qualified { qual, name } = self.call_callee(n)? else {
+                    return None;
+                };
+                let path = self.imports.get(&qual)?;
+                if !apis::is_sprintf(path, &name) {
+                    return None;
+                }
+                let first = n.child_by_field_name("arguments")?.named_child(0)?;
+                match self.string_expr(first)? {
+                    StrExpr::Literal(s) | StrExpr::Format(s) => Some(StrExpr::Format(s)),
+                    StrExpr::Ref(_) => None,
+                }
+            }
+            "binary_expression" => {
+                if n.child_by_field_name("operator").map(|o| self.text(o)) != Some("+") {
+                    return None;
+                }
+                let mut parts = Vec::new();
+                self.concat_parts(n, &mut parts);
+                if parts.iter().all(|p| p.is_some()) {
+                    return Some(StrExpr::Literal(parts.into_iter().flatten().collect()));
+                }
+                // At least one literal piece is needed for the text to be worth matching.
+                if parts.iter().all(|p| p.is_none()) {
+                    return None;
+                }
+                let mut f = String::new();
+                for p in parts {
+                    match p {
+                        Some(lit) => f.push_str(&lit.replace('%', "%%")),
+                        None => f.push_str("%v"),
+                    }
+                }
+                Some(StrExpr::Format(f))
+            }
+            _ => None,
+        }
+    }
+
+    fn concat_parts(&self, n: Node<'_>, out: &mut Vec<Option<String>>) {
+        let n = strip_parens(n);
+        if n.kind() == "binary_expression"
+            && n.child_by_field_name("operator").map(|o| self.text(o)) == Some("+")
+        {
+            if let Some(l) = n.child_by_field_name("left") {
+                self.concat_parts(l, out);
+            }
+            if let Some(r) = n.child_by_field_name("right") {
+                self.concat_parts(r, out);
+            }
+            return;
+        }
+        match n.kind() {
+            "interpreted_string_literal" | "raw_string_literal" => {
+                out.push(string_literal_value(self.text(n)))
+            }
+            _ => out.push(None),
+        }
+    }
+}
+
+enum StrExpr {
+    Literal(String),
+    /// A printf format built from Sprintf or a concatenation with non-constant parts.
+    Format(String),
+    Ref(ValueRef),
+}
+
+fn named(name: &str) -> Ty {
+    Ty::Named {
+        qual: None,
+        name: name.to_string(),
+    }
+}
+
+fn strip_parens(mut n: Node<'_>) -> Node<'_> {
+    while n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(c) => n = c,
+            None => break,
+        }
+    }
+    n
+}
+
+/// The package name an import path gets by default: its last element, without a `/vN` major
+/// version suffix and with `go-` / `.go` decorations removed as the go tool's convention suggests.
+pub fn default_import_name(path: &str) -> &str {
+    let mut parts = path.rsplit('/');
+    let mut last = parts.next().unwrap_or(path);
+    if last.len() >= 2 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(prev) = parts.next() {
+            last = prev;
+        }
+    }
+    let last = last.strip_prefix("go-").unwrap_or(last);
+    let last = last.strip_suffix(".go").unwrap_or(last);
+    last.strip_suffix("-go").unwrap_or(last)
+}
+
+/// Decodes a Go string literal (interpreted `"…"` or raw `` `…` ``).
+pub fn string_literal_value(lit: &str) -> Option<String> {
+    if let Some(raw) = lit.strip_prefix('`').and_then(|s| s.strip_suffix('`')) {
+        return Some(raw.replace('\r', ""));
+    }
+    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '\'' => out.push('\''),
+            'x' => {
+                let h: String = chars.by_ref().take(2).collect();
+                out.push(char::from(u8::from_str_radix(&h, 16).ok()?));
+            }
+            'u' => {
+                let h: String = chars.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            'U' => {
+                let h: String = chars.by_ref().take(8).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            d @ '0'..='7' => {
+                let rest: String = chars.by_ref().take(2).collect();
+                let v = u32::from_str_radix(&format!("{d}{rest}"), 8).ok()?;
+                out.push(char::from_u32(v)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The `//go:build` expression among the comments before the package clause.
+fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
+    let mut cursor = root.walk();
+    for c in root.children(&mut cursor) {
+        match c.kind() {
+            "comment" => {
+                let t = src.get(c.byte_range())?;
+                if let Some(expr) = t.strip_prefix("//go:build ") {
+                    return Some(expr.trim().to_string());
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn collect_syntax_errors(root: Node<'_>, out: &mut Vec<(u32, u32)>) {
+    if !root.has_error() {
+        return;
+    }
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            out.push((line(n), n.start_position().column as u32 + 1));
+            if out.len() >= 100 {
+                return;
+            }
+            continue;
+        }
+        if n.has_error() {
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_string_literals() {
+        assert_eq!(string_literal_value(r#""a\tb\n\"q\"""#).as_deref(), Some("a\tb\n\"q\""));
+        assert_eq!(string_literal_value(r#""\x41\u00e9\101""#).as_deref(), Some("AéA"));
+        assert_eq!(string_literal_value("`raw %s\\n`").as_deref(), Some("raw %s\\n"));
+        assert_eq!(string_literal_value("\"bad\\q\""), None);
+    }
+
+    #[test]
+    fn default_import_names() {
+        assert_eq!(default_import_name("net/http"), "http");
+        assert_eq!(default_import_name("k8s.io/klog/v2"), "klog");
+        assert_eq!(default_import_name("github.com/mattn/go-sqlite3"), "sqlite3");
+        assert_eq!(default_import_name("fmt"), "fmt");
+    }
+}

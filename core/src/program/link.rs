@@ -1,0 +1,568 @@
+//! The linker: symbol tables of every package, then every call and every string resolved.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use petgraph::graph::DiGraph;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::intern::Interner;
+use crate::lang::go::{
+    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, TypeDecl, ValueRef,
+};
+
+use super::build_tags::BuildTarget;
+use super::packages;
+use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId};
+use super::{
+    CallEdge, EdgeKind, FileId, FuncId, FuncKind, Function, OwnedString, Program, ProgramFile,
+    UnresolvedCounts,
+};
+
+pub(crate) struct TypeInfo<'a> {
+    pub file: u32,
+    pub decl: &'a TypeDecl,
+}
+
+/// Tables over the facts of every file; borrowed by the type evaluator in [`super::types`].
+pub(crate) struct Linker<'a> {
+    pub files: &'a [GoFile],
+    pub file_package: Vec<u32>,
+    pub file_in_build: Vec<bool>,
+    /// Per file: import qualifier → `Some(package)` in the program, `None` external.
+    pub file_imports: Vec<FxHashMap<&'a str, Option<u32>>>,
+    pub dot_imports: Vec<Vec<u32>>,
+    /// Per file: FuncId of its first function (functions are numbered file by file).
+    pub func_base: Vec<u32>,
+    /// Per FuncId: (file, index in the file's funcs).
+    pub func_origin: Vec<(u32, u32)>,
+    pub pkg_funcs: Vec<FxHashMap<&'a str, FuncId>>,
+    pub pkg_types: Vec<FxHashMap<&'a str, TypeId>>,
+    pub pkg_values: Vec<FxHashMap<&'a str, (u32, u32)>>,
+    pub types: Vec<TypeInfo<'a>>,
+    /// Per type: declared methods by name.
+    pub methods: Vec<FxHashMap<&'a str, FuncId>>,
+    pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
+    dispatch_cache: RefCell<FxHashMap<(Vec<&'a str>, &'a str), Rc<Vec<FuncId>>>>,
+    /// Concrete (non-interface) types that are instantiated somewhere.
+    instantiated: Vec<TypeId>,
+}
+
+/// Links the facts of every file into a [`Program`]. `gomods` are the repository's `go.mod`
+/// files as (directory relative to the root, contents).
+pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget) -> Program {
+    let pm = packages::assign(&files, gomods);
+    let linker = Linker::new(&files, &pm, target);
+    let mut program = Program {
+        packages: pm.packages.clone(),
+        ..Program::default()
+    };
+    linker.build(&mut program);
+    program
+}
+
+impl<'a> Linker<'a> {
+    fn new(files: &'a [GoFile], pm: &'a packages::PackageMap, target: &BuildTarget) -> Self {
+        let n_pkgs = pm.packages.len();
+        let file_in_build: Vec<bool> = files
+            .iter()
+            .map(|f| {
+                let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+                target.includes(name, f.build_constraint.as_deref())
+            })
+            .collect();
+
+        // Imports: a path may name several packages (one dir, several clauses); prefer the one
+        // that is not `main` and has files in the build.
+        let pick = |path: &str| -> Option<u32> {
+            let cands = pm.by_import_path.get(path)?;
+            cands
+                .iter()
+                .copied()
+                .find(|&p| pm.packages[p as usize].name != "main")
+                .or_else(|| cands.first().copied())
+        };
+        let mut file_imports = Vec::with_capacity(files.len());
+        let mut dot_imports = Vec::with_capacity(files.len());
+        for f in files {
+            let mut m: FxHashMap<&'a str, Option<u32>> = FxHashMap::default();
+            let mut dots = Vec::new();
+            for imp in &f.imports {
+                let target_pkg = pick(&imp.path);
+                match &imp.name {
+                    ImportName::Default => {
+                        // The qualifier is the package's real name when we have the package.
+                        let q = match target_pkg {
+                            Some(p) => pm.packages[p as usize].name.as_str(),
+                            None => crate::lang::go::default_import_name(&imp.path),
+                        };
+                        // Both the declared name and the path-derived name, for safety.
+                        m.insert(q, target_pkg);
+                        m.entry(crate::lang::go::default_import_name(&imp.path))
+                            .or_insert(target_pkg);
+                    }
+                    ImportName::Alias(a) => {
+                        m.insert(a.as_str(), target_pkg);
+                    }
+                    ImportName::Dot => dots.extend(target_pkg),
+                    ImportName::Blank => {}
+                }
+            }
+            file_imports.push(m);
+            dot_imports.push(dots);
+        }
+
+        let mut func_base = Vec::with_capacity(files.len());
+        let mut func_origin = Vec::new();
+        for (fi, f) in files.iter().enumerate() {
+            func_base.push(func_origin.len() as u32);
+            for i in 0..f.funcs.len() {
+                func_origin.push((fi as u32, i as u32));
+            }
+        }
+
+        // Package symbol tables; definitions from files in the build win over others.
+        let mut pkg_funcs: Vec<FxHashMap<&'a str, FuncId>> = vec![FxHashMap::default(); n_pkgs];
+        let mut pkg_types: Vec<FxHashMap<&'a str, TypeId>> = vec![FxHashMap::default(); n_pkgs];
+        let mut pkg_values: Vec<FxHashMap<&'a str, (u32, u32)>> = vec![FxHashMap::default(); n_pkgs];
+        let mut types = Vec::new();
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        // Files outside the build first, so that files in the build overwrite them.
+        order.sort_by_key(|&i| file_in_build[i]);
+        for &fi in &order {
+            let f = &files[fi];
+            let pkg = pm.file_package[fi] as usize;
+            for (i, func) in f.funcs.iter().enumerate() {
+                if func.receiver.is_none() && func.parent.is_none() && !func.name.starts_with("init$") {
+                    pkg_funcs[pkg].insert(func.name.as_str(), FuncId(func_base[fi] + i as u32));
+                }
+            }
+            for decl in &f.types {
+                types.push(TypeInfo {
+                    file: fi as u32,
+                    decl,
+                });
+                pkg_types[pkg].insert(decl.name.as_str(), (types.len() - 1) as TypeId);
+            }
+            for (i, v) in f.values.iter().enumerate() {
+                pkg_values[pkg].insert(v.name.as_str(), (fi as u32, i as u32));
+            }
+        }
+        // `init` functions are not callable by name.
+        for t in &mut pkg_funcs {
+            t.remove("init");
+        }
+        // Methods attach to the type of their package with that name.
+        let mut methods: Vec<FxHashMap<&'a str, FuncId>> = vec![FxHashMap::default(); types.len()];
+        for &fi in &order {
+            let f = &files[fi];
+            let pkg = pm.file_package[fi] as usize;
+            for (i, func) in f.funcs.iter().enumerate() {
+                let (Some(recv), None) = (&func.receiver, func.parent) else {
+                    continue;
+                };
+                if let Some(&t) = pkg_types[pkg].get(recv.type_name.as_str()) {
+                    methods[t as usize].insert(func.name.as_str(), FuncId(func_base[fi] + i as u32));
+                }
+            }
+        }
+
+        let mut linker = Linker {
+            files,
+            file_package: pm.file_package.clone(),
+            file_in_build,
+            file_imports,
+            dot_imports,
+            func_base,
+            func_origin,
+            pkg_funcs,
+            pkg_types,
+            pkg_values,
+            types,
+            methods,
+            method_sets: RefCell::new(FxHashMap::default()),
+            dispatch_cache: RefCell::new(FxHashMap::default()),
+            instantiated: Vec::new(),
+        };
+        linker.instantiated = linker.collect_instantiated();
+        linker
+    }
+
+    pub(crate) fn import_target(&self, file: u32, qual: &str) -> Option<Option<u32>> {
+        self.file_imports[file as usize].get(qual).copied()
+    }
+
+    pub(crate) fn func_of(&self, file: u32, idx: u32) -> FuncId {
+        FuncId(self.func_base[file as usize] + idx)
+    }
+
+    /// Named concrete types created or converted anywhere (RTA's instantiated set).
+    fn collect_instantiated(&self) -> Vec<TypeId> {
+        let mut set: FxHashSet<TypeId> = FxHashSet::default();
+        for (fi, f) in self.files.iter().enumerate() {
+            if !self.file_in_build[fi] {
+                continue;
+            }
+            let ctx = Ctx {
+                file: fi as u32,
+                tparams: &[],
+            };
+            for ty in &f.instantiated {
+                let mut r = self.resolve(ty, ctx, 0);
+                while let RType::Ptr(inner) = r {
+                    r = *inner;
+                }
+                if let RType::Named(t) = r {
+                    set.insert(t);
+                }
+            }
+            // Conversions `T(x)` and method expressions count as well.
+            for func in &f.funcs {
+                for call in &func.calls {
+                    if let Callee::Global(_) | Callee::Qualified { .. } = &call.callee {
+                        if self.is_type_name(&call.callee, ctx) {
+                            if let RType::Named(t) = self.callee_type(&call.callee, ctx) {
+                                set.insert(t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut v: Vec<TypeId> = set
+            .into_iter()
+            .filter(|&t| !matches!(self.underlying(RType::Named(t), 0), RType::Iface(..) | RType::Error))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn callee_type(&self, callee: &'a Callee, ctx: Ctx<'a>) -> RType<'a> {
+        match callee {
+            Callee::Global(name) => self.resolve_value_name(ctx, name, 0),
+            Callee::Qualified { qual, name } => match self.import_target(ctx.file, qual) {
+                Some(Some(pkg)) => match self.pkg_types[pkg as usize].get(name.as_str()) {
+                    Some(&t) => RType::Named(t),
+                    None => RType::Unknown,
+                },
+                _ => RType::Unknown,
+            },
+            _ => RType::Unknown,
+        }
+    }
+
+    /// Implementations of method `name` of the interface with method set `iface_methods`.
+    fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
+        let methods = self.iface_method_names(iface);
+        let key = (methods, name);
+        if let Some(hit) = self.dispatch_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let mut out = Vec::new();
+        for &t in &self.instantiated {
+            let ms = self.method_set(t);
+            if !key.0.iter().all(|m| ms.contains_key(m)) {
+                continue;
+            }
+            if let Some(MethodEntry::Concrete(f)) = ms.get(name) {
+                out.push(*f);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        let out = Rc::new(out);
+        self.dispatch_cache.borrow_mut().insert(key, out.clone());
+        out
+    }
+
+    fn build(&self, program: &mut Program) {
+        let mut strings = Interner::new();
+        // Files and functions, with go/ssa display names.
+        for (fi, f) in self.files.iter().enumerate() {
+            program.files.push(ProgramFile {
+                path: f.path.clone(),
+                package: self.file_package[fi],
+                in_build: self.file_in_build[fi],
+                syntax_errors: f.syntax_errors.clone(),
+            });
+            let pkg_path = &program.packages[self.file_package[fi] as usize].path;
+            let mut names: Vec<String> = Vec::with_capacity(f.funcs.len());
+            for func in &f.funcs {
+                let display = match (func.parent, &func.receiver) {
+                    (Some(p), _) => {
+                        let suffix = func.name.rsplit('$').next().unwrap_or("");
+                        format!("{}${}", names[p as usize], suffix)
+                    }
+                    (None, Some(r)) if func.name.contains('$') => format!("{pkg_path}.{}", func.name),
+                    (None, Some(r)) => {
+                        let star = if r.pointer { "*" } else { "" };
+                        format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
+                    }
+                    (None, None) => format!("{pkg_path}.{}", func.name),
+                };
+                let id = FuncId(program.funcs.len() as u32);
+                let name = strings.intern(&display);
+                program.by_name.entry(name).or_default().push(id);
+                names.push(display);
+                program.funcs.push(Function {
+                    name,
+                    file: FileId(fi as u32),
+                    line: func.line,
+                    end_line: func.end_line,
+                    span: func.span,
+                    kind: if func.parent.is_some() || func.name.starts_with("init$") {
+                        FuncKind::Literal
+                    } else if func.receiver.is_some() {
+                        FuncKind::Method
+                    } else {
+                        FuncKind::Function
+                    },
+                    parent: func.parent.map(|p| self.func_of(fi as u32, p)),
+                    returns_error: func.returns_error(),
+                    strings: Vec::new(),
+                });
+            }
+        }
+
+        let mut graph: DiGraph<FuncId, CallEdge> =
+            DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
+        for i in 0..program.funcs.len() {
+            graph.add_node(FuncId(i as u32));
+        }
+        let mut unresolved = UnresolvedCounts::default();
+        let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
+        for (fi, f) in self.files.iter().enumerate() {
+            for (i, func) in f.funcs.iter().enumerate() {
+                let caller = self.func_of(fi as u32, i as u32);
+                let ctx = self.ctx_of_func(caller);
+                for call in &func.calls {
+                    let targets = self.call_targets(&call.callee, ctx, &mut unresolved);
+                    for (callee, kind) in targets {
+                        // One edge per (caller, callee, line).
+                        if !seen.insert((caller.0, callee.0, call.line)) {
+                            continue;
+                        }
+                        graph.add_edge(
+                            caller.node(),
+                            callee.node(),
+                            CallEdge {
+                                line: call.line,
+                                kind,
+                                is_go: call.is_go,
+                                is_defer: call.is_defer,
+                            },
+                        );
+                    }
+                }
+                let owned = self.owned_strings(fi as u32, func, &mut strings);
+                program.funcs[caller.index()].strings = owned;
+            }
+        }
+        program.graph = graph;
+        program.unresolved = unresolved;
+        program.strings = strings;
+    }
+
+    /// The functions a call may reach, with the edge kind; counts what it cannot resolve.
+    fn call_targets(
+        &self,
+        callee: &'a Callee,
+        ctx: Ctx<'a>,
+        unresolved: &mut UnresolvedCounts,
+    ) -> Vec<(FuncId, EdgeKind)> {
+        match callee {
+            Callee::Literal(i) => vec![(self.func_of(ctx.file, *i), EdgeKind::Static)],
+            Callee::Global(name) => match self.resolve_value_name(ctx, name, 0) {
+                RType::FuncVal(f) => vec![(f, EdgeKind::Static)],
+                RType::Unknown => {
+                    if is_builtin(name) || self.is_type_name(callee, ctx) {
+                        unresolved.builtin_or_conversion += 1;
+                    } else {
+                        unresolved.unknown_name += 1;
+                    }
+                    Vec::new()
+                }
+                _ if self.is_type_name(callee, ctx) => {
+                    unresolved.builtin_or_conversion += 1;
+                    Vec::new()
+                }
+                other => self.func_value_targets(other, unresolved),
+            },
+            Callee::Qualified { qual, name } => match self.import_target(ctx.file, qual) {
+                Some(Some(pkg)) => {
+                    if let Some(&f) = self.pkg_funcs[pkg as usize].get(name.as_str()) {
+                        return vec![(f, EdgeKind::Static)];
+                    }
+                    if self.is_type_name(callee, ctx) {
+                        unresolved.builtin_or_conversion += 1;
+                        return Vec::new();
+                    }
+                    // A package-level func-typed variable of that package.
+                    match self.pkg_values[pkg as usize].get(name.as_str()) {
+                        Some(&(file, idx)) => {
+                            let v = &self.files[file as usize].values[idx as usize];
+                            let t = self.resolve(&v.ty, Ctx { file, tparams: &[] }, 0);
+                            self.func_value_targets(t, unresolved)
+                        }
+                        None => {
+                            unresolved.unknown_name += 1;
+                            Vec::new()
+                        }
+                    }
+                }
+                Some(None) => {
+                    unresolved.external += 1;
+                    Vec::new()
+                }
+                None => {
+                    unresolved.unknown_name += 1;
+                    Vec::new()
+                }
+            },
+            Callee::Value(t) => {
+                let r = self.resolve(t, ctx, 0);
+                self.func_value_targets(r, unresolved)
+            }
+            Callee::Method { recv, name } => {
+                let r = self.resolve(recv, ctx, 0);
+                match self.find_method(&r, name) {
+                    Some(MethodEntry::Concrete(f)) => vec![(f, EdgeKind::Static)],
+                    Some(MethodEntry::Abstract(iface)) => {
+                        let impls = self.dispatch(iface, name.as_str());
+                        if impls.is_empty() {
+                            unresolved.no_implementation += 1;
+                        }
+                        impls.iter().map(|&f| (f, EdgeKind::Dynamic)).collect()
+                    }
+                    None => match &r {
+                        RType::Unknown => {
+                            unresolved.unknown_receiver += 1;
+                            Vec::new()
+                        }
+                        RType::External => {
+                            unresolved.external += 1;
+                            Vec::new()
+                        }
+                        RType::Ptr(inner) if matches!(inner.as_ref(), RType::External) => {
+                            unresolved.external += 1;
+                            Vec::new()
+                        }
+                        _ => {
+                            // A field of function type called like a method: `s.hook(x)`.
+                            let field = self.member_type(&r, name, 0);
+                            if matches!(field, RType::Unknown) {
+                                unresolved.method_not_found += 1;
+                                Vec::new()
+                            } else {
+                                self.func_value_targets(field, unresolved)
+                            }
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    fn func_value_targets(&self, t: RType<'a>, unresolved: &mut UnresolvedCounts) -> Vec<(FuncId, EdgeKind)> {
+        match t {
+            RType::FuncVal(f) => vec![(f, EdgeKind::Static)],
+            _ => {
+                unresolved.func_value += 1;
+                Vec::new()
+            }
+        }
+    }
+
+    /// σ(f): the strings of one function, constants and sentinels resolved.
+    fn owned_strings(&self, file: u32, func: &'a crate::lang::go::Func, strings: &mut Interner) -> Vec<OwnedString> {
+        let mut out: Vec<OwnedString> = Vec::new();
+        for s in &func.strings {
+            if let Some(o) = self.own(file, s, None, strings) {
+                out.push(o);
+            }
+        }
+        for (r, line) in &func.error_refs {
+            let Some((vfile, v)) = self.value_decl(file, r) else {
+                continue;
+            };
+            let Some(sentinel) = &v.sentinel else {
+                continue;
+            };
+            let name = match &r.qual {
+                Some(q) => format!("{q}.{}", r.name),
+                None => r.name.clone(),
+            };
+            if let Some(mut o) = self.own(vfile, sentinel, Some(&name), strings) {
+                o.role = Role::Sentinel;
+                o.line = *line;
+                out.push(o);
+            }
+        }
+        out.sort_by_key(|o| (o.line, o.text));
+        out.dedup_by(|a, b| a.text == b.text && a.role == b.role && a.line == b.line);
+        out
+    }
+
+    fn own(&self, file: u32, s: &'a StringUse, sentinel: Option<&str>, strings: &mut Interner) -> Option<OwnedString> {
+        let (text, via) = match &s.value {
+            StrValue::Literal(t) => (t.clone(), None),
+            StrValue::Const(r) => {
+                let t = self.const_string(file, r, 0)?;
+                (t, Some(r.name.as_str()))
+            }
+        };
+        if text.trim().is_empty() {
+            return None;
+        }
+        let via_const = sentinel.or(via).map(|n| strings.intern(n));
+        Some(OwnedString {
+            text: strings.intern(&text),
+            role: s.role,
+            form: s.form,
+            line: s.line,
+            api: strings.intern(sentinel.unwrap_or(&s.api)),
+            via_const,
+        })
+    }
+
+    /// The package-level value a reference names, seen from `file`.
+    fn value_decl(&self, file: u32, r: &ValueRef) -> Option<(u32, &'a crate::lang::go::ValueDecl)> {
+        let pkgs: Vec<u32> = match &r.qual {
+            Some(q) => vec![self.import_target(file, q)??],
+            None => {
+                let mut v = vec![self.file_package[file as usize]];
+                v.extend(self.dot_imports[file as usize].iter().copied());
+                v
+            }
+        };
+        for p in pkgs {
+            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(r.name.as_str()) {
+                return Some((vf, &self.files[vf as usize].values[vi as usize]));
+            }
+        }
+        None
+    }
+
+    fn const_string(&self, file: u32, r: &ValueRef, depth: u32) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let (vf, v) = self.value_decl(file, r)?;
+        if let Some(s) = &v.string {
+            return Some(s.clone());
+        }
+        let next = v.alias_of.as_ref()?;
+        self.const_string(vf, next, depth + 1)
+    }
+}
+
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "append" | "cap" | "close" | "complex" | "copy" | "delete" | "imag" | "len" | "make"
+            | "new" | "panic" | "print" | "println" | "real" | "recover" | "min" | "max"
+            | "clear" | "string" | "int" | "byte" | "rune" | "error" | "bool" | "float64"
+            | "float32" | "int64" | "int32" | "int16" | "int8" | "uint" | "uint64" | "uint32"
+            | "uint16" | "uint8" | "uintptr" | "any" | "complex128" | "complex64"
+    )
+}

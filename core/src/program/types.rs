@@ -1,0 +1,570 @@
+//! Evaluating symbolic types ([`Ty`]) against the whole program, method sets with embedding,
+//! and interface dispatch.
+
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+
+use crate::lang::go::{Callee, Field, InterfaceType, Signature, Ty, TypeDecl};
+
+use super::link::Linker;
+use super::FuncId;
+
+/// Index of a named type declaration in [`Linker::types`].
+pub(crate) type TypeId = u32;
+
+/// Where a symbolic type is evaluated: the file (for import qualifiers and the package) and the
+/// type parameters in scope (which stand for unknown types).
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    pub file: u32,
+    pub tparams: &'a [String],
+}
+
+/// A resolved type.
+#[derive(Clone, Debug)]
+pub(crate) enum RType<'a> {
+    Named(TypeId),
+    Ptr(Box<RType<'a>>),
+    /// Slice or array.
+    Seq(Box<RType<'a>>),
+    Map(Box<RType<'a>>, Box<RType<'a>>),
+    Chan(Box<RType<'a>>),
+    Func(&'a Signature, u32),
+    Iface(&'a InterfaceType, u32),
+    Struct(&'a [Field], u32),
+    /// The predeclared `error` interface.
+    Error,
+    /// `string`, `int`, …
+    Basic(&'a str),
+    /// A type from a package outside the program.
+    External,
+    /// A value that is known to be this function.
+    FuncVal(FuncId),
+    Unknown,
+}
+
+/// An interface, by identity, for dispatch.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum IfaceRef<'a> {
+    Error,
+    Inline(&'a InterfaceType, u32),
+}
+
+/// What a method name means on a type.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MethodEntry<'a> {
+    Concrete(FuncId),
+    /// The method comes from an interface (the type is an interface, or embeds one).
+    Abstract(IfaceRef<'a>),
+}
+
+pub(crate) type MethodSet<'a> = FxHashMap<&'a str, MethodEntry<'a>>;
+
+const MAX_DEPTH: u32 = 24;
+
+const BASIC: &[&str] = &[
+    "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
+    "uint32", "uint64", "uintptr", "byte", "rune", "float32", "float64", "complex64",
+    "complex128", "any", "comparable",
+];
+
+impl<'a> Linker<'a> {
+    pub(crate) fn ctx_of_type(&self, t: TypeId) -> Ctx<'a> {
+        let info = &self.types[t as usize];
+        Ctx {
+            file: info.file,
+            tparams: &info.decl.type_params,
+        }
+    }
+
+    pub(crate) fn ctx_of_func(&self, f: FuncId) -> Ctx<'a> {
+        let (file, idx) = self.func_origin[f.index()];
+        let func = &self.files[file as usize].funcs[idx as usize];
+        // Literals see their outermost function's type parameters.
+        let mut tparams: &'a [String] = &func.type_params;
+        let mut p = func.parent;
+        while let Some(pi) = p {
+            let pf = &self.files[file as usize].funcs[pi as usize];
+            if !pf.type_params.is_empty() {
+                tparams = &pf.type_params;
+            }
+            p = pf.parent;
+        }
+        Ctx { file, tparams }
+    }
+
+    /// A type name as written in `file`.
+    fn lookup_type_name(&self, ctx: Ctx<'a>, qual: Option<&str>, name: &str) -> RType<'a> {
+        match qual {
+            None => {
+                if ctx.tparams.iter().any(|t| t == name) {
+                    return RType::Unknown;
+                }
+                let pkg = self.file_package[ctx.file as usize];
+                if let Some(&t) = self.pkg_types[pkg as usize].get(name) {
+                    return RType::Named(t);
+                }
+                for &dp in &self.dot_imports[ctx.file as usize] {
+                    if let Some(&t) = self.pkg_types[dp as usize].get(name) {
+                        return RType::Named(t);
+                    }
+                }
+                match name {
+                    "error" => RType::Error,
+                    _ => match BASIC.iter().find(|b| **b == name) {
+                        Some(b) => RType::Basic(b),
+                        None => RType::Unknown,
+                    },
+                }
+            }
+            Some(q) => match self.import_target(ctx.file, q) {
+                Some(Some(pkg)) => match self.pkg_types[pkg as usize].get(name) {
+                    Some(&t) => RType::Named(t),
+                    None => RType::Unknown,
+                },
+                Some(None) => RType::External,
+                None => RType::Unknown,
+            },
+        }
+    }
+
+    pub(crate) fn resolve(&self, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> RType<'a> {
+        if depth > MAX_DEPTH {
+            return RType::Unknown;
+        }
+        let d = depth + 1;
+        match ty {
+            Ty::Named { qual, name } => self.lookup_type_name(ctx, qual.as_deref(), name),
+            Ty::Pointer(t) => RType::Ptr(Box::new(self.resolve(t, ctx, d))),
+            Ty::Slice(t) | Ty::Array(t) => RType::Seq(Box::new(self.resolve(t, ctx, d))),
+            Ty::Map(k, v) => RType::Map(
+                Box::new(self.resolve(k, ctx, d)),
+                Box::new(self.resolve(v, ctx, d)),
+            ),
+            Ty::Chan(t) => RType::Chan(Box::new(self.resolve(t, ctx, d))),
+            Ty::Func(sig) => RType::Func(sig, ctx.file),
+            Ty::Interface(it) => RType::Iface(it, ctx.file),
+            Ty::Struct(fields) => RType::Struct(fields, ctx.file),
+            Ty::Global(name) => {
+                let pkg = self.file_package[ctx.file as usize];
+                let r = self.package_member(pkg, name, d);
+                if !matches!(r, RType::Unknown) {
+                    return r;
+                }
+                for &dp in &self.dot_imports[ctx.file as usize] {
+                    let r = self.package_member(dp, name, d);
+                    if !matches!(r, RType::Unknown) {
+                        return r;
+                    }
+                }
+                // Not a package member: maybe a type (conversion) or a builtin type name.
+                self.lookup_type_name(ctx, None, name)
+            }
+            Ty::PkgMember { qual, name } => match self.import_target(ctx.file, qual) {
+                Some(Some(pkg)) => self.package_member(pkg, name, d),
+                Some(None) => RType::External,
+                None => RType::Unknown,
+            },
+            Ty::ResultOf { callee, index } => self.result_type(callee, *index, ctx, d),
+            Ty::Member(x, name) => {
+                let rx = self.resolve(x, ctx, d);
+                self.member_type(&rx, name, d)
+            }
+            Ty::Elem(x) => {
+                let rx = self.resolve(x, ctx, d);
+                self.elem_type(rx, d)
+            }
+            Ty::Key(x) => match self.underlying(self.resolve(x, ctx, d), d) {
+                RType::Map(k, _) => *k,
+                _ => RType::Basic("int"),
+            },
+            Ty::Deref(x) => match self.resolve(x, ctx, d) {
+                RType::Ptr(t) => *t,
+                other => other,
+            },
+            Ty::FuncLit(i) => RType::FuncVal(self.func_of(ctx.file, *i)),
+            Ty::Unknown => RType::Unknown,
+        }
+    }
+
+    fn elem_type(&self, rx: RType<'a>, d: u32) -> RType<'a> {
+        match self.underlying(rx, d) {
+            RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => *e,
+            RType::Ptr(p) => match self.underlying(*p, d) {
+                RType::Seq(e) => *e,
+                _ => RType::Unknown,
+            },
+            RType::Basic("string") => RType::Basic("byte"),
+            _ => RType::Unknown,
+        }
+    }
+
+    /// A package-level name of package `pkg` used as a value: a variable's type, a function.
+    fn package_member(&self, pkg: u32, name: &str, d: u32) -> RType<'a> {
+        if let Some(&f) = self.pkg_funcs[pkg as usize].get(name) {
+            return RType::FuncVal(f);
+        }
+        if let Some(&(file, idx)) = self.pkg_values[pkg as usize].get(name) {
+            let v = &self.files[file as usize].values[idx as usize];
+            return self.resolve(&v.ty, Ctx { file, tparams: &[] }, d);
+        }
+        if let Some(&t) = self.pkg_types[pkg as usize].get(name) {
+            return RType::Named(t);
+        }
+        RType::Unknown
+    }
+
+    /// The structure under named types (`type A B` → B's structure).
+    pub(crate) fn underlying(&self, t: RType<'a>, d: u32) -> RType<'a> {
+        let mut t = t;
+        let mut depth = d;
+        while let RType::Named(id) = t {
+            if depth > MAX_DEPTH {
+                return RType::Unknown;
+            }
+            depth += 1;
+            let decl: &'a TypeDecl = self.types[id as usize].decl;
+            t = self.resolve(&decl.underlying, self.ctx_of_type(id), depth);
+        }
+        t
+    }
+
+    /// The type of `x.name` where x has type `rx`: a field, or a method value.
+    pub(crate) fn member_type(&self, rx: &RType<'a>, name: &str, d: u32) -> RType<'a> {
+        if d > MAX_DEPTH {
+            return RType::Unknown;
+        }
+        let base = match rx {
+            RType::Ptr(inner) => inner.as_ref(),
+            other => other,
+        };
+        if let RType::Named(t) = base {
+            if let Some(MethodEntry::Concrete(f)) = self.method_set(*t).get(name) {
+                return RType::FuncVal(*f);
+            }
+        }
+        match self.field_type(base, name, d, 0) {
+            Some(t) => t,
+            None => RType::Unknown,
+        }
+    }
+
+    /// Field `name` of a struct type, looking through embedded fields (shallowest first).
+    fn field_type(&self, t: &RType<'a>, name: &str, d: u32, embed_depth: u32) -> Option<RType<'a>> {
+        if embed_depth > 4 {
+            return None;
+        }
+        let (fields, file) = match self.underlying(t.clone(), d) {
+            RType::Struct(fields, file) => (fields, file),
+            RType::Ptr(inner) => match self.underlying(*inner, d) {
+                RType::Struct(fields, file) => (fields, file),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let ctx = self.struct_ctx(t, file);
+        for f in fields {
+            if f.name.as_deref() == Some(name) {
+                return Some(self.resolve(&f.ty, ctx, d + 1));
+            }
+            if f.name.is_none() && embedded_name(&f.ty) == Some(name) {
+                return Some(self.resolve(&f.ty, ctx, d + 1));
+            }
+        }
+        for f in fields {
+            if f.name.is_none() {
+                let et = self.resolve(&f.ty, ctx, d + 1);
+                if let Some(found) = self.field_type(&et, name, d + 1, embed_depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// Field types of a named struct resolve in the declaring file with its type parameters.
+    fn struct_ctx(&self, t: &RType<'a>, file: u32) -> Ctx<'a> {
+        let base = match t {
+            RType::Ptr(inner) => inner.as_ref(),
+            other => other,
+        };
+        match base {
+            RType::Named(id) => self.ctx_of_type(*id),
+            _ => Ctx { file, tparams: &[] },
+        }
+    }
+
+    /// Result `index` of calling `callee` (or the type, for a conversion).
+    pub(crate) fn result_type(&self, callee: &'a Callee, index: u32, ctx: Ctx<'a>, d: u32) -> RType<'a> {
+        match self.callee_shape(callee, ctx, d) {
+            CalleeShape::Func(f) => {
+                let (file, idx) = self.func_origin[f.index()];
+                let func = &self.files[file as usize].funcs[idx as usize];
+                match func.sig.results.get(index as usize) {
+                    Some(r) => self.resolve(r, self.ctx_of_func(f), d),
+                    None => RType::Unknown,
+                }
+            }
+            CalleeShape::Sig(sig, file) => match sig.results.get(index as usize) {
+                Some(r) => self.resolve(r, Ctx { file, tparams: &[] }, d),
+                None => RType::Unknown,
+            },
+            CalleeShape::Conversion(t) => t,
+            CalleeShape::Opaque => RType::Unknown,
+        }
+    }
+
+    /// What a callee expression is, for typing purposes (no edges).
+    fn callee_shape(&self, callee: &'a Callee, ctx: Ctx<'a>, d: u32) -> CalleeShape<'a> {
+        let value = match callee {
+            Callee::Global(name) => {
+                if matches!(name.as_str(), "error" | "string") {
+                    return CalleeShape::Conversion(self.lookup_type_name(ctx, None, name));
+                }
+                self.resolve_value_name(ctx, name, d)
+            }
+            Callee::Qualified { qual, name } => match self.import_target(ctx.file, qual) {
+                Some(Some(pkg)) => self.package_member(pkg, name, d),
+                _ => RType::Unknown,
+            },
+            Callee::Literal(i) => RType::FuncVal(self.func_of(ctx.file, *i)),
+            Callee::Value(t) => self.resolve(t, ctx, d),
+            Callee::Method { recv, name } => {
+                let r = self.resolve(recv, ctx, d);
+                return match self.find_method(&r, name) {
+                    Some(MethodEntry::Concrete(f)) => CalleeShape::Func(f),
+                    Some(MethodEntry::Abstract(iface)) => match self.iface_method_sig(iface, name) {
+                        Some((sig, file)) => CalleeShape::Sig(sig, file),
+                        None => CalleeShape::Opaque,
+                    },
+                    None => match self.member_type(&r, name, d) {
+                        RType::Func(sig, file) => CalleeShape::Sig(sig, file),
+                        RType::FuncVal(f) => CalleeShape::Func(f),
+                        _ => CalleeShape::Opaque,
+                    },
+                };
+            }
+        };
+        match value {
+            RType::FuncVal(f) => CalleeShape::Func(f),
+            RType::Named(t) if matches!(callee, Callee::Global(_) | Callee::Qualified { .. }) => {
+                // `T(x)` with T a type name is a conversion.
+                if self.is_type_name(callee, ctx) {
+                    CalleeShape::Conversion(RType::Named(t))
+                } else {
+                    match self.underlying(RType::Named(t), d) {
+                        RType::Func(sig, file) => CalleeShape::Sig(sig, file),
+                        _ => CalleeShape::Opaque,
+                    }
+                }
+            }
+            other => match self.underlying(other, d) {
+                RType::Func(sig, file) => CalleeShape::Sig(sig, file),
+                _ => CalleeShape::Opaque,
+            },
+        }
+    }
+
+    pub(crate) fn is_type_name(&self, callee: &Callee, ctx: Ctx<'a>) -> bool {
+        match callee {
+            Callee::Global(name) => {
+                let pkg = self.file_package[ctx.file as usize];
+                self.pkg_types[pkg as usize].contains_key(name.as_str())
+                    && !self.pkg_funcs[pkg as usize].contains_key(name.as_str())
+                    && !self.pkg_values[pkg as usize].contains_key(name.as_str())
+            }
+            Callee::Qualified { qual, name } => match self.import_target(ctx.file, qual) {
+                Some(Some(pkg)) => {
+                    self.pkg_types[pkg as usize].contains_key(name.as_str())
+                        && !self.pkg_funcs[pkg as usize].contains_key(name.as_str())
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// A package-level value name seen from `ctx` (own package, then dot imports).
+    pub(crate) fn resolve_value_name(&self, ctx: Ctx<'a>, name: &str, d: u32) -> RType<'a> {
+        let pkg = self.file_package[ctx.file as usize];
+        let r = self.package_member(pkg, name, d);
+        if !matches!(r, RType::Unknown) {
+            return r;
+        }
+        for &dp in &self.dot_imports[ctx.file as usize] {
+            let r = self.package_member(dp, name, d);
+            if !matches!(r, RType::Unknown) {
+                return r;
+            }
+        }
+        RType::Unknown
+    }
+
+    /// The method `name` of a value of type `t`, if the type is known well enough to tell.
+    pub(crate) fn find_method(&self, t: &RType<'a>, name: &str) -> Option<MethodEntry<'a>> {
+        match t {
+            RType::Named(id) => self.method_set(*id).get(name).copied(),
+            RType::Ptr(inner) => match inner.as_ref() {
+                RType::Named(id) => self.method_set(*id).get(name).copied(),
+                _ => None,
+            },
+            RType::Error => (name == "Error").then_some(MethodEntry::Abstract(IfaceRef::Error)),
+            RType::Iface(it, file) => Some(MethodEntry::Abstract(IfaceRef::Inline(it, *file))),
+            RType::Struct(fields, file) => {
+                // Anonymous struct with embedded fields.
+                let ctx = Ctx { file: *file, tparams: &[] };
+                for f in fields.iter().filter(|f| f.name.is_none()) {
+                    let et = self.resolve(&f.ty, ctx, 1);
+                    if let Some(m) = self.find_method(&et, name) {
+                        return Some(m);
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// The full method set of a named type (value and pointer receivers together), including
+    /// methods promoted from embedded fields. Memoised.
+    pub(crate) fn method_set(&self, t: TypeId) -> Rc<MethodSet<'a>> {
+        if let Some(ms) = self.method_sets.borrow().get(&t) {
+            return ms.clone();
+        }
+        // Break cycles (a struct embedding itself through a pointer) with an empty placeholder.
+        self.method_sets.borrow_mut().insert(t, Rc::new(MethodSet::default()));
+        let mut ms: MethodSet<'a> = MethodSet::default();
+        for (name, f) in self.methods[t as usize].iter() {
+            ms.insert(name, MethodEntry::Concrete(*f));
+        }
+        match self.underlying(RType::Named(t), 0) {
+            RType::Iface(it, file) => {
+                for m in self.iface_method_names(IfaceRef::Inline(it, file)) {
+                    ms.entry(m).or_insert(MethodEntry::Abstract(IfaceRef::Inline(it, file)));
+                }
+            }
+            RType::Error => {
+                ms.entry("Error").or_insert(MethodEntry::Abstract(IfaceRef::Error));
+            }
+            RType::Struct(fields, _) => {
+                let ctx = self.ctx_of_type(t);
+                // Promoted methods: shallower wins; same depth from two fields is ambiguous.
+                let mut promoted: FxHashMap<&'a str, Option<MethodEntry<'a>>> = FxHashMap::default();
+                for f in fields.iter().filter(|f| f.name.is_none()) {
+                    let et = self.resolve(&f.ty, ctx, 1);
+                    let base = match &et {
+                        RType::Ptr(inner) => inner.as_ref().clone(),
+                        other => other.clone(),
+                    };
+                    let entries: Vec<(&'a str, MethodEntry<'a>)> = match base {
+                        RType::Named(id) => self.method_set(id).iter().map(|(k, v)| (*k, *v)).collect(),
+                        RType::Iface(it, file) => self
+                            .iface_method_names(IfaceRef::Inline(it, file))
+                            .into_iter()
+                            .map(|m| (m, MethodEntry::Abstract(IfaceRef::Inline(it, file))))
+                            .collect(),
+                        RType::Error => vec![("Error", MethodEntry::Abstract(IfaceRef::Error))],
+                        _ => Vec::new(),
+                    };
+                    for (name, entry) in entries {
+                        if ms.contains_key(name) {
+                            continue;
+                        }
+                        promoted
+                            .entry(name)
+                            .and_modify(|e| *e = None)
+                            .or_insert(Some(entry));
+                    }
+                }
+                for (name, entry) in promoted {
+                    if let Some(e) = entry {
+                        ms.insert(name, e);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let ms = Rc::new(ms);
+        self.method_sets.borrow_mut().insert(t, ms.clone());
+        ms
+    }
+
+    /// Method names of an interface, embedded interfaces included.
+    pub(crate) fn iface_method_names(&self, iface: IfaceRef<'a>) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        self.collect_iface_methods(iface, &mut out, 0);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn collect_iface_methods(&self, iface: IfaceRef<'a>, out: &mut Vec<&'a str>, depth: u32) {
+        if depth > 8 {
+            return;
+        }
+        match iface {
+            IfaceRef::Error => out.push("Error"),
+            IfaceRef::Inline(it, file) => {
+                out.extend(it.methods.iter().map(|m| m.name.as_str()));
+                let ctx = Ctx { file, tparams: &[] };
+                for e in &it.embeds {
+                    match self.underlying(self.resolve(e, ctx, 1), 1) {
+                        RType::Iface(inner, f) => {
+                            self.collect_iface_methods(IfaceRef::Inline(inner, f), out, depth + 1)
+                        }
+                        RType::Error => out.push("Error"),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    fn iface_method_sig(&self, iface: IfaceRef<'a>, name: &str) -> Option<(&'a Signature, u32)> {
+        self.find_iface_method_sig(iface, name, 0)
+    }
+
+    fn find_iface_method_sig(
+        &self,
+        iface: IfaceRef<'a>,
+        name: &str,
+        depth: u32,
+    ) -> Option<(&'a Signature, u32)> {
+        let IfaceRef::Inline(it, file) = iface else {
+            return None;
+        };
+        if depth > 8 {
+            return None;
+        }
+        if let Some(m) = it.methods.iter().find(|m| m.name == name) {
+            return Some((&m.sig, file));
+        }
+        let ctx = Ctx { file, tparams: &[] };
+        for e in &it.embeds {
+            if let RType::Iface(inner, f) = self.underlying(self.resolve(e, ctx, 1), 1) {
+                if let Some(found) = self.find_iface_method_sig(IfaceRef::Inline(inner, f), name, depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// What a call's callee is, for typing its result.
+enum CalleeShape<'a> {
+    Func(FuncId),
+    Sig(&'a Signature, u32),
+    Conversion(RType<'a>),
+    Opaque,
+}
+
+/// The field name an embedded field gets: the type's name.
+fn embedded_name(t: &Ty) -> Option<&str> {
+    match t {
+        Ty::Named { name, .. } => Some(name),
+        Ty::Pointer(inner) => embedded_name(inner),
+        _ => None,
+    }
+}
