@@ -5,7 +5,62 @@
 //! code, no generated files, no binaries, no huge files) and the same defences against hostile
 //! archives (absolute or `..` paths, zip bombs). Everything later works on [`SourceFile`]s only.
 
+//!
+//! Layout: [`filter`](self) holds every keep/skip rule; `entries` turns in-memory entries into a
+//! [`FileSet`] (dropped folders, and the tail of archive loading); `archive` reads zip/tar.gz
+//! from memory with hard limits; `dir` walks the file system. Only `dir` touches `std::fs`.
+
+use std::path::PathBuf;
+
 use serde::Serialize;
+
+mod archive;
+mod dir;
+mod entries;
+mod filter;
+
+pub use archive::{load_archive, RATIO_FLOOR};
+pub use dir::load_path;
+pub use entries::from_entries;
+
+/// Why a repository could not be loaded. Every variant names the path, archive or entry at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{}: no such file or directory", path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Neither a directory nor a zip / tar.gz / tar (by magic bytes).
+    #[error("{name}: unsupported format (expected a directory, .zip, .tar.gz or .tgz)")]
+    UnsupportedFormat { name: String },
+    /// The archive could not be parsed; `entry` is the entry being read, when known.
+    #[error("{archive}: corrupt archive{}: {detail}", entry.as_ref().map(|e| format!(" at entry {e:?}")).unwrap_or_default())]
+    CorruptArchive {
+        archive: String,
+        entry: Option<String>,
+        detail: String,
+    },
+    /// An absolute path, a drive letter, a `..` component or a NUL byte in an entry name.
+    #[error("{archive}: unsafe entry path {entry:?} (absolute or outside the archive root)")]
+    UnsafeEntryPath { archive: String, entry: String },
+    /// More than `max_total_bytes` decompressed (or an archive file larger than that).
+    #[error("{archive}: archive too large: more than {cap} bytes when decompressed")]
+    ArchiveTooLarge { archive: String, cap: u64 },
+    /// Decompressed-so-far / compressed size over `max_ratio`: a likely zip bomb.
+    #[error("{archive}: suspicious compression ratio: {decompressed} bytes decompressed from {compressed} compressed bytes (limit {max_ratio}:1); possible zip bomb")]
+    SuspiciousRatio {
+        archive: String,
+        decompressed: u64,
+        compressed: u64,
+        max_ratio: u64,
+    },
+    #[error("{archive}: too many entries (limit {cap})")]
+    TooManyEntries { archive: String, cap: usize },
+}
 
 /// One file kept for analysis. `path` is relative to the repository root, `/`-separated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,7 +87,10 @@ pub enum SkipReason {
     Generated,
     /// NUL bytes or invalid UTF-8.
     Binary,
-    TooLarge { size: u64, cap: u64 },
+    TooLarge {
+        size: u64,
+        cap: u64,
+    },
     /// `_test.go` while tests are excluded.
     TestFile,
 }
