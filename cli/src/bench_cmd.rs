@@ -40,7 +40,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let t = Instant::now();
         let nodes = refract_core::index::parse_only(&files.files);
         bare = bare.min(t.elapsed().as_secs_f64() * 1000.0);
-        anyhow::ensure!(nodes > 0, "no Go syntax nodes parsed in {}", args.repo.repo.display());
+        anyhow::ensure!(
+            nodes > 0,
+            "no Go syntax nodes parsed in {}",
+            args.repo.repo.display()
+        );
         let t = Instant::now();
         let idx = refract_core::index::index(
             &files,

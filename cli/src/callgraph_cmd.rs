@@ -102,7 +102,11 @@ fn write_dot(p: &Program, out: &mut impl Write) -> std::io::Result<()> {
         }
     }
     for (a, b, line, k) in edges(p) {
-        let style = if k == EdgeKind::Dynamic { ", style=dashed" } else { "" };
+        let style = if k == EdgeKind::Dynamic {
+            ", style=dashed"
+        } else {
+            ""
+        };
         writeln!(out, "  n{} -> n{} [label=\"{line}\"{style}];", a.0, b.0)?;
     }
     writeln!(out, "}}")

@@ -22,7 +22,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let p = &idx.program;
     let matches = p.find_by_suffix(&args.func);
     let f = match matches.as_slice() {
-        [] => bail!("no function named {:?} in {}", args.func, args.repo.repo.display()),
+        [] => bail!(
+            "no function named {:?} in {}",
+            args.func,
+            args.repo.repo.display()
+        ),
         [one] => *one,
         many => {
             let names: Vec<String> = many
@@ -66,10 +70,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     println!("C_{} holds {} strings", args.k, rows.len());
     for r in rows {
         println!();
-        println!("  {:?}  [{}]  {}", r["text"].as_str().unwrap_or(""), r["role"].as_str().unwrap_or("?"), r["site"].as_str().unwrap_or(""));
+        println!(
+            "  {:?}  [{}]  {}",
+            r["text"].as_str().unwrap_or(""),
+            r["role"].as_str().unwrap_or("?"),
+            r["site"].as_str().unwrap_or("")
+        );
         let chain: Vec<String> = r["chain"]
             .as_array()
-            .map(|c| c.iter().map(|h| h["func"].as_str().unwrap_or("").to_string()).collect())
+            .map(|c| {
+                c.iter()
+                    .map(|h| h["func"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         println!("    via {}", chain.join(" → "));
     }

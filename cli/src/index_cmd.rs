@@ -96,7 +96,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         other_files: files.other_files,
         go_files: p.files.len(),
         bytes_parsed: idx.bytes_parsed,
-        files_with_syntax_errors: p.files.iter().filter(|f| !f.syntax_errors.is_empty()).count(),
+        files_with_syntax_errors: p
+            .files
+            .iter()
+            .filter(|f| !f.syntax_errors.is_empty())
+            .count(),
         parse_failures: idx.parse_failures.clone(),
         packages: p.packages.len(),
         functions: p.funcs.len(),
@@ -147,9 +151,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .iter()
         .map(|(r, n)| format!("{r} {n}"))
         .collect();
-    println!("strings           {} ({} distinct)", roles.join(", "), report.distinct_strings);
+    println!(
+        "strings           {} ({} distinct)",
+        roles.join(", "),
+        report.distinct_strings
+    );
     let c = report.closure_sizes;
-    println!("closure C_{}       min {}, median {}, max {}", args.k, c.min, c.median, c.max);
+    println!(
+        "closure C_{}       min {}, median {}, max {}",
+        args.k, c.min, c.median, c.max
+    );
     let tm = &report.timings_ms;
     println!(
         "time (ms)         load {:.0}, parse {:.0}, link {:.0}, closure {:.0}, total {:.0}",

@@ -11,7 +11,11 @@ mod repo;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "refract", version, about = "Where did this error really come from?")]
+#[command(
+    name = "refract",
+    version,
+    about = "Where did this error really come from?"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -55,7 +55,9 @@ impl Closure {
     /// Computes C_k for every function.
     pub fn compute(program: &Program, k: u32) -> Closure {
         let n = program.funcs.len();
-        let mut level: Vec<Box<[Sym]>> = (0..n).map(|f| sigma(program, f).into_boxed_slice()).collect();
+        let mut level: Vec<Box<[Sym]>> = (0..n)
+            .map(|f| sigma(program, f).into_boxed_slice())
+            .collect();
         for _ in 0..k {
             level = par_map(n, |f| merge_level(program, &level, f));
         }

@@ -71,7 +71,11 @@ pub fn go_mods(files: &[SourceFile]) -> Vec<(String, GoMod)> {
         .iter()
         .filter(|f| f.path == "go.mod" || f.path.ends_with("/go.mod"))
         .map(|f| {
-            let dir = f.path.strip_suffix("go.mod").unwrap_or("").trim_end_matches('/');
+            let dir = f
+                .path
+                .strip_suffix("go.mod")
+                .unwrap_or("")
+                .trim_end_matches('/');
             (dir.to_string(), go::parse_go_mod(&f.text))
         })
         .collect()

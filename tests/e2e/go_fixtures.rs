@@ -1,0 +1,208 @@
+//! The `shop` fixture: a small Go module with exact expected edges, roles and closures.
+
+use refract_core::program::EdgeKind::{Dynamic, Static};
+use refract_core::source::SkipReason;
+use refract_tests::*;
+
+const STORE: &str = "example.com/shop/store";
+const SVC: &str = "example.com/shop/svc";
+
+fn shop() -> refract_core::index::Index {
+    index_repo(&fixture("go/shop"), 3)
+}
+
+fn e(
+    name: String,
+    kind: refract_core::program::EdgeKind,
+) -> (String, refract_core::program::EdgeKind) {
+    (name, kind)
+}
+
+#[test]
+fn package_calls_resolve_through_imports_and_aliases() {
+    let idx = shop();
+    let p = &idx.program;
+    assert_eq!(
+        callees(p, "example.com/shop.main"),
+        vec![
+            e(format!("(*{SVC}.Service).Lookup"), Static),
+            e(format!("{STORE}.NewDB"), Static),
+            e(format!("{SVC}.New"), Static),
+            e(format!("{SVC}.Promoted"), Static),
+        ]
+    );
+}
+
+#[test]
+fn interface_dispatch_reaches_only_instantiated_implementations() {
+    let idx = shop();
+    let p = &idx.program;
+    // `s.store.Get` through the `st.Store` field: DB and Cache are instantiated, `unused` is not.
+    assert_eq!(
+        callees(p, &format!("(*{SVC}.Service).Lookup")),
+        vec![
+            e(format!("(*{STORE}.DB).Get"), Dynamic),
+            e(format!("({STORE}.Cache).Get"), Dynamic)
+        ]
+    );
+}
+
+#[test]
+fn methods_resolve_through_fields_and_embedding() {
+    let idx = shop();
+    let p = &idx.program;
+    assert_eq!(
+        callees(p, &format!("(*{STORE}.DB).Get")),
+        vec![e(format!("(*{STORE}.Conn).Query"), Static)]
+    );
+    assert_eq!(
+        callees(p, &format!("{SVC}.Promoted")),
+        vec![
+            e(format!("(*{STORE}.DB).Get"), Static),
+            e(format!("({STORE}.base).Close"), Static),
+            e(format!("{STORE}.NewDB"), Static),
+        ]
+    );
+}
+
+#[test]
+fn function_literals_are_named_like_go_ssa_and_linked() {
+    let idx = shop();
+    let p = &idx.program;
+    let run_all = format!("(*{SVC}.Service).RunAll");
+    assert_eq!(
+        callees(p, &run_all),
+        vec![
+            e(format!("{run_all}$1"), Static),
+            e(format!("{run_all}$2"), Static)
+        ]
+    );
+    assert_eq!(
+        callees(p, &format!("{run_all}$1")),
+        vec![e(format!("(*{SVC}.Service).Lookup"), Static)]
+    );
+    let lit = func(p, &format!("{run_all}$1"));
+    assert_eq!(p.func(lit).parent, Some(func(p, &run_all)));
+    assert_eq!(p.func(lit).line, 30, "line of the `func` keyword");
+    let go_edge = p
+        .callees(func(p, &run_all))
+        .find(|(c, _)| *c == lit)
+        .map(|(_, e)| e.is_go);
+    assert_eq!(go_edge, Some(true));
+}
+
+#[test]
+fn error_and_log_strings_with_roles() {
+    let idx = shop();
+    let p = &idx.program;
+    let s = |text: &str, role| (text.to_string(), role);
+    assert_eq!(
+        strings_of(p, &format!("(*{STORE}.Conn).Query")),
+        vec![s("connection reset by peer", "error_new")],
+        "const indirection through msgAlias → msgConnReset"
+    );
+    assert_eq!(
+        strings_of(p, &format!("(*{STORE}.DB).Get")),
+        vec![
+            s("query %q: %w", "error_wrap"),
+            s("record not found", "sentinel")
+        ]
+    );
+    assert_eq!(
+        strings_of(p, &format!("({STORE}.Cache).Get")),
+        vec![s("cache miss", "error_new")]
+    );
+    assert_eq!(
+        strings_of(p, &format!("(*{STORE}.TimeoutError).Error")),
+        vec![s("%s: timed out", "error_method")]
+    );
+    assert_eq!(
+        strings_of(p, &format!("(*{SVC}.Service).RunAll")),
+        vec![s("run failed: %v", "log")]
+    );
+    assert_eq!(
+        strings_of(p, &format!("(*{SVC}.Service).RunAll$2")),
+        vec![s("report: %v", "log")],
+        "concatenation becomes a format"
+    );
+    let get = func(p, &format!("(*{STORE}.DB).Get"));
+    let sentinel = p
+        .func(get)
+        .strings
+        .iter()
+        .find(|o| o.role.as_str() == "sentinel")
+        .map(|o| o.api);
+    assert_eq!(sentinel.map(|a| p.strings.resolve(a)), Some("ErrNotFound"));
+}
+
+#[test]
+fn constant_closure_and_chains() {
+    let idx = shop();
+    let p = &idx.program;
+    let main = func(p, "example.com/shop.main");
+    let mut texts: Vec<&str> = idx
+        .closure
+        .of(main)
+        .iter()
+        .map(|&s| p.strings.resolve(s))
+        .collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        vec![
+            "cache miss",
+            "connection reset by peer",
+            "lookup %s: %w",
+            "query %q: %w",
+            "record not found",
+            "request failed: %v",
+        ]
+    );
+    let reset = p.strings.get("connection reset by peer").expect("interned");
+    let chain: Vec<&str> = idx
+        .closure
+        .chain(p, main, reset)
+        .expect("chain")
+        .iter()
+        .map(|&f| p.name(f))
+        .collect();
+    assert_eq!(
+        chain,
+        vec![
+            "example.com/shop.main",
+            "(*example.com/shop/svc.Service).Lookup",
+            "(*example.com/shop/store.DB).Get",
+            "(*example.com/shop/store.Conn).Query",
+        ]
+    );
+    // With k = 1, main sees only its own strings and those of its direct callees.
+    let k1 = index_repo(&fixture("go/shop"), 1);
+    let main1 = func(&k1.program, "example.com/shop.main");
+    let mut t1: Vec<&str> = k1
+        .closure
+        .of(main1)
+        .iter()
+        .map(|&s| k1.program.strings.resolve(s))
+        .collect();
+    t1.sort();
+    assert_eq!(t1, vec!["lookup %s: %w", "request failed: %v"]);
+    let owners = k1.closure.owners(reset);
+    assert_eq!(
+        owners
+            .iter()
+            .map(|&f| k1.program.name(f))
+            .collect::<Vec<_>>(),
+        vec!["(*example.com/shop/store.Conn).Query"]
+    );
+}
+
+#[test]
+fn vendor_is_skipped_and_reported() {
+    let files =
+        refract_core::source::load_path(&fixture("go/shop"), &Default::default()).expect("load");
+    assert!(files
+        .skipped
+        .iter()
+        .any(|s| s.path == "vendor" && s.reason == SkipReason::ExcludedDir));
+    assert!(files.files.iter().all(|f| !f.path.starts_with("vendor/")));
+}

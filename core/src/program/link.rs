@@ -124,7 +124,8 @@ impl<'a> Linker<'a> {
         // Package symbol tables; definitions from files in the build win over others.
         let mut pkg_funcs: Vec<FxHashMap<&'a str, FuncId>> = vec![FxHashMap::default(); n_pkgs];
         let mut pkg_types: Vec<FxHashMap<&'a str, TypeId>> = vec![FxHashMap::default(); n_pkgs];
-        let mut pkg_values: Vec<FxHashMap<&'a str, (u32, u32)>> = vec![FxHashMap::default(); n_pkgs];
+        let mut pkg_values: Vec<FxHashMap<&'a str, (u32, u32)>> =
+            vec![FxHashMap::default(); n_pkgs];
         let mut types = Vec::new();
         let mut order: Vec<usize> = (0..files.len()).collect();
         // Files outside the build first, so that files in the build overwrite them.
@@ -133,7 +134,10 @@ impl<'a> Linker<'a> {
             let f = &files[fi];
             let pkg = pm.file_package[fi] as usize;
             for (i, func) in f.funcs.iter().enumerate() {
-                if func.receiver.is_none() && func.parent.is_none() && !func.name.starts_with("init$") {
+                if func.receiver.is_none()
+                    && func.parent.is_none()
+                    && !func.name.starts_with("init$")
+                {
                     pkg_funcs[pkg].insert(func.name.as_str(), FuncId(func_base[fi] + i as u32));
                 }
             }
@@ -162,7 +166,8 @@ impl<'a> Linker<'a> {
                     continue;
                 };
                 if let Some(&t) = pkg_types[pkg].get(recv.type_name.as_str()) {
-                    methods[t as usize].insert(func.name.as_str(), FuncId(func_base[fi] + i as u32));
+                    methods[t as usize]
+                        .insert(func.name.as_str(), FuncId(func_base[fi] + i as u32));
                 }
             }
         }
@@ -231,7 +236,12 @@ impl<'a> Linker<'a> {
         }
         let mut v: Vec<TypeId> = set
             .into_iter()
-            .filter(|&t| !matches!(self.underlying(RType::Named(t), 0), RType::Iface(..) | RType::Error))
+            .filter(|&t| {
+                !matches!(
+                    self.underlying(RType::Named(t), 0),
+                    RType::Iface(..) | RType::Error
+                )
+            })
             .collect();
         v.sort_unstable();
         v
@@ -293,7 +303,9 @@ impl<'a> Linker<'a> {
                         let suffix = func.name.rsplit('$').next().unwrap_or("");
                         format!("{}${}", names[p as usize], suffix)
                     }
-                    (None, Some(r)) if func.name.contains('$') => format!("{pkg_path}.{}", func.name),
+                    (None, Some(r)) if func.name.contains('$') => {
+                        format!("{pkg_path}.{}", func.name)
+                    }
                     (None, Some(r)) => {
                         let star = if r.pointer { "*" } else { "" };
                         format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
@@ -463,7 +475,11 @@ impl<'a> Linker<'a> {
         }
     }
 
-    fn func_value_targets(&self, t: RType<'a>, unresolved: &mut UnresolvedCounts) -> Vec<(FuncId, EdgeKind)> {
+    fn func_value_targets(
+        &self,
+        t: RType<'a>,
+        unresolved: &mut UnresolvedCounts,
+    ) -> Vec<(FuncId, EdgeKind)> {
         match t {
             RType::FuncVal(f) => vec![(f, EdgeKind::Static)],
             _ => {
@@ -474,7 +490,12 @@ impl<'a> Linker<'a> {
     }
 
     /// σ(f): the strings of one function, constants and sentinels resolved.
-    fn owned_strings(&self, file: u32, func: &'a crate::lang::go::Func, strings: &mut Interner) -> Vec<OwnedString> {
+    fn owned_strings(
+        &self,
+        file: u32,
+        func: &'a crate::lang::go::Func,
+        strings: &mut Interner,
+    ) -> Vec<OwnedString> {
         let mut out: Vec<OwnedString> = Vec::new();
         for s in &func.strings {
             if let Some(o) = self.own(file, s, None, strings) {
@@ -503,7 +524,13 @@ impl<'a> Linker<'a> {
         out
     }
 
-    fn own(&self, file: u32, s: &'a StringUse, sentinel: Option<&str>, strings: &mut Interner) -> Option<OwnedString> {
+    fn own(
+        &self,
+        file: u32,
+        s: &'a StringUse,
+        sentinel: Option<&str>,
+        strings: &mut Interner,
+    ) -> Option<OwnedString> {
         let (text, via) = match &s.value {
             StrValue::Literal(t) => (t.clone(), None),
             StrValue::Const(r) => {
@@ -559,10 +586,44 @@ impl<'a> Linker<'a> {
 fn is_builtin(name: &str) -> bool {
     matches!(
         name,
-        "append" | "cap" | "close" | "complex" | "copy" | "delete" | "imag" | "len" | "make"
-            | "new" | "panic" | "print" | "println" | "real" | "recover" | "min" | "max"
-            | "clear" | "string" | "int" | "byte" | "rune" | "error" | "bool" | "float64"
-            | "float32" | "int64" | "int32" | "int16" | "int8" | "uint" | "uint64" | "uint32"
-            | "uint16" | "uint8" | "uintptr" | "any" | "complex128" | "complex64"
+        "append"
+            | "cap"
+            | "close"
+            | "complex"
+            | "copy"
+            | "delete"
+            | "imag"
+            | "len"
+            | "make"
+            | "new"
+            | "panic"
+            | "print"
+            | "println"
+            | "real"
+            | "recover"
+            | "min"
+            | "max"
+            | "clear"
+            | "string"
+            | "int"
+            | "byte"
+            | "rune"
+            | "error"
+            | "bool"
+            | "float64"
+            | "float32"
+            | "int64"
+            | "int32"
+            | "int16"
+            | "int8"
+            | "uint"
+            | "uint64"
+            | "uint32"
+            | "uint16"
+            | "uint8"
+            | "uintptr"
+            | "any"
+            | "complex128"
+            | "complex64"
     )
 }

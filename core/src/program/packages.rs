@@ -89,7 +89,10 @@ pub(crate) fn assign(files: &[GoFile], gomods: &[(String, GoMod)]) -> PackageMap
 
     let mut by_import_path: FxHashMap<String, Vec<u32>> = FxHashMap::default();
     for (i, p) in packages.iter().enumerate() {
-        by_import_path.entry(p.path.clone()).or_default().push(i as u32);
+        by_import_path
+            .entry(p.path.clone())
+            .or_default()
+            .push(i as u32);
     }
     // `replace example.com/lib => ./lib`: packages under ./lib also import as example.com/lib/….
     for (mdir, m) in gomods {
@@ -112,6 +115,19 @@ pub(crate) fn assign(files: &[GoFile], gomods: &[(String, GoMod)]) -> PackageMap
                         .push(i as u32);
                 }
             }
+        }
+    }
+    // Vendored packages (`vendor/golang.org/x/net/…`) import by the path below `vendor/`.
+    for (i, p) in packages.iter().enumerate() {
+        let below = match p.dir.rfind("/vendor/") {
+            Some(at) => Some(&p.dir[at + "/vendor/".len()..]),
+            None => p.dir.strip_prefix("vendor/"),
+        };
+        if let Some(below) = below {
+            by_import_path
+                .entry(below.to_string())
+                .or_default()
+                .push(i as u32);
         }
     }
     for v in by_import_path.values_mut() {
@@ -157,10 +173,23 @@ mod tests {
         let paths: Vec<&str> = m.packages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
             paths,
-            vec!["example.com/svc", "example.com/svc/store", "example.com/lib/util", "example.com/svc/tools"]
+            vec![
+                "example.com/svc",
+                "example.com/svc/store",
+                "example.com/lib/util",
+                "example.com/svc/tools"
+            ]
         );
         assert_eq!(m.by_import_path["example.com/lib/util"], vec![2]);
         assert_eq!(m.file_package, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn vendored_packages_import_by_their_path_below_vendor() {
+        let files = vec![file("vendor/golang.org/x/net/idna/idna.go", "idna")];
+        let m = assign(&files, &[(String::new(), parse_go_mod("module std\n"))]);
+        assert_eq!(m.packages[0].path, "vendor/golang.org/x/net/idna");
+        assert_eq!(m.by_import_path["golang.org/x/net/idna"], vec![0]);
     }
 
     #[test]

@@ -64,9 +64,27 @@ pub(crate) type MethodSet<'a> = FxHashMap<&'a str, MethodEntry<'a>>;
 const MAX_DEPTH: u32 = 24;
 
 const BASIC: &[&str] = &[
-    "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
-    "uint32", "uint64", "uintptr", "byte", "rune", "float32", "float64", "complex64",
-    "complex128", "any", "comparable",
+    "bool",
+    "string",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+    "byte",
+    "rune",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "any",
+    "comparable",
 ];
 
 impl<'a> Linker<'a> {
@@ -296,7 +314,13 @@ impl<'a> Linker<'a> {
     }
 
     /// Result `index` of calling `callee` (or the type, for a conversion).
-    pub(crate) fn result_type(&self, callee: &'a Callee, index: u32, ctx: Ctx<'a>, d: u32) -> RType<'a> {
+    pub(crate) fn result_type(
+        &self,
+        callee: &'a Callee,
+        index: u32,
+        ctx: Ctx<'a>,
+        d: u32,
+    ) -> RType<'a> {
         match self.callee_shape(callee, ctx, d) {
             CalleeShape::Func(f) => {
                 let (file, idx) = self.func_origin[f.index()];
@@ -334,10 +358,12 @@ impl<'a> Linker<'a> {
                 let r = self.resolve(recv, ctx, d);
                 return match self.find_method(&r, name) {
                     Some(MethodEntry::Concrete(f)) => CalleeShape::Func(f),
-                    Some(MethodEntry::Abstract(iface)) => match self.iface_method_sig(iface, name) {
-                        Some((sig, file)) => CalleeShape::Sig(sig, file),
-                        None => CalleeShape::Opaque,
-                    },
+                    Some(MethodEntry::Abstract(iface)) => {
+                        match self.iface_method_sig(iface, name) {
+                            Some((sig, file)) => CalleeShape::Sig(sig, file),
+                            None => CalleeShape::Opaque,
+                        }
+                    }
                     None => match self.member_type(&r, name, d) {
                         RType::Func(sig, file) => CalleeShape::Sig(sig, file),
                         RType::FuncVal(f) => CalleeShape::Func(f),
@@ -413,7 +439,10 @@ impl<'a> Linker<'a> {
             RType::Iface(it, file) => Some(MethodEntry::Abstract(IfaceRef::Inline(it, *file))),
             RType::Struct(fields, file) => {
                 // Anonymous struct with embedded fields.
-                let ctx = Ctx { file: *file, tparams: &[] };
+                let ctx = Ctx {
+                    file: *file,
+                    tparams: &[],
+                };
                 for f in fields.iter().filter(|f| f.name.is_none()) {
                     let et = self.resolve(&f.ty, ctx, 1);
                     if let Some(m) = self.find_method(&et, name) {
@@ -433,7 +462,9 @@ impl<'a> Linker<'a> {
             return ms.clone();
         }
         // Break cycles (a struct embedding itself through a pointer) with an empty placeholder.
-        self.method_sets.borrow_mut().insert(t, Rc::new(MethodSet::default()));
+        self.method_sets
+            .borrow_mut()
+            .insert(t, Rc::new(MethodSet::default()));
         let mut ms: MethodSet<'a> = MethodSet::default();
         for (name, f) in self.methods[t as usize].iter() {
             ms.insert(name, MethodEntry::Concrete(*f));
@@ -441,16 +472,19 @@ impl<'a> Linker<'a> {
         match self.underlying(RType::Named(t), 0) {
             RType::Iface(it, file) => {
                 for m in self.iface_method_names(IfaceRef::Inline(it, file)) {
-                    ms.entry(m).or_insert(MethodEntry::Abstract(IfaceRef::Inline(it, file)));
+                    ms.entry(m)
+                        .or_insert(MethodEntry::Abstract(IfaceRef::Inline(it, file)));
                 }
             }
             RType::Error => {
-                ms.entry("Error").or_insert(MethodEntry::Abstract(IfaceRef::Error));
+                ms.entry("Error")
+                    .or_insert(MethodEntry::Abstract(IfaceRef::Error));
             }
             RType::Struct(fields, _) => {
                 let ctx = self.ctx_of_type(t);
                 // Promoted methods: shallower wins; same depth from two fields is ambiguous.
-                let mut promoted: FxHashMap<&'a str, Option<MethodEntry<'a>>> = FxHashMap::default();
+                let mut promoted: FxHashMap<&'a str, Option<MethodEntry<'a>>> =
+                    FxHashMap::default();
                 for f in fields.iter().filter(|f| f.name.is_none()) {
                     let et = self.resolve(&f.ty, ctx, 1);
                     let base = match &et {
@@ -458,7 +492,9 @@ impl<'a> Linker<'a> {
                         other => other.clone(),
                     };
                     let entries: Vec<(&'a str, MethodEntry<'a>)> = match base {
-                        RType::Named(id) => self.method_set(id).iter().map(|(k, v)| (*k, *v)).collect(),
+                        RType::Named(id) => {
+                            self.method_set(id).iter().map(|(k, v)| (*k, *v)).collect()
+                        }
                         RType::Iface(it, file) => self
                             .iface_method_names(IfaceRef::Inline(it, file))
                             .into_iter()
@@ -543,7 +579,9 @@ impl<'a> Linker<'a> {
         let ctx = Ctx { file, tparams: &[] };
         for e in &it.embeds {
             if let RType::Iface(inner, f) = self.underlying(self.resolve(e, ctx, 1), 1) {
-                if let Some(found) = self.find_iface_method_sig(IfaceRef::Inline(inner, f), name, depth + 1) {
+                if let Some(found) =
+                    self.find_iface_method_sig(IfaceRef::Inline(inner, f), name, depth + 1)
+                {
                     return Some(found);
                 }
             }

@@ -81,7 +81,15 @@ fn log_function(name: &str, arg: usize) -> Option<ApiSpec> {
     };
     let known = matches!(
         stem,
-        "Print" | "Fatal" | "Panic" | "Error" | "Warn" | "Warning" | "Info" | "Debug" | "Trace"
+        "Print"
+            | "Fatal"
+            | "Panic"
+            | "Error"
+            | "Warn"
+            | "Warning"
+            | "Info"
+            | "Debug"
+            | "Trace"
             | "Exit"
     );
     if !known {
@@ -127,12 +135,24 @@ mod tests {
 
     #[test]
     fn recognises_package_apis_by_path() {
-        assert_eq!(package_api("errors", "New").map(|s| s.role), Some(Role::ErrorNew));
+        assert_eq!(
+            package_api("errors", "New").map(|s| s.role),
+            Some(Role::ErrorNew)
+        );
         let wrap = package_api("github.com/pkg/errors", "Wrapf").expect("Wrapf");
         assert_eq!((wrap.form, wrap.text_arg), (Form::WrapPrefixf, 1));
-        assert_eq!(package_api("k8s.io/klog/v2", "Errorf").map(|s| s.form), Some(Form::Printf));
-        assert_eq!(package_api("k8s.io/klog/v2", "ErrorS").map(|s| s.text_arg), Some(1));
-        assert_eq!(package_api("log", "Println").map(|s| s.form), Some(Form::Plain));
+        assert_eq!(
+            package_api("k8s.io/klog/v2", "Errorf").map(|s| s.form),
+            Some(Form::Printf)
+        );
+        assert_eq!(
+            package_api("k8s.io/klog/v2", "ErrorS").map(|s| s.text_arg),
+            Some(1)
+        );
+        assert_eq!(
+            package_api("log", "Println").map(|s| s.form),
+            Some(Form::Plain)
+        );
         assert_eq!(package_api("strings", "Errorf"), None);
         assert_eq!(package_api("fmt", "Sprintf"), None);
     }

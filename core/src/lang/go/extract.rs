@@ -99,7 +99,10 @@ impl<'s> Extractor<'s> {
                 "import_spec" => specs.push(c),
                 "import_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "import_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|s| s.kind() == "import_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -240,7 +243,9 @@ impl<'s> Extractor<'s> {
             if p.kind() != "parameter_declaration" && !variadic {
                 continue;
             }
-            let mut ty = p.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t));
+            let mut ty = p
+                .child_by_field_name("type")
+                .map_or(Ty::Unknown, |t| self.ty(t));
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
             }
@@ -297,11 +302,19 @@ impl<'s> Extractor<'s> {
             sig.variadic = params
                 .named_children(&mut c)
                 .any(|p| p.kind() == "variadic_parameter_declaration");
-            sig.params = self.parameters(params).into_iter().map(|(_, t)| t).collect();
+            sig.params = self
+                .parameters(params)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
         }
         if let Some(result) = n.child_by_field_name("result") {
             if result.kind() == "parameter_list" {
-                sig.results = self.parameters(result).into_iter().map(|(_, t)| t).collect();
+                sig.results = self
+                    .parameters(result)
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect();
             } else {
                 sig.results.push(self.ty(result));
             }
@@ -316,9 +329,10 @@ impl<'s> Extractor<'s> {
             if spec.kind() != "type_spec" && !alias {
                 continue;
             }
-            let (Some(name), Some(ty)) =
-                (spec.child_by_field_name("name"), spec.child_by_field_name("type"))
-            else {
+            let (Some(name), Some(ty)) = (
+                spec.child_by_field_name("name"),
+                spec.child_by_field_name("type"),
+            ) else {
                 continue;
             };
             let type_params = spec
@@ -436,28 +450,41 @@ impl<'s> Extractor<'s> {
                 name: self.text(n).to_string(),
             },
             "qualified_type" => Ty::Named {
-                qual: n.child_by_field_name("package").map(|p| self.text(p).to_string()),
+                qual: n
+                    .child_by_field_name("package")
+                    .map(|p| self.text(p).to_string()),
                 name: n
                     .child_by_field_name("name")
                     .map(|p| self.text(p).to_string())
                     .unwrap_or_default(),
             },
-            "generic_type" => n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t)),
+            "generic_type" => n
+                .child_by_field_name("type")
+                .map_or(Ty::Unknown, |t| self.ty(t)),
             "pointer_type" => Ty::Pointer(Box::new(self.first_named_ty(n))),
             "parenthesized_type" | "type_elem" | "type_constraint" => self.first_named_ty(n),
-            "slice_type" => {
-                Ty::Slice(Box::new(n.child_by_field_name("element").map_or(Ty::Unknown, |t| self.ty(t))))
-            }
-            "array_type" | "implicit_length_array_type" => {
-                Ty::Array(Box::new(n.child_by_field_name("element").map_or(Ty::Unknown, |t| self.ty(t))))
-            }
+            "slice_type" => Ty::Slice(Box::new(
+                n.child_by_field_name("element")
+                    .map_or(Ty::Unknown, |t| self.ty(t)),
+            )),
+            "array_type" | "implicit_length_array_type" => Ty::Array(Box::new(
+                n.child_by_field_name("element")
+                    .map_or(Ty::Unknown, |t| self.ty(t)),
+            )),
             "map_type" => Ty::Map(
-                Box::new(n.child_by_field_name("key").map_or(Ty::Unknown, |t| self.ty(t))),
-                Box::new(n.child_by_field_name("value").map_or(Ty::Unknown, |t| self.ty(t))),
+                Box::new(
+                    n.child_by_field_name("key")
+                        .map_or(Ty::Unknown, |t| self.ty(t)),
+                ),
+                Box::new(
+                    n.child_by_field_name("value")
+                        .map_or(Ty::Unknown, |t| self.ty(t)),
+                ),
             ),
-            "channel_type" => {
-                Ty::Chan(Box::new(n.child_by_field_name("value").map_or(Ty::Unknown, |t| self.ty(t))))
-            }
+            "channel_type" => Ty::Chan(Box::new(
+                n.child_by_field_name("value")
+                    .map_or(Ty::Unknown, |t| self.ty(t)),
+            )),
             "function_type" => Ty::Func(Box::new(self.signature(n))),
             "interface_type" => Ty::Interface(Box::new(self.interface_type(n))),
             "struct_type" => Ty::Struct(self.struct_fields(n)),
@@ -564,7 +591,20 @@ impl<'s> Extractor<'s> {
                 }
             }
             "return_statement" => self.return_statement(n, ctx),
-            "if_statement" | "for_statement" | "expression_switch_statement"
+            "assignment_statement" => {
+                // `err = ErrX` then a bare return: the function produces the sentinel.
+                let right = self.expr_list_owned(n.child_by_field_name("right"));
+                for r in &right {
+                    self.expr(*r, ctx);
+                    self.note_error_ref(*r, ctx);
+                }
+                for l in self.expr_list_owned(n.child_by_field_name("left")) {
+                    self.expr(l, ctx);
+                }
+            }
+            "if_statement"
+            | "for_statement"
+            | "expression_switch_statement"
             | "select_statement" => {
                 let mark = self.scope.len();
                 self.walk_children(n, ctx);
@@ -603,7 +643,9 @@ impl<'s> Extractor<'s> {
     fn expr_list_owned<'t>(&self, n: Option<Node<'t>>) -> Vec<Node<'t>> {
         let Some(n) = n else { return Vec::new() };
         let mut cursor = n.walk();
-        n.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
+        n.named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .collect()
     }
 
     /// Binds the identifiers on the left to the types of the expressions on the right.
@@ -646,10 +688,13 @@ impl<'s> Extractor<'s> {
                 },
                 "index_expression" | "type_assertion_expression" | "unary_expression" => {
                     let mut v = vec![self.expr_ty(r)];
-                    v.resize(n_left, Ty::Named {
-                        qual: None,
-                        name: "bool".into(),
-                    });
+                    v.resize(
+                        n_left,
+                        Ty::Named {
+                            qual: None,
+                            name: "bool".into(),
+                        },
+                    );
                     v
                 }
                 _ => vec![Ty::Unknown; n_left],
@@ -808,6 +853,10 @@ impl<'s> Extractor<'s> {
         let (value, form) = match s {
             StrExpr::Literal(t) => (StrValue::Literal(t), Form::Plain),
             StrExpr::Format(t) => (StrValue::Literal(t), Form::Printf),
+            StrExpr::Concat(parts) => (
+                StrValue::Literal(StrExpr::concat_format(&parts, false)),
+                Form::Printf,
+            ),
             StrExpr::Ref(r) => (StrValue::Const(r), Form::Plain),
         };
         if matches!(&value, StrValue::Literal(t) if t.is_empty()) {
@@ -839,7 +888,9 @@ impl<'s> Extractor<'s> {
         if matches!(r.name.as_str(), "nil" | "true" | "false") {
             return;
         }
-        self.file.funcs[ctx.func as usize].error_refs.push((r, line(e)));
+        self.file.funcs[ctx.func as usize]
+            .error_refs
+            .push((r, line(e)));
     }
 
     // ---- expressions --------------------------------------------------------------------
@@ -861,12 +912,26 @@ impl<'s> Extractor<'s> {
                 }
             }
             "block" | "statement_list" => self.block(n, ctx),
-            "short_var_declaration" | "var_declaration" | "if_statement" | "for_statement"
-            | "return_statement" | "go_statement" | "defer_statement" | "range_clause"
-            | "type_switch_statement" | "expression_switch_statement" | "select_statement"
-            | "receive_statement" | "const_declaration" => self.statement(n, ctx),
-            "identifier" | "field_identifier" | "type_identifier" | "comment"
-            | "interpreted_string_literal" | "raw_string_literal" | "int_literal" => {}
+            "short_var_declaration"
+            | "var_declaration"
+            | "if_statement"
+            | "for_statement"
+            | "return_statement"
+            | "go_statement"
+            | "defer_statement"
+            | "range_clause"
+            | "type_switch_statement"
+            | "expression_switch_statement"
+            | "select_statement"
+            | "receive_statement"
+            | "const_declaration" => self.statement(n, ctx),
+            "identifier"
+            | "field_identifier"
+            | "type_identifier"
+            | "comment"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal" => {}
             _ => {
                 let mut cursor = n.walk();
                 let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
@@ -994,13 +1059,14 @@ impl<'s> Extractor<'s> {
             StrExpr::Literal(t) => (StrValue::Literal(t), form),
             StrExpr::Ref(r) => (StrValue::Const(r), form),
             // Text built by Sprintf or concatenation is a format whatever the API.
-            StrExpr::Format(t) => (
-                StrValue::Literal(t),
-                match form {
-                    Form::WrapPrefix | Form::WrapPrefixf => Form::WrapPrefixf,
-                    _ => Form::Printf,
-                },
-            ),
+            StrExpr::Format(t) => (StrValue::Literal(t), as_format(form)),
+            StrExpr::Concat(parts) => {
+                let raw = matches!(form, Form::Printf | Form::WrapPrefixf);
+                (
+                    StrValue::Literal(StrExpr::concat_format(&parts, raw)),
+                    as_format(form),
+                )
+            }
         };
         if matches!(&value, StrValue::Literal(t) if t.trim().is_empty()) {
             return;
@@ -1026,7 +1092,14 @@ impl<'s> Extractor<'s> {
         let (value, form) = match self.string_expr(*arg)? {
             StrExpr::Literal(t) => (StrValue::Literal(t), spec.form),
             StrExpr::Ref(r) => (StrValue::Const(r), spec.form),
-            StrExpr::Format(t) => (StrValue::Literal(t), Form::Printf),
+            StrExpr::Format(t) => (StrValue::Literal(t), as_format(spec.form)),
+            StrExpr::Concat(parts) => {
+                let raw = matches!(spec.form, Form::Printf | Form::WrapPrefixf);
+                (
+                    StrValue::Literal(StrExpr::concat_format(&parts, raw)),
+                    as_format(spec.form),
+                )
+            }
         };
         Some(StringUse {
             line: line(call),
@@ -1042,7 +1115,11 @@ impl<'s> Extractor<'s> {
     }
 
     fn local_ty(&self, name: &str) -> Option<&Ty> {
-        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, t)| t)
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t)
     }
 
     /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
@@ -1079,7 +1156,9 @@ impl<'s> Extractor<'s> {
                 if let Some((Some(qual), name)) = self.package_selector(f) {
                     return Callee::Qualified { qual, name };
                 }
-                let recv = f.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let recv = f
+                    .child_by_field_name("operand")
+                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let name = f
                     .child_by_field_name("field")
                     .map(|n| self.text(n).to_string())
@@ -1092,7 +1171,9 @@ impl<'s> Extractor<'s> {
             },
             // Generic instantiation `F[int](…)`.
             "index_expression" | "type_instantiation_expression" => {
-                let operand = f.child_by_field_name("operand").or_else(|| f.named_child(0));
+                let operand = f
+                    .child_by_field_name("operand")
+                    .or_else(|| f.named_child(0));
                 match operand {
                     Some(o) if matches!(o.kind(), "identifier" | "selector_expression") => {
                         self.callee_of(o)
@@ -1118,7 +1199,9 @@ impl<'s> Extractor<'s> {
                 if let Some((Some(qual), name)) = self.package_selector(n) {
                     return Ty::PkgMember { qual, name };
                 }
-                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let operand = n
+                    .child_by_field_name("operand")
+                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let field = n
                     .child_by_field_name("field")
                     .map(|f| self.text(f).to_string())
@@ -1135,7 +1218,9 @@ impl<'s> Extractor<'s> {
                         .and_then(|a| a.named_child(0));
                     match name.as_str() {
                         "new" => {
-                            return Ty::Pointer(Box::new(first_arg.map_or(Ty::Unknown, |a| self.ty(a))))
+                            return Ty::Pointer(Box::new(
+                                first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
+                            ))
                         }
                         "make" => return first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
                         "append" => return first_arg.map_or(Ty::Unknown, |a| self.expr_ty(a)),
@@ -1148,9 +1233,13 @@ impl<'s> Extractor<'s> {
                     index: 0,
                 }
             }
-            "composite_literal" => n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t)),
+            "composite_literal" => n
+                .child_by_field_name("type")
+                .map_or(Ty::Unknown, |t| self.ty(t)),
             "unary_expression" => {
-                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let operand = n
+                    .child_by_field_name("operand")
+                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 match n.child_by_field_name("operator").map(|o| self.text(o)) {
                     Some("&") => Ty::Pointer(Box::new(operand)),
                     Some("*") => Ty::Deref(Box::new(operand)),
@@ -1160,13 +1249,17 @@ impl<'s> Extractor<'s> {
                 }
             }
             "index_expression" => {
-                let operand = n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let operand = n
+                    .child_by_field_name("operand")
+                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 Ty::Elem(Box::new(operand))
             }
-            "slice_expression" => n.child_by_field_name("operand").map_or(Ty::Unknown, |o| self.expr_ty(o)),
-            "type_assertion_expression" | "type_conversion_expression" => {
-                n.child_by_field_name("type").map_or(Ty::Unknown, |t| self.ty(t))
-            }
+            "slice_expression" => n
+                .child_by_field_name("operand")
+                .map_or(Ty::Unknown, |o| self.expr_ty(o)),
+            "type_assertion_expression" | "type_conversion_expression" => n
+                .child_by_field_name("type")
+                .map_or(Ty::Unknown, |t| self.ty(t)),
             "parenthesized_expression" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
             "func_literal" => match self.literal_of_node.get(&n.id()) {
                 Some(i) => Ty::FuncLit(*i),
@@ -1179,7 +1272,9 @@ impl<'s> Extractor<'s> {
             "true" | "false" => named("bool"),
             "binary_expression" => match n.child_by_field_name("operator").map(|o| self.text(o)) {
                 Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
-                _ => n.child_by_field_name("left").map_or(Ty::Unknown, |l| self.expr_ty(l)),
+                _ => n
+                    .child_by_field_name("left")
+                    .map_or(Ty::Unknown, |l| self.expr_ty(l)),
             },
             _ => Ty::Unknown,
         }
@@ -1221,6 +1316,9 @@ impl<'s> Extractor<'s> {
                 let first = n.child_by_field_name("arguments")?.named_child(0)?;
                 match self.string_expr(first)? {
                     StrExpr::Literal(s) | StrExpr::Format(s) => Some(StrExpr::Format(s)),
+                    StrExpr::Concat(parts) => {
+                        Some(StrExpr::Format(StrExpr::concat_format(&parts, true)))
+                    }
                     StrExpr::Ref(_) => None,
                 }
             }
@@ -1237,14 +1335,7 @@ impl<'s> Extractor<'s> {
                 if parts.iter().all(|p| p.is_none()) {
                     return None;
                 }
-                let mut f = String::new();
-                for p in parts {
-                    match p {
-                        Some(lit) => f.push_str(&lit.replace('%', "%%")),
-                        None => f.push_str("%v"),
-                    }
-                }
-                Some(StrExpr::Format(f))
+                Some(StrExpr::Concat(parts))
             }
             _ => None,
         }
@@ -1274,9 +1365,35 @@ impl<'s> Extractor<'s> {
 
 enum StrExpr {
     Literal(String),
-    /// A printf format built from Sprintf or a concatenation with non-constant parts.
+    /// A printf format (the format of a `fmt.Sprintf`).
     Format(String),
+    /// A concatenation with non-literal parts (`None`): `"open " + path + ": failed"`.
+    Concat(Vec<Option<String>>),
     Ref(ValueRef),
+}
+
+impl StrExpr {
+    /// The concatenation as a printf format: when the text is itself a format (`raw_format`),
+    /// literal parts keep their verbs; otherwise `%` is escaped. Non-literal parts become `%v`.
+    fn concat_format(parts: &[Option<String>], raw_format: bool) -> String {
+        let mut f = String::new();
+        for p in parts {
+            match p {
+                Some(lit) if raw_format => f.push_str(lit),
+                Some(lit) => f.push_str(&lit.replace('%', "%%")),
+                None => f.push_str("%v"),
+            }
+        }
+        f
+    }
+}
+
+/// The form of a text that turned out to be a format.
+fn as_format(form: Form) -> Form {
+    match form {
+        Form::WrapPrefix | Form::WrapPrefixf => Form::WrapPrefixf,
+        _ => Form::Printf,
+    }
 }
 
 fn named(name: &str) -> Ty {
@@ -1401,9 +1518,18 @@ mod tests {
 
     #[test]
     fn decodes_string_literals() {
-        assert_eq!(string_literal_value(r#""a\tb\n\"q\"""#).as_deref(), Some("a\tb\n\"q\""));
-        assert_eq!(string_literal_value(r#""\x41\u00e9\101""#).as_deref(), Some("AéA"));
-        assert_eq!(string_literal_value("`raw %s\\n`").as_deref(), Some("raw %s\\n"));
+        assert_eq!(
+            string_literal_value(r#""a\tb\n\"q\"""#).as_deref(),
+            Some("a\tb\n\"q\"")
+        );
+        assert_eq!(
+            string_literal_value(r#""\x41\u00e9\101""#).as_deref(),
+            Some("AéA")
+        );
+        assert_eq!(
+            string_literal_value("`raw %s\\n`").as_deref(),
+            Some("raw %s\\n")
+        );
         assert_eq!(string_literal_value("\"bad\\q\""), None);
     }
 
@@ -1411,7 +1537,10 @@ mod tests {
     fn default_import_names() {
         assert_eq!(default_import_name("net/http"), "http");
         assert_eq!(default_import_name("k8s.io/klog/v2"), "klog");
-        assert_eq!(default_import_name("github.com/mattn/go-sqlite3"), "sqlite3");
+        assert_eq!(
+            default_import_name("github.com/mattn/go-sqlite3"),
+            "sqlite3"
+        );
         assert_eq!(default_import_name("fmt"), "fmt");
     }
 }

@@ -54,7 +54,10 @@ pub enum ImportName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Ty {
     /// `T` or `pkg.T` as written; `qual` is the package qualifier (an import name), if any.
-    Named { qual: Option<String>, name: String },
+    Named {
+        qual: Option<String>,
+        name: String,
+    },
     Pointer(Box<Ty>),
     Slice(Box<Ty>),
     Array(Box<Ty>),
@@ -69,9 +72,15 @@ pub enum Ty {
     /// (or of a dot import).
     Global(String),
     /// `pkg.Name` where `pkg` is an import: a var, const or func of that package.
-    PkgMember { qual: String, name: String },
+    PkgMember {
+        qual: String,
+        name: String,
+    },
     /// Result number `index` of a call.
-    ResultOf { callee: Box<Callee>, index: u32 },
+    ResultOf {
+        callee: Box<Callee>,
+        index: u32,
+    },
     /// `x.name` where x is not a package: a field, or a method value.
     Member(Box<Ty>, String),
     /// `x[i]`, `<-x`, the value of `range x`.

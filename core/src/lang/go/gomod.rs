@@ -79,8 +79,14 @@ mod tests {
         assert_eq!(
             m.replaces,
             vec![
-                Replace { module: "example.com/lib".into(), local_dir: "./lib".into() },
-                Replace { module: "github.com/x/y".into(), local_dir: "../y".into() },
+                Replace {
+                    module: "example.com/lib".into(),
+                    local_dir: "./lib".into()
+                },
+                Replace {
+                    module: "github.com/x/y".into(),
+                    local_dir: "../y".into()
+                },
             ]
         );
     }
