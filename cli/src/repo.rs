@@ -14,6 +14,12 @@ pub struct RepoArgs {
     /// Also read `_test.go` files.
     #[arg(long)]
     pub include_tests: bool,
+    /// Also read `vendor/` directories.
+    #[arg(long)]
+    pub include_vendor: bool,
+    /// Also read generated Go files (`// Code generated … DO NOT EDIT.`).
+    #[arg(long)]
+    pub include_generated: bool,
     /// Skip source files larger than this many bytes.
     #[arg(long, default_value_t = 1024 * 1024)]
     pub max_file_bytes: u64,
@@ -24,6 +30,8 @@ impl RepoArgs {
         let opts = LoadOptions {
             max_file_bytes: self.max_file_bytes,
             include_tests: self.include_tests,
+            include_vendor: self.include_vendor,
+            include_generated: self.include_generated,
             ..LoadOptions::default()
         };
         source::load_path(&self.repo, &opts)

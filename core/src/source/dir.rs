@@ -75,7 +75,7 @@ fn load_dir(root: &Path, opts: &LoadOptions) -> Result<FileSet, SourceError> {
                 continue; // never followed inside the tree
             }
             if file_type.is_dir() {
-                if filter::excluded_dir_name(&name, has_cargo_toml) {
+                if filter::excluded_dir_name(&name, has_cargo_toml, opts.include_vendor) {
                     collector.exclude_dir(&rel_path);
                 } else {
                     stack.push((abs, format!("{rel_path}/")));

@@ -62,9 +62,9 @@ fn is_drive_letter(comp: &str) -> bool {
 
 /// Whether a directory called `name` is skipped. `sibling_cargo_toml` says whether the directory
 /// that contains it has a `Cargo.toml` (only then is `target` a Rust build directory).
-pub(crate) fn excluded_dir_name(name: &str, sibling_cargo_toml: bool) -> bool {
+pub(crate) fn excluded_dir_name(name: &str, sibling_cargo_toml: bool, keep_vendor: bool) -> bool {
     name.starts_with('.')
-        || EXCLUDED_DIRS.contains(&name)
+        || (EXCLUDED_DIRS.contains(&name) && !(keep_vendor && name == "vendor"))
         || (name == "target" && sibling_cargo_toml)
 }
 
@@ -75,6 +75,7 @@ pub(crate) fn excluded_prefix<'p>(
     path: &'p str,
     is_dir: bool,
     has_cargo_toml: impl Fn(&str) -> bool,
+    keep_vendor: bool,
 ) -> Option<&'p str> {
     let mut end = 0usize;
     let comps: Vec<&str> = path.split('/').collect();
@@ -87,7 +88,7 @@ pub(crate) fn excluded_prefix<'p>(
         let parent = &path[..end.saturating_sub(1)];
         let parent = if i == 0 { "" } else { parent };
         let candidate_end = end + comp.len();
-        if excluded_dir_name(comp, *comp == "target" && has_cargo_toml(parent)) {
+        if excluded_dir_name(comp, *comp == "target" && has_cargo_toml(parent), keep_vendor) {
             return Some(&path[..candidate_end]);
         }
         end = candidate_end + 1;
@@ -123,7 +124,10 @@ pub(crate) fn may_keep(path: &str, opts: &LoadOptions) -> bool {
     }
     let comps: Vec<&str> = path.split('/').collect();
     let dirs = &comps[..comps.len().saturating_sub(1)];
-    !dirs.iter().skip(1).any(|c| excluded_dir_name(c, false))
+    !dirs
+        .iter()
+        .skip(1)
+        .any(|c| excluded_dir_name(c, false, opts.include_vendor))
 }
 
 /// Go's rule for generated files: a line `^// Code generated .* DO NOT EDIT\.$` before the
@@ -245,7 +249,7 @@ impl<'o> Collector<'o> {
             self.skip(path, SkipReason::Binary);
             return;
         };
-        if path.ends_with(".go") && is_generated_go(&text) {
+        if path.ends_with(".go") && !self.opts.include_generated && is_generated_go(&text) {
             self.skip(path, SkipReason::Generated);
             return;
         }
@@ -269,7 +273,7 @@ impl<'o> Collector<'o> {
                 all_files.contains(&format!("{dir}/Cargo.toml"))
             }
         };
-        if let Some(dir) = excluded_prefix(path, is_dir, has_cargo) {
+        if let Some(dir) = excluded_prefix(path, is_dir, has_cargo, self.opts.include_vendor) {
             self.exclude_dir(dir);
             return;
         }
@@ -343,37 +347,37 @@ mod tests {
     fn excluded_prefixes() {
         let none = |_: &str| false;
         assert_eq!(
-            excluded_prefix("a/vendor/b/c.go", false, none),
+            excluded_prefix("a/vendor/b/c.go", false, none, false),
             Some("a/vendor")
         );
-        assert_eq!(excluded_prefix("vendor/x.go", false, none), Some("vendor"));
+        assert_eq!(excluded_prefix("vendor/x.go", false, none, false), Some("vendor"));
         assert_eq!(
-            excluded_prefix("a/.github/w.yml", false, none),
+            excluded_prefix("a/.github/w.yml", false, none, false),
             Some("a/.github")
         );
         assert_eq!(
-            excluded_prefix("a/testdata", true, none),
+            excluded_prefix("a/testdata", true, none, false),
             Some("a/testdata")
         );
         assert_eq!(
-            excluded_prefix("a/vendor", false, none),
+            excluded_prefix("a/vendor", false, none, false),
             None,
             "a file called vendor"
         );
         assert_eq!(
-            excluded_prefix(".hidden.go", false, none),
+            excluded_prefix(".hidden.go", false, none, false),
             None,
             "hidden files are kept"
         );
-        assert_eq!(excluded_prefix("pkg/target/t.go", false, none), None);
+        assert_eq!(excluded_prefix("pkg/target/t.go", false, none, false), None);
         let cargo_in_pkg = |d: &str| d == "pkg";
         assert_eq!(
-            excluded_prefix("pkg/target/t.rs", false, cargo_in_pkg),
+            excluded_prefix("pkg/target/t.rs", false, cargo_in_pkg, false),
             Some("pkg/target")
         );
         let cargo_at_root = |d: &str| d.is_empty();
         assert_eq!(
-            excluded_prefix("target/debug/x.rs", false, cargo_at_root),
+            excluded_prefix("target/debug/x.rs", false, cargo_at_root, false),
             Some("target")
         );
     }

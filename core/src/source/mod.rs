@@ -112,6 +112,10 @@ pub struct LoadOptions {
     pub max_file_bytes: u64,
     /// Keep `_test.go` files.
     pub include_tests: bool,
+    /// Keep `vendor/` directories (the standard library vendors its own dependencies).
+    pub include_vendor: bool,
+    /// Keep generated Go files (`// Code generated … DO NOT EDIT.`).
+    pub include_generated: bool,
     /// Stop expanding an archive once this many bytes have been decompressed.
     pub max_total_bytes: u64,
     /// Stop expanding an archive whose decompressed/compressed ratio exceeds this.
@@ -125,6 +129,8 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_bytes: 1024 * 1024,
             include_tests: false,
+            include_vendor: false,
+            include_generated: false,
             max_total_bytes: 2 * 1024 * 1024 * 1024,
             max_ratio: 200,
             max_entries: 500_000,
