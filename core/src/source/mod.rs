@@ -6,7 +6,7 @@
 //! archives (absolute or `..` paths, zip bombs). Everything later works on [`SourceFile`]s only.
 
 //!
-//! Layout: [`filter`](self) holds every keep/skip rule; `entries` turns in-memory entries into a
+//! Layout: `filter` holds every keep/skip rule; `entries` turns in-memory entries into a
 //! [`FileSet`] (dropped folders, and the tail of archive loading); `archive` reads zip/tar.gz
 //! from memory with hard limits; `dir` walks the file system. Only `dir` touches `std::fs`.
 
