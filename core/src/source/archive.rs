@@ -585,6 +585,40 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn bomb_spread_over_many_small_files_is_stopped() {
+        let mib = vec![0u8; 1024 * 1024];
+        let names: Vec<String> = (0..60).map(|i| format!("f{i}.go")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &mib[..])).collect();
+        let bytes = make_zip(&entries);
+        let err = load_archive("many.zip", &bytes, &LoadOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, SourceError::SuspiciousRatio { .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn corrupt_entry_is_named() {
+        let text: Vec<u8> = (0..4000u32)
+            .flat_map(|i| format!("// line {i}\n").into_bytes())
+            .collect();
+        let mut bytes = make_zip(&[("a.go", &text)]);
+        // Local header (30 bytes) + "a.go": the deflate stream starts at 34.
+        for b in &mut bytes[60..90] {
+            *b ^= 0x55;
+        }
+        let err = load_archive("c.zip", &bytes, &LoadOptions::default()).unwrap_err();
+        match &err {
+            SourceError::CorruptArchive { archive, entry, .. } => {
+                assert_eq!(archive, "c.zip");
+                assert_eq!(entry.as_deref(), Some("a.go"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.to_string().contains("a.go"), "{err}");
+    }
+
+    #[test]
     fn small_archives_never_trip_the_ratio() {
         // 512 KiB of zeros compresses far beyond 200:1 but stays under the floor.
         let zeros = vec![b'a'; 512 * 1024];

@@ -71,27 +71,27 @@ pub(crate) fn excluded_dir_name(name: &str, sibling_cargo_toml: bool, keep_vendo
 /// The excluded directory `path` lies in, if any: the prefix of `path` up to and including the
 /// first excluded directory component (`a/vendor/b/c.go` → `a/vendor`). `has_cargo_toml(dir)` says
 /// whether `dir/Cargo.toml` exists (`dir` is `""` for the root).
-pub(crate) fn excluded_prefix<'p>(
-    path: &'p str,
+pub(crate) fn excluded_prefix(
+    path: &str,
     is_dir: bool,
     has_cargo_toml: impl Fn(&str) -> bool,
     keep_vendor: bool,
-) -> Option<&'p str> {
-    let mut end = 0usize;
+) -> Option<&str> {
     let comps: Vec<&str> = path.split('/').collect();
     let dir_count = if is_dir {
         comps.len()
     } else {
         comps.len().saturating_sub(1)
     };
-    for (i, comp) in comps.iter().take(dir_count).enumerate() {
-        let parent = &path[..end.saturating_sub(1)];
-        let parent = if i == 0 { "" } else { parent };
-        let candidate_end = end + comp.len();
+    // `start` is the byte offset of component `i`; its parent directory is `path[..start - 1]`.
+    let mut start = 0usize;
+    for comp in comps.iter().take(dir_count) {
+        let parent = if start == 0 { "" } else { &path[..start - 1] };
+        let end = start + comp.len();
         if excluded_dir_name(comp, *comp == "target" && has_cargo_toml(parent), keep_vendor) {
-            return Some(&path[..candidate_end]);
+            return Some(&path[..end]);
         }
-        end = candidate_end + 1;
+        start = end + 1;
     }
     None
 }

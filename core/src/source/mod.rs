@@ -4,9 +4,8 @@
 //! hands us paths, and both must apply the same rules about what is worth parsing (no vendored
 //! code, no generated files, no binaries, no huge files) and the same defences against hostile
 //! archives (absolute or `..` paths, zip bombs). Everything later works on [`SourceFile`]s only.
-
 //!
-//! Layout: [`filter`](self) holds every keep/skip rule; `entries` turns in-memory entries into a
+//! Layout: `filter` holds every keep/skip rule; `entries` turns in-memory entries into a
 //! [`FileSet`] (dropped folders, and the tail of archive loading); `archive` reads zip/tar.gz
 //! from memory with hard limits; `dir` walks the file system. Only `dir` touches `std::fs`.
 
