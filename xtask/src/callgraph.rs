@@ -75,6 +75,9 @@ pub fn score(min_recall: f64, min_precision: f64) -> Result<()> {
         bail!("`refract callgraph` failed ({status})");
     }
     let text = std::fs::read_to_string(&tsv)?;
+    if text.trim().is_empty() {
+        bail!("`refract callgraph --format tsv` printed nothing (is the subcommand implemented?)");
+    }
     check_header(text.lines().next().unwrap_or(""))?;
     println!(
         "{} call edges written",
