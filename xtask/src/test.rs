@@ -1,0 +1,56 @@
+//! `cargo xtask test`: every check CI runs, in order, failing fast.
+
+use crate::{callgraph, install, metadata, util};
+use anyhow::{bail, Result};
+
+pub fn cmd(args: &[String]) -> Result<()> {
+    if let Some(a) = args.first() {
+        bail!("test: unexpected argument `{a}`");
+    }
+    let mut steps = util::Steps::default();
+    steps.run("install (base)", || {
+        install::ensure(&[install::Group::Base])
+    })?;
+    steps.run("cargo fmt --check", || {
+        util::run(util::cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    steps.run("cargo clippy", || {
+        util::run(util::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("cargo test", || {
+        util::run(util::cargo().args(["test", "--workspace"]))
+    })?;
+    steps.run("wasm32 build (refract-core)", wasm32_build)?;
+    steps.run("call-graph score (stdlib, vta)", || {
+        callgraph::score(crate::TEST_MIN_RECALL, crate::TEST_MIN_PRECISION)
+    })?;
+    steps.print_summary();
+    println!("\nall checks passed");
+    Ok(())
+}
+
+/// `cargo build -p refract-core --target wasm32-unknown-unknown`, with the grammar C builds
+/// pointed at tree-sitter-language's wasm libc headers.
+pub fn wasm32_build() -> Result<()> {
+    let include = metadata::load()?.ts_wasm_include()?;
+    let cflags = format!("-isystem {}", include.display());
+    println!("CFLAGS_wasm32_unknown_unknown={cflags}");
+    util::run(
+        util::cargo()
+            .env("CFLAGS_wasm32_unknown_unknown", cflags)
+            .args([
+                "build",
+                "-p",
+                "refract-core",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]),
+    )
+}
