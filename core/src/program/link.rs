@@ -19,6 +19,9 @@ use super::{
     UnresolvedCounts,
 };
 
+/// An interface's method names and the called method.
+type DispatchKey<'a> = (Vec<&'a str>, &'a str);
+
 pub(crate) struct TypeInfo<'a> {
     pub file: u32,
     pub decl: &'a TypeDecl,
@@ -43,7 +46,7 @@ pub(crate) struct Linker<'a> {
     /// Per type: declared methods by name.
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
     pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
-    dispatch_cache: RefCell<FxHashMap<(Vec<&'a str>, &'a str), Rc<Vec<FuncId>>>>,
+    dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
     /// Concrete (non-interface) types that are instantiated somewhere.
     instantiated: Vec<TypeId>,
 }

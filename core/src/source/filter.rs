@@ -88,7 +88,11 @@ pub(crate) fn excluded_prefix(
     for comp in comps.iter().take(dir_count) {
         let parent = if start == 0 { "" } else { &path[..start - 1] };
         let end = start + comp.len();
-        if excluded_dir_name(comp, *comp == "target" && has_cargo_toml(parent), keep_vendor) {
+        if excluded_dir_name(
+            comp,
+            *comp == "target" && has_cargo_toml(parent),
+            keep_vendor,
+        ) {
             return Some(&path[..end]);
         }
         start = end + 1;
@@ -350,7 +354,10 @@ mod tests {
             excluded_prefix("a/vendor/b/c.go", false, none, false),
             Some("a/vendor")
         );
-        assert_eq!(excluded_prefix("vendor/x.go", false, none, false), Some("vendor"));
+        assert_eq!(
+            excluded_prefix("vendor/x.go", false, none, false),
+            Some("vendor")
+        );
         assert_eq!(
             excluded_prefix("a/.github/w.yml", false, none, false),
             Some("a/.github")

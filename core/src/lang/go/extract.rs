@@ -509,11 +509,9 @@ impl<'s> Extractor<'s> {
                         });
                     }
                 }
-                "type_elem" | "constraint_elem" => {
-                    // A single named type is an embedded interface; unions are constraints.
-                    if c.named_child_count() == 1 {
-                        it.embeds.push(self.first_named_ty(c));
-                    }
+                // A single named type is an embedded interface; unions are constraints.
+                "type_elem" | "constraint_elem" if c.named_child_count() == 1 => {
+                    it.embeds.push(self.first_named_ty(c));
                 }
                 _ => {}
             }
