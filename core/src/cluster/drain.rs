@@ -1,0 +1,271 @@
+//! The miner: a Drain-style fixed-depth prefix tree over masked tokens.
+//!
+//! Routing: token count → the first `depth - 2` tokens (a masked token goes to the wildcard
+//! child; once a node has `max_children` literal children, new literals also go there) → a leaf
+//! holding candidate clusters. In the leaf the message joins the most similar cluster of equal
+//! length if `similarity ≥ sim_threshold`, where similarity is the fraction of positions whose
+//! literal template token equals the message token (wildcard positions do not count, ties go to
+//! the cluster with more wildcards). Joining replaces differing positions by `<*>`. Otherwise a
+//! new cluster is created.
+//!
+//! Memory is bounded: at most `max_clusters` clusters (after that a message joins the most similar
+//! cluster of its leaf whatever the similarity, or the single overflow cluster `<*>` if its leaf
+//! is empty) and at most `max_leaf_clusters` per leaf (same forced join). Every literal token is
+//! stored once, in its cluster's template (and at most once per tree edge).
+
+use rustc_hash::FxHashMap;
+
+use super::mask::{MaskedLine, WILDCARD};
+
+/// Tuning knobs. [`MinerConfig::default`] is the single configuration used for every input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinerConfig {
+    /// Tree depth as in Drain: the root, the token-count layer and `depth - 2` token layers.
+    pub depth: usize,
+    /// Minimum similarity (0..=1) for a message to join an existing cluster.
+    pub sim_threshold: f32,
+    /// Maximum literal children of one inner tree node.
+    pub max_children: usize,
+    /// Maximum number of clusters overall.
+    pub max_clusters: usize,
+    /// Maximum number of clusters in one leaf.
+    pub max_leaf_clusters: usize,
+}
+
+impl Default for MinerConfig {
+    fn default() -> Self {
+        Self {
+            depth: 4,
+            sim_threshold: 0.5,
+            max_children: 100,
+            max_clusters: 100_000,
+            max_leaf_clusters: 512,
+        }
+    }
+}
+
+/// A cluster's id: dense, starting at 0, stable once created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClusterId(pub u32);
+
+#[derive(Debug, Clone)]
+struct Cluster {
+    /// `None` = wildcard.
+    tokens: Vec<Option<Box<str>>>,
+    size: u64,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Node {
+    children: FxHashMap<Box<str>, Node>,
+    wildcard: Option<Box<Node>>,
+    clusters: Vec<u32>,
+}
+
+/// A read-only view of one cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterInfo<'a> {
+    pub id: ClusterId,
+    /// Number of messages assigned to the cluster.
+    pub size: u64,
+    tokens: &'a [Option<Box<str>>],
+}
+
+impl ClusterInfo<'_> {
+    /// Template tokens; `None` is a variable.
+    pub fn tokens(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.tokens.iter().map(|t| t.as_deref())
+    }
+
+    /// Tokens joined by single spaces, variables as `<*>`.
+    pub fn template(&self) -> String {
+        render(self.tokens)
+    }
+}
+
+fn render(tokens: &[Option<Box<str>>]) -> String {
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(t.as_deref().unwrap_or(WILDCARD));
+    }
+    out
+}
+
+/// Streaming template miner. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct TemplateMiner {
+    config: MinerConfig,
+    root: FxHashMap<usize, Node>,
+    clusters: Vec<Cluster>,
+    overflow: Option<u32>,
+    line: MaskedLine,
+}
+
+impl TemplateMiner {
+    pub fn new(config: MinerConfig) -> Self {
+        Self {
+            config,
+            root: FxHashMap::default(),
+            clusters: Vec::new(),
+            overflow: None,
+            line: MaskedLine::new(),
+        }
+    }
+
+    pub fn config(&self) -> &MinerConfig {
+        &self.config
+    }
+
+    /// Number of clusters created so far.
+    pub fn len(&self) -> usize {
+        self.clusters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty()
+    }
+
+    /// Adds one message and returns the id of the cluster it joined or created.
+    pub fn add(&mut self, message: &str) -> ClusterId {
+        self.line.mask(message);
+        let line = &self.line;
+        let cfg = &self.config;
+        let leaf = descend(&mut self.root, line, cfg);
+
+        // Best candidate: max similarity, then most wildcards.
+        let mut best: Option<(u32, f32, usize)> = None;
+        for &cid in &leaf.clusters {
+            let c = &self.clusters[cid as usize];
+            let (sim, wild) = similarity(&c.tokens, line);
+            let better = match best {
+                None => true,
+                Some((_, bs, bw)) => sim > bs || (sim == bs && wild > bw),
+            };
+            if better {
+                best = Some((cid, sim, wild));
+                if sim >= 1.0 {
+                    break;
+                }
+            }
+        }
+
+        let full = self.clusters.len() >= cfg.max_clusters;
+        let leaf_full = leaf.clusters.len() >= cfg.max_leaf_clusters;
+        let chosen = match best {
+            Some((cid, sim, _)) if sim >= cfg.sim_threshold || full || leaf_full => Some(cid),
+            _ => None,
+        };
+        let id = match chosen {
+            Some(cid) => {
+                let c = &mut self.clusters[cid as usize];
+                for (slot, tok) in c.tokens.iter_mut().zip(line.tokens()) {
+                    if slot.as_deref().is_some_and(|t| t != tok) {
+                        *slot = None;
+                    }
+                }
+                c.size += 1;
+                cid
+            }
+            None if full => {
+                let cid = match self.overflow {
+                    Some(cid) => cid,
+                    None => {
+                        let cid = self.clusters.len() as u32;
+                        self.clusters.push(Cluster {
+                            tokens: vec![None],
+                            size: 0,
+                        });
+                        self.overflow = Some(cid);
+                        cid
+                    }
+                };
+                self.clusters[cid as usize].size += 1;
+                cid
+            }
+            None => {
+                let cid = self.clusters.len() as u32;
+                let tokens = line
+                    .tokens()
+                    .map(|t| (t != WILDCARD).then(|| Box::<str>::from(t)))
+                    .collect();
+                self.clusters.push(Cluster { tokens, size: 1 });
+                leaf.clusters.push(cid);
+                cid
+            }
+        };
+        ClusterId(id)
+    }
+
+    /// The current template of `id`: tokens joined by spaces, variables as `<*>`.
+    /// Unknown ids give an empty string.
+    pub fn template(&self, id: ClusterId) -> String {
+        self.clusters
+            .get(id.0 as usize)
+            .map(|c| render(&c.tokens))
+            .unwrap_or_default()
+    }
+
+    /// Number of messages in cluster `id` (0 for unknown ids).
+    pub fn size(&self, id: ClusterId) -> u64 {
+        self.clusters.get(id.0 as usize).map_or(0, |c| c.size)
+    }
+
+    /// All clusters in id order.
+    pub fn clusters(&self) -> impl ExactSizeIterator<Item = ClusterInfo<'_>> + '_ {
+        self.clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClusterInfo {
+                id: ClusterId(i as u32),
+                size: c.size,
+                tokens: &c.tokens,
+            })
+    }
+}
+
+/// Walks (creating as needed) the tree path of `line` and returns its leaf.
+fn descend<'a>(
+    root: &'a mut FxHashMap<usize, Node>,
+    line: &MaskedLine,
+    cfg: &MinerConfig,
+) -> &'a mut Node {
+    let mut node = root.entry(line.len()).or_default();
+    let layers = cfg.depth.saturating_sub(2).min(line.len());
+    for i in 0..layers {
+        let tok = line.get(i);
+        let known = tok != WILDCARD && node.children.contains_key(tok);
+        node = if known {
+            // Two lookups instead of `entry`, so the hot path never allocates the key.
+            node.children.get_mut(tok).expect("key checked above")
+        } else if tok != WILDCARD && node.children.len() < cfg.max_children {
+            node.children.entry(Box::from(tok)).or_default()
+        } else {
+            node.wildcard.get_or_insert_with(Box::default)
+        };
+    }
+    node
+}
+
+/// (fraction of positions whose literal template token equals the line token, wildcard count).
+fn similarity(tokens: &[Option<Box<str>>], line: &MaskedLine) -> (f32, usize) {
+    let n = tokens.len();
+    if n != line.len() {
+        return (0.0, 0);
+    }
+    if n == 0 {
+        return (1.0, 0);
+    }
+    let mut same = 0usize;
+    let mut wild = 0usize;
+    for (t, tok) in tokens.iter().zip(line.tokens()) {
+        match t {
+            None => wild += 1,
+            Some(t) if &**t == tok => same += 1,
+            Some(_) => {}
+        }
+    }
+    (same as f32 / n as f32, wild)
+}
