@@ -47,7 +47,9 @@ pub fn run(args: &ClusterArgs) -> anyhow::Result<()> {
 /// Reads all lines and returns the miner and each line's cluster id.
 pub fn mine(mut input: impl BufRead, format: LogFormat) -> io::Result<(TemplateMiner, Vec<ClusterId>)> {
     let LogFormat::Loghub = format;
-    let mut miner = TemplateMiner::new(MinerConfig::default());
+    let mut cfg = MinerConfig::default();
+    if let Some(st) = std::env::var("XX_ST").ok().and_then(|v| v.parse().ok()) { cfg.sim_threshold = st; }
+    let mut miner = TemplateMiner::new(cfg);
     let mut ids = Vec::new();
     let mut buf = Vec::with_capacity(1024);
     loop {

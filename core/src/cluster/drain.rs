@@ -36,7 +36,7 @@ impl Default for MinerConfig {
     fn default() -> Self {
         Self {
             depth: 4,
-            sim_threshold: 0.5,
+            sim_threshold: 0.7,
             max_children: 100,
             max_clusters: 100_000,
             max_leaf_clusters: 512,
@@ -139,7 +139,9 @@ impl TemplateMiner {
         let mut best: Option<(u32, f32, usize)> = None;
         for &cid in &leaf.clusters {
             let c = &self.clusters[cid as usize];
-            let (sim, wild) = similarity(&c.tokens, line);
+            let Some((sim, wild)) = similarity(&c.tokens, line) else {
+                continue;
+            };
             let better = match best {
                 None => true,
                 Some((_, bs, bw)) => sim > bs || (sim == bs && wild > bw),
@@ -249,23 +251,118 @@ fn descend<'a>(
     node
 }
 
-/// (fraction of positions whose literal template token equals the line token, wildcard count).
-fn similarity(tokens: &[Option<Box<str>>], line: &MaskedLine) -> (f32, usize) {
+/// `(similarity, template wildcards)`, similarity in `0..=1`, or `None` if the cluster cannot
+/// take the line: different length, or a differing position whose tokens have different *shapes*
+/// (see [`same_shape`]). Similarity = equal literal positions / positions that are not a
+/// wildcard on both sides (a variable in the line meeting a variable in the template is neither
+/// evidence for nor against the match).
+fn similarity(tokens: &[Option<Box<str>>], line: &MaskedLine) -> Option<(f32, usize)> {
     let n = tokens.len();
     if n != line.len() {
-        return (0.0, 0);
-    }
-    if n == 0 {
-        return (1.0, 0);
+        return None;
     }
     let mut same = 0usize;
     let mut wild = 0usize;
+    let mut both_wild = 0usize;
     for (t, tok) in tokens.iter().zip(line.tokens()) {
         match t {
-            None => wild += 1,
+            None => {
+                wild += 1;
+                if tok == WILDCARD {
+                    both_wild += 1;
+                }
+            }
             Some(t) if &**t == tok => same += 1,
-            Some(_) => {}
+            Some(t) => {
+                if tok != WILDCARD && !same_shape(t, tok) {
+                    return None;
+                }
+            }
         }
     }
-    (same as f32 / n as f32, wild)
+    let denom = n - both_wild;
+    if denom == 0 {
+        return Some((1.0, wild));
+    }
+    Some((same as f32 / denom as f32, wild))
+}
+
+/// Whether two literal tokens have compatible lexical *shapes*. A shape collapses every run of
+/// word characters (ASCII alphanumerics, `_`, non-ASCII) to one symbol and keeps punctuation; a
+/// `<*>` inside a token is a glob that matches any part of the other shape. Values of one
+/// variable slot share a shape (`admin`/`oracle`, `rhost=a.b.com`/`rhost=<*>`, `()`/`(<*>)`);
+/// a different shape (`(uid=<*>)` vs `LOGIN(uid=<*>)`, `[preauth]` vs `user`) marks a different
+/// message. Shapes longer than 64 symbols compare on their first 64.
+fn same_shape(a: &str, b: &str) -> bool {
+    const GLOB: u8 = 0;
+    let (sa, sb) = (Shape::of(a), Shape::of(b));
+    let (pa, pb) = (sa.get(), sb.get());
+    match (pa.contains(&GLOB), pb.contains(&GLOB)) {
+        (false, false) => pa == pb,
+        (true, false) => glob_match(pa, pb),
+        (false, true) => glob_match(pb, pa),
+        // Both generalised: compare what is left outside the globs.
+        (true, true) => pa.iter().filter(|&&c| c != GLOB).eq(pb.iter().filter(|&&c| c != GLOB)),
+    }
+}
+
+struct Shape {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Shape {
+    fn of(s: &str) -> Self {
+        let mut sh = Shape {
+            buf: [0; 64],
+            len: 0,
+        };
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut prev_word = false;
+        while i < b.len() && sh.len < sh.buf.len() {
+            if b[i..].starts_with(WILDCARD.as_bytes()) {
+                sh.buf[sh.len] = 0;
+                sh.len += 1;
+                i += WILDCARD.len();
+                prev_word = false;
+                continue;
+            }
+            let c = b[i];
+            let word = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+            if !(word && prev_word) {
+                sh.buf[sh.len] = if word { b'a' } else { c };
+                sh.len += 1;
+            }
+            prev_word = word;
+            i += 1;
+        }
+        sh
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// Glob match: `0` in `pat` matches any (possibly empty) run of `text`.
+fn glob_match(pat: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pat.len() && pat[p] == 0 {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pat.len() && pat[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pat[p..].iter().all(|&c| c == 0)
 }

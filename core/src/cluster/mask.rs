@@ -35,9 +35,31 @@ impl MaskedLine {
     pub fn mask(&mut self, msg: &str) {
         self.buf.clear();
         self.spans.clear();
-        for tok in msg.split_ascii_whitespace() {
+        let mut toks = msg.split_ascii_whitespace().peekable();
+        let mut prev_date = false;
+        while let Some(tok) = toks.next() {
             let start = self.buf.len();
-            mask_token(tok, &mut self.buf);
+            // Month / weekday names next to a number or another such name are date parts.
+            let date = is_date_name(tok)
+                && (prev_date
+                    || toks
+                        .peek()
+                        .is_some_and(|n| n.as_bytes()[0].is_ascii_digit() || is_date_name(n)));
+            prev_date = date;
+            if date {
+                self.buf.push_str(WILDCARD);
+            } else {
+                mask_token(tok, &mut self.buf);
+            }
+            // A run of bare wildcards (a list of ids, a timestamp) is one variable.
+            if &self.buf[start..] == WILDCARD {
+                if let Some(&(ps, pe)) = self.spans.last() {
+                    if &self.buf[ps as usize..pe as usize] == WILDCARD {
+                        self.buf.truncate(start);
+                        continue;
+                    }
+                }
+            }
             self.spans.push((start as u32, self.buf.len() as u32));
         }
     }
@@ -75,6 +97,16 @@ pub fn mask_message(msg: &str) -> String {
         out.push_str(t);
     }
     out
+}
+
+/// Three-letter English month or weekday name, capitalised (`Jul`, `Fri`), possibly with a comma.
+fn is_date_name(tok: &str) -> bool {
+    const NAMES: [&str; 19] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Mon",
+        "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+    ];
+    let t = tok.strip_suffix(',').unwrap_or(tok);
+    NAMES.contains(&t)
 }
 
 fn is_open(b: u8) -> bool {
@@ -211,6 +243,7 @@ mod tests {
     #[test]
     fn addresses() {
         assert_eq!(m("from 173.234.31.186 port 22"), "from <*> port <*>");
+        assert_eq!(m("delete blk_1 blk_-2 blk_3 now"), "delete <*> now");
         assert_eq!(m("[173.234.31.186]"), "[<*>]");
         assert_eq!(m("/10.251.39.144:50010 Served"), "<*>:<*> Served");
         assert_eq!(m("to 10.0.0.1:8080,"), "to <*>:<*>,");
@@ -236,6 +269,14 @@ mod tests {
         assert_eq!(m("(uid=0)"), "(uid=<*>)");
         assert_eq!(m("sessionid:0x14ede63a5a70000 type:create"), "sessionid:<*> type:create");
         assert_eq!(m("Couldn't authenticate"), "Couldn't authenticate");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(m("at Fri Jul  1 07:57:30 2005 x"), "at <*> x");
+        assert_eq!(m("on Sun, Mar 3"), "on <*>");
+        assert_eq!(m("May I"), "May I");
+        assert_eq!(m("Jul"), "Jul");
     }
 
     #[test]
