@@ -33,23 +33,24 @@ pub fn run(args: &ClusterArgs) -> anyhow::Result<()> {
     let input: Box<dyn BufRead> = if args.logs.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
-        let f = File::open(&args.logs)
-            .with_context(|| format!("opening {}", args.logs.display()))?;
+        let f =
+            File::open(&args.logs).with_context(|| format!("opening {}", args.logs.display()))?;
         Box::new(BufReader::with_capacity(1 << 16, f))
     };
-    let (miner, ids) = mine(input, args.format)
-        .with_context(|| format!("reading {}", args.logs.display()))?;
+    let (miner, ids) =
+        mine(input, args.format).with_context(|| format!("reading {}", args.logs.display()))?;
     let stdout = io::stdout().lock();
     write_csv(&miner, &ids, BufWriter::with_capacity(1 << 16, stdout))?;
     Ok(())
 }
 
 /// Reads all lines and returns the miner and each line's cluster id.
-pub fn mine(mut input: impl BufRead, format: LogFormat) -> io::Result<(TemplateMiner, Vec<ClusterId>)> {
+pub fn mine(
+    mut input: impl BufRead,
+    format: LogFormat,
+) -> io::Result<(TemplateMiner, Vec<ClusterId>)> {
     let LogFormat::Loghub = format;
-    let mut cfg = MinerConfig::default();
-    if let Some(st) = std::env::var("XX_ST").ok().and_then(|v| v.parse().ok()) { cfg.sim_threshold = st; }
-    let mut miner = TemplateMiner::new(cfg);
+    let mut miner = TemplateMiner::new(MinerConfig::default());
     let mut ids = Vec::new();
     let mut buf = Vec::with_capacity(1024);
     loop {
@@ -110,7 +111,7 @@ mod tests {
         write_csv(&m, &ids, &mut out).expect("in-memory write");
         assert_eq!(
             String::from_utf8_lossy(&out),
-            "LineId,ClusterId,Template\n1,0,Invalid user <*> from <*>\n2,0,Invalid user <*> from <*>\n3,1,\"x, \"\"y\"\"\"\n"
+            "LineId,ClusterId,Template\n1,0,Invalid user <*> from <*>\n2,0,Invalid user <*> from <*>\n3,1,\"x, \"\"<*>\"\"\"\n"
         );
     }
 }

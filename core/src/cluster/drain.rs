@@ -4,9 +4,11 @@
 //! child; once a node has `max_children` literal children, new literals also go there) → a leaf
 //! holding candidate clusters. In the leaf the message joins the most similar cluster of equal
 //! length if `similarity ≥ sim_threshold`, where similarity is the fraction of positions whose
-//! literal template token equals the message token (wildcard positions do not count, ties go to
-//! the cluster with more wildcards). Joining replaces differing positions by `<*>`. Otherwise a
-//! new cluster is created.
+//! literal template token equals the message token, not counting positions that are a variable
+//! on both sides (ties go to the cluster with more wildcards). Two departures from Drain: a
+//! cluster is not a candidate if a differing position has tokens of different *shape*
+//! (`[preauth]` vs `user`, see `same_shape`), and runs of variables were already collapsed by
+//! masking. Joining replaces differing positions by `<*>`. Otherwise a new cluster is created.
 //!
 //! Memory is bounded: at most `max_clusters` clusters (after that a message joins the most similar
 //! cluster of its leaf whatever the similarity, or the single overflow cluster `<*>` if its leaf
@@ -217,14 +219,11 @@ impl TemplateMiner {
 
     /// All clusters in id order.
     pub fn clusters(&self) -> impl ExactSizeIterator<Item = ClusterInfo<'_>> + '_ {
-        self.clusters
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ClusterInfo {
-                id: ClusterId(i as u32),
-                size: c.size,
-                tokens: &c.tokens,
-            })
+        self.clusters.iter().enumerate().map(|(i, c)| ClusterInfo {
+            id: ClusterId(i as u32),
+            size: c.size,
+            tokens: &c.tokens,
+        })
     }
 }
 
@@ -302,7 +301,10 @@ fn same_shape(a: &str, b: &str) -> bool {
         (true, false) => glob_match(pa, pb),
         (false, true) => glob_match(pb, pa),
         // Both generalised: compare what is left outside the globs.
-        (true, true) => pa.iter().filter(|&&c| c != GLOB).eq(pb.iter().filter(|&&c| c != GLOB)),
+        (true, true) => pa
+            .iter()
+            .filter(|&&c| c != GLOB)
+            .eq(pb.iter().filter(|&&c| c != GLOB)),
     }
 }
 
@@ -365,4 +367,133 @@ fn glob_match(pat: &[u8], text: &[u8]) -> bool {
         }
     }
     pat[p..].iter().all(|&c| c == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn miner() -> TemplateMiner {
+        TemplateMiner::new(MinerConfig::default())
+    }
+
+    #[test]
+    fn two_lines_merge_into_wildcard() {
+        let mut m = miner();
+        let a = m.add("Accepted password for root from 1.2.3.4 port 22 ssh2");
+        // `22 ssh2` is a run of two masked tokens, collapsed to one variable.
+        assert_eq!(
+            m.template(a),
+            "Accepted password for root from <*> port <*>"
+        );
+        let b = m.add("Accepted password for alice from 5.6.7.8 port 2200 ssh2");
+        assert_eq!(a, b);
+        assert_eq!(m.template(a), "Accepted password for <*> from <*> port <*>");
+        assert_eq!(m.size(a), 2);
+        assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn different_messages_stay_apart_and_ids_are_stable() {
+        let mut m = miner();
+        let a = m.add("Received disconnect from 1.2.3.4: 11: Bye Bye [preauth]");
+        let b = m.add("Received disconnect from 1.2.3.5: 11: disconnected by user");
+        let c = m.add("Connection closed by 1.2.3.4 [preauth]");
+        let a2 = m.add("Received disconnect from 9.9.9.9: 11: Bye Bye [preauth]");
+        assert_eq!(
+            (a, b, c, a2),
+            (ClusterId(0), ClusterId(1), ClusterId(2), ClusterId(0))
+        );
+        assert_eq!(
+            m.template(b),
+            "Received disconnect from <*>: <*>: disconnected by user"
+        );
+        // Same token count, differing words, but not similar enough (0.5 < 0.7).
+        let d = m.add("Client attempting to establish new session at /10.0.0.1:1");
+        let e = m.add("Client attempting to renew session 0x1f at /10.0.0.2:2");
+        assert_ne!(d, e);
+    }
+
+    #[test]
+    fn shape_mismatch_blocks_merge() {
+        let mut m = miner();
+        let a = m.add("session opened for user cyrus by (uid=0)");
+        let b = m.add("session opened for user root by LOGIN(uid=0)");
+        let c = m.add("session opened for user news by (uid=9)");
+        assert_ne!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(m.template(a), "session opened for user <*> by (uid=<*>)");
+        assert!(same_shape("()", "(<*>)"));
+        assert!(same_shape("rhost=a.b.com", "rhost=<*>"));
+        assert!(!same_shape("[preauth]", "user"));
+        assert!(!same_shape("(uid=<*>)", "LOGIN(uid=<*>)"));
+    }
+
+    #[test]
+    fn clusters_iterator_and_unknown_id() {
+        let mut m = miner();
+        m.add("a b c d");
+        m.add("a b c e");
+        m.add("a b x y"); // 2/4 similar: below the threshold
+        m.add("x");
+        let v: Vec<(u32, u64, String)> = m
+            .clusters()
+            .map(|c| (c.id.0, c.size, c.template()))
+            .collect();
+        assert_eq!(
+            v,
+            vec![
+                (0, 2, "a b c <*>".to_owned()),
+                (1, 1, "a b x y".to_owned()),
+                (2, 1, "x".to_owned())
+            ]
+        );
+        assert_eq!(m.template(ClusterId(99)), "");
+        assert_eq!(m.size(ClusterId(99)), 0);
+        let e = m.add("");
+        assert_eq!(m.template(e), "");
+    }
+
+    #[test]
+    fn cluster_count_is_bounded() {
+        let mut m = TemplateMiner::new(MinerConfig {
+            max_clusters: 3,
+            ..MinerConfig::default()
+        });
+        let ids: Vec<u32> = [
+            "alpha one x",
+            "beta two x",
+            "gamma three x",
+            "delta four x",
+            "eps",
+        ]
+        .iter()
+        .map(|s| m.add(s).0)
+        .collect();
+        // 3 regular clusters, then one overflow cluster for every message that fits nowhere.
+        assert_eq!(ids, vec![0, 1, 2, 3, 3]);
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.template(ClusterId(3)), "<*>");
+        // At the cap a message joins the most similar cluster of its leaf whatever the score.
+        assert_eq!(m.add("alpha one y").0, 0);
+        assert_eq!(m.template(ClusterId(0)), "alpha one <*>");
+        assert_eq!(m.len(), 4);
+    }
+
+    #[test]
+    fn leaf_and_children_are_bounded() {
+        let mut m = TemplateMiner::new(MinerConfig {
+            max_children: 2,
+            max_leaf_clusters: 2,
+            ..MinerConfig::default()
+        });
+        for w in ["p", "q", "r", "s", "t"] {
+            m.add(&format!("{w} x {w} {w}"));
+        }
+        // "p" and "q" get literal tree nodes; r, s, t share the wildcard child, whose leaf holds
+        // at most two clusters, so "t x t t" (1/4 similar) is forced into the first best one.
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.template(ClusterId(2)), "<*> x <*> <*>");
+        assert_eq!(m.template(ClusterId(3)), "s x s s");
+    }
 }

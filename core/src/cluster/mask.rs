@@ -150,7 +150,7 @@ fn mask_token(tok: &str, out: &mut String) {
         return;
     }
 
-    if let Some(k) = key_len(core) {
+    if let Some(k) = key_len(core).filter(|_| !core.contains("://")) {
         let value = &core[k + 1..];
         if !value.is_empty() && is_variable(value) {
             out.push_str(pre);
@@ -247,8 +247,9 @@ mod tests {
         assert_eq!(m("[173.234.31.186]"), "[<*>]");
         assert_eq!(m("/10.251.39.144:50010 Served"), "<*>:<*> Served");
         assert_eq!(m("to 10.0.0.1:8080,"), "to <*>:<*>,");
-        assert_eq!(m("v6 fe80::1ff:fe23:4567:890a"), "v6 <*>");
-        assert_eq!(m("v6 [2001:db8::1]"), "v6 [<*>]");
+        assert_eq!(m("ipv6 fe80::1ff:fe23:4567:890a up"), "<*> up");
+        assert_eq!(m("addr fe80::1ff:fe23:4567:890a up"), "addr <*> up");
+        assert_eq!(m("addr [2001:db8::1]"), "addr [<*>]");
     }
 
     #[test]
@@ -265,9 +266,15 @@ mod tests {
     fn quoted_and_key_values() {
         assert_eq!(m("node '/dev/vcs1' created"), "node '<*>' created");
         assert_eq!(m("user \"bob\","), "user \"<*>\",");
-        assert_eq!(m("uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4"), "uid=<*> euid=<*> tty=ssh ruser= rhost=<*>");
+        assert_eq!(
+            m("uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4"),
+            "uid=<*> euid=<*> tty=ssh ruser= rhost=<*>"
+        );
         assert_eq!(m("(uid=0)"), "(uid=<*>)");
-        assert_eq!(m("sessionid:0x14ede63a5a70000 type:create"), "sessionid:<*> type:create");
+        assert_eq!(
+            m("sessionid:0x14ede63a5a70000 type:create"),
+            "sessionid:<*> type:create"
+        );
         assert_eq!(m("Couldn't authenticate"), "Couldn't authenticate");
     }
 
