@@ -107,7 +107,10 @@ pub struct TemplateMiner {
 }
 
 impl TemplateMiner {
-    pub fn new(config: MinerConfig) -> Self {
+    pub fn new(mut config: MinerConfig) -> Self {
+        // Ids are u32; keep one spare for the overflow cluster.
+        config.max_clusters = config.max_clusters.clamp(1, u32::MAX as usize - 1);
+        config.max_leaf_clusters = config.max_leaf_clusters.max(1);
         Self {
             config,
             root: FxHashMap::default(),

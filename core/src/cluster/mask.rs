@@ -23,8 +23,12 @@ pub const WILDCARD: &str = "<*>";
 #[derive(Debug, Default, Clone)]
 pub struct MaskedLine {
     buf: String,
-    spans: Vec<(u32, u32)>,
+    spans: Vec<(usize, usize)>,
 }
+
+/// Messages are cut to this many tokens; the rest becomes one final [`WILDCARD`]. Bounds the
+/// size of a cluster's template.
+pub const MAX_TOKENS: usize = 512;
 
 impl MaskedLine {
     pub fn new() -> Self {
@@ -39,12 +43,17 @@ impl MaskedLine {
         let mut prev_date = false;
         while let Some(tok) = toks.next() {
             let start = self.buf.len();
+            if self.spans.len() == MAX_TOKENS - 1 {
+                self.buf.push_str(WILDCARD);
+                self.spans.push((start, self.buf.len()));
+                break;
+            }
             // Month / weekday names next to a number or another such name are date parts.
             let date = is_date_name(tok)
                 && (prev_date
-                    || toks
-                        .peek()
-                        .is_some_and(|n| n.as_bytes()[0].is_ascii_digit() || is_date_name(n)));
+                    || toks.peek().is_some_and(|n| {
+                        n.starts_with(|c: char| c.is_ascii_digit()) || is_date_name(n)
+                    }));
             prev_date = date;
             if date {
                 self.buf.push_str(WILDCARD);
@@ -54,13 +63,13 @@ impl MaskedLine {
             // A run of bare wildcards (a list of ids, a timestamp) is one variable.
             if &self.buf[start..] == WILDCARD {
                 if let Some(&(ps, pe)) = self.spans.last() {
-                    if &self.buf[ps as usize..pe as usize] == WILDCARD {
+                    if &self.buf[ps..pe] == WILDCARD {
                         self.buf.truncate(start);
                         continue;
                     }
                 }
             }
-            self.spans.push((start as u32, self.buf.len() as u32));
+            self.spans.push((start, self.buf.len()));
         }
     }
 
@@ -75,13 +84,11 @@ impl MaskedLine {
     /// Token `i` (panics if out of range, like slice indexing).
     pub fn get(&self, i: usize) -> &str {
         let (s, e) = self.spans[i];
-        &self.buf[s as usize..e as usize]
+        &self.buf[s..e]
     }
 
     pub fn tokens(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.spans
-            .iter()
-            .map(|&(s, e)| &self.buf[s as usize..e as usize])
+        self.spans.iter().map(|&(s, e)| &self.buf[s..e])
     }
 }
 
@@ -295,5 +302,10 @@ mod tests {
         ml.mask("x 1 y");
         assert_eq!(ml.len(), 3);
         assert_eq!(ml.get(1), "<*>");
+        let long = "w ".repeat(MAX_TOKENS + 10);
+        ml.mask(&long);
+        assert_eq!(ml.len(), MAX_TOKENS);
+        assert_eq!(ml.get(MAX_TOKENS - 2), "w");
+        assert_eq!(ml.get(MAX_TOKENS - 1), "<*>");
     }
 }
