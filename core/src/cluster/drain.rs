@@ -11,8 +11,8 @@
 //! masking. Joining replaces differing positions by `<*>`. Otherwise a new cluster is created.
 //!
 //! Memory is bounded: at most `max_clusters` clusters (after that a message joins the most similar
-//! cluster of its leaf whatever the similarity, or the single overflow cluster `<*>` if its leaf
-//! is empty) and at most `max_leaf_clusters` per leaf (same forced join). Every literal token is
+//! cluster of its leaf whatever the similarity, or the single overflow cluster `<*>` if no cluster
+//! of its leaf is compatible) and at most `max_leaf_clusters` per leaf (same forced join). Every literal token is
 //! stored once, in its cluster's template (and at most once per tree edge).
 
 use rustc_hash::FxHashMap;
@@ -176,7 +176,8 @@ impl TemplateMiner {
                 c.size += 1;
                 cid
             }
-            None if full => {
+            // No compatible cluster and no room: the shared overflow cluster.
+            None if full || leaf_full => {
                 let cid = match self.overflow {
                     Some(cid) => cid,
                     None => {
