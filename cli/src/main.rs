@@ -5,6 +5,7 @@
 mod bench_cmd;
 mod callgraph_cmd;
 mod closure_cmd;
+mod cluster_cmd;
 mod index_cmd;
 mod repo;
 
@@ -31,6 +32,8 @@ enum Command {
     Closure(closure_cmd::Args),
     /// Time the pipeline against a bare tree-sitter parse of the same files.
     Bench(bench_cmd::Args),
+    /// Mine log templates (Drain-style) and print LineId,ClusterId,Template as CSV.
+    Cluster(cluster_cmd::ClusterArgs),
 }
 
 fn main() {
@@ -40,6 +43,7 @@ fn main() {
         Command::Callgraph(a) => callgraph_cmd::run(a),
         Command::Closure(a) => closure_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
+        Command::Cluster(a) => cluster_cmd::run(a),
     };
     if let Err(e) = result {
         eprintln!("refract: error: {e:#}");

@@ -16,6 +16,7 @@
 //! for `wasm32-unknown-unknown`; the only native-only piece is optional rayon parallelism.
 
 pub mod closure;
+pub mod cluster;
 pub mod index;
 pub mod intern;
 pub mod lang;
