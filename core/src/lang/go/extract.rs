@@ -267,59 +267,42 @@ impl<'s> Extractor<'s> {
 
     /// The signature of a function-like node; binds named parameters and results in scope.
     fn signature_and_bind(&mut self, n: Node<'_>) -> Signature {
-        let mut sig = Signature::default();
-        if let Some(params) = n.child_by_field_name("parameters") {
-            let mut c = params.walk();
-            sig.variadic = params
-                .named_children(&mut c)
-                .any(|p| p.kind() == "variadic_parameter_declaration");
-            for (name, ty) in self.parameters(params) {
-                if let Some(name) = name {
-                    self.scope.push((name, ty.clone()));
-                }
-                sig.params.push(ty);
-            }
-        }
-        if let Some(result) = n.child_by_field_name("result") {
-            if result.kind() == "parameter_list" {
-                for (name, ty) in self.parameters(result) {
-                    if let Some(name) = name {
-                        self.scope.push((name, ty.clone()));
-                    }
-                    sig.results.push(ty);
-                }
-            } else {
-                sig.results.push(self.ty(result));
-            }
-        }
+        let (sig, names) = self.signature_with_names(n);
+        self.scope.extend(names);
         sig
     }
 
     fn signature(&self, n: Node<'_>) -> Signature {
+        self.signature_with_names(n).0
+    }
+
+    /// The signature, and the named parameters and results with their types.
+    fn signature_with_names(&self, n: Node<'_>) -> (Signature, Vec<(String, Ty)>) {
         let mut sig = Signature::default();
+        let mut names = Vec::new();
+        let mut take = |list: Vec<(Option<String>, Ty)>, into: &mut Vec<Ty>| {
+            for (name, ty) in list {
+                if let Some(name) = name {
+                    names.push((name, ty.clone()));
+                }
+                into.push(ty);
+            }
+        };
         if let Some(params) = n.child_by_field_name("parameters") {
             let mut c = params.walk();
             sig.variadic = params
                 .named_children(&mut c)
                 .any(|p| p.kind() == "variadic_parameter_declaration");
-            sig.params = self
-                .parameters(params)
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect();
+            take(self.parameters(params), &mut sig.params);
         }
         if let Some(result) = n.child_by_field_name("result") {
             if result.kind() == "parameter_list" {
-                sig.results = self
-                    .parameters(result)
-                    .into_iter()
-                    .map(|(_, t)| t)
-                    .collect();
+                take(self.parameters(result), &mut sig.results);
             } else {
                 sig.results.push(self.ty(result));
             }
         }
-        sig
+        (sig, names)
     }
 
     fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
