@@ -546,8 +546,7 @@ impl<'s> Extractor<'s> {
         let mark = self.scope.len();
         let smark = self.local_strings.len();
         let mut cursor = n.walk();
-        let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-        for c in children {
+        for c in n.named_children(&mut cursor) {
             self.statement(c, ctx);
         }
         self.scope.truncate(mark);
@@ -606,8 +605,7 @@ impl<'s> Extractor<'s> {
 
     fn walk_children(&mut self, n: Node<'_>, ctx: Ctx) {
         let mut cursor = n.walk();
-        let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-        for c in children {
+        for c in n.named_children(&mut cursor) {
             self.statement(c, ctx);
         }
     }
@@ -915,8 +913,7 @@ impl<'s> Extractor<'s> {
             | "int_literal" => {}
             _ => {
                 let mut cursor = n.walk();
-                let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-                for c in children {
+                for c in n.named_children(&mut cursor) {
                     self.expr(c, ctx);
                 }
             }
