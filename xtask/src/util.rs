@@ -7,10 +7,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The workspace root: the parent of xtask's manifest directory.
+/// The workspace root: the parent of xtask's manifest directory. `cargo run` sets
+/// `CARGO_MANIFEST_DIR` at run time too; that one is preferred, so a checkout that was moved after
+/// xtask was built still finds itself.
 pub fn repo_root() -> PathBuf {
-    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+    let xtask_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    xtask_dir
+        .parent()
+        .map_or_else(|| xtask_dir.clone(), Path::to_path_buf)
 }
 
 /// `$REFRACT_SHARED`, else `<repo>/../shared`.
