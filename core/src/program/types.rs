@@ -165,16 +165,9 @@ impl<'a> Linker<'a> {
             Ty::Interface(it) => RType::Iface(it, ctx.file),
             Ty::Struct(fields) => RType::Struct(fields, ctx.file),
             Ty::Global(name) => {
-                let pkg = self.file_package[ctx.file as usize];
-                let r = self.package_member(pkg, name, d);
+                let r = self.resolve_value_name(ctx, name, d);
                 if !matches!(r, RType::Unknown) {
                     return r;
-                }
-                for &dp in &self.dot_imports[ctx.file as usize] {
-                    let r = self.package_member(dp, name, d);
-                    if !matches!(r, RType::Unknown) {
-                        return r;
-                    }
                 }
                 // Not a package member: maybe a type (conversion) or a builtin type name.
                 self.lookup_type_name(ctx, None, name)
