@@ -59,6 +59,7 @@ func main() {
 func newZap() (*zap.Logger, error) {
 	zc := zap.NewProductionConfig()
 	zc.Sampling = nil
+	zc.DisableStacktrace = true
 	zc.EncoderConfig.TimeKey = "ts"
 	return zc.Build()
 }
