@@ -101,6 +101,7 @@ def fmt_in(file, fmt_literal):
 A, O, F, P, S = ("internal/api/handlers.go", "internal/orders/service.go",
                  "internal/orders/fulfiller.go", "internal/payments/", "internal/store/")
 Q, INV, G = "internal/queue/pool.go", "internal/inventory/", "internal/grpcserver/"
+R_FILE = "internal/orders/reconciler.go"
 
 
 def H_checkout():
@@ -279,6 +280,21 @@ def define_paths():
                                         "unexpected status %d from %s: %s")], None, None)
     p["sync_refused"] = (sync_top + [hop(INV + "warehouse.go", "(*@inventory.WarehouseClient).get",
                                          "origin_external", None)], "(*net/http.Client).Do", None)
+    R = "internal/orders/reconciler.go"
+    rec_log = hop(R, "(*@orders.Reconciler).Run", "log", "reconcile failed")
+    p["reconcile_list"] = ([rec_log,
+                            hop(R, "(*@orders.Reconciler).reconcileOnce", "wrap", fmt_in(R, "list pending orders: %w")),
+                            hop(S + "orders.go", "(*@store.OrderRepo).ListByStatus", "origin_external",
+                                fmt_in(S + "orders.go", "list orders in %s: %w"))],
+                           "(*database/sql.DB).QueryContext", None)
+    p["reconcile_release"] = ([rec_log,
+                               hop(R, "(*@orders.Reconciler).reconcileOnce", "wrap",
+                                   fmt_in(R, "expire stale order %s: %w")),
+                               hop(R, "(*@orders.Reconciler).expire", "passthrough", None),
+                               hop(INV + "service.go", "(*@inventory.Service).Release", "wrap",
+                                   "release reservation for order %s: %w"),
+                               hop(S + "stock.go", "(*@store.StockRepo).Release", "origin_external", None)],
+                              "(*database/sql.DB).ExecContext", None)
     main = "cmd/checkoutd/main.go"
     p["config_missing"] = ([hop(main, "%checkoutd.main", "log", "failed to load configuration"),
                             hop("internal/config/config.go", "@config.Load", "wrap",
@@ -668,6 +684,33 @@ class Gen:
                 self.log(t, klog_s("I", t, INV + "syncer.go", '"inventory sync done"', "inventory sync done", None,
                                    [("levels", rng.randint(4100, 4180)), ("unknown", rng.randint(0, 6)),
                                     ("took", took)]))
+        # the pending-order reconciler, once a minute
+        for minute in range(1, 60):
+            t = start + dt.timedelta(minutes=minute, seconds=2, microseconds=rng.randint(0, 999999))
+            if minute in (13, 14, 15):
+                err = ("list pending orders: list orders in pending: pq: canceling statement due to "
+                       "statement timeout")
+                sit = "reconcile_list"
+            elif minute in (27, 44):
+                oid = self.order_id()
+                err = (f"expire stale order {oid}: release reservation for order {oid}: driver: bad connection")
+                sit = "reconcile_release"
+            else:
+                n = rng.choice([0, 0, 0, 1, 1, 2, 3])
+                if n:
+                    self.log(t, zap_line("info", t, "reconciler", R_FILE, 'r.log.Info("expired stale orders"',
+                                         "expired stale orders", [("expired", n)]))
+                continue
+            self.log(t, zap_line("error", t, "reconciler", R_FILE, 'r.log.Error("reconcile failed"',
+                                 "reconcile failed", [("expired", 0), ("error", err)]), sit)
+        # readiness probe flaps while the database is slow
+        for minute in (13, 41):
+            t = start + dt.timedelta(minutes=minute, seconds=rng.randint(0, 59), microseconds=rng.randint(0, 999999))
+            self.log(t, klog_line("W", t, "internal/api/health.go", 'klog.Warningf("readiness check',
+                                  "readiness check postgres failed: ping database: context deadline exceeded"))
+            t2 = t + dt.timedelta(minutes=3, seconds=rng.randint(0, 59))
+            self.log(t2, klog_s("I", t2, "internal/api/health.go", '"service ready again"', "service ready again",
+                                None, []))
         self.broken_traces(start)
 
     # each s_* method produces one request: trace + log lines

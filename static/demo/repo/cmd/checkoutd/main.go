@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"go.uber.org/zap"
@@ -21,6 +22,7 @@ import (
 	"github.com/refract-demo/checkout/internal/config"
 	"github.com/refract-demo/checkout/internal/grpcserver"
 	"github.com/refract-demo/checkout/internal/inventory"
+	"github.com/refract-demo/checkout/internal/metrics"
 	"github.com/refract-demo/checkout/internal/notify"
 	"github.com/refract-demo/checkout/internal/orders"
 	"github.com/refract-demo/checkout/internal/payments"
@@ -94,7 +96,8 @@ func run(ctx context.Context, cfg *config.Config, secrets *config.Secrets) error
 		defer conn.Close()
 		stock = inventory.NewRemoteStock(conn, cfg.Payments.Timeout)
 	}
-	inv := inventory.NewService(stock, inventory.WithMaxQty(20))
+	reg := metrics.New()
+	inv := inventory.NewService(stock, inventory.WithMaxQty(20), inventory.WithMetrics(reg))
 
 	gateways := []payments.Gateway{
 		payments.NewStripeGateway(cfg.Payments.StripeBaseURL, secrets.StripeAPIKey),
@@ -127,6 +130,8 @@ func run(ctx context.Context, cfg *config.Config, secrets *config.Secrets) error
 		Addr:         cfg.HTTP.Addr,
 		ReadTimeout:  cfg.HTTP.ReadTimeout,
 		WriteTimeout: cfg.HTTP.WriteTimeout,
+		Checks:       map[string]api.Pinger{"postgres": db},
+		Metrics:      reg.Handler(),
 	}, svc, payments.NewWebhookVerifier(secrets.WebhookSecret), mailer)
 
 	grpcSrv := grpcserver.New(svc, log)
@@ -137,6 +142,7 @@ func run(ctx context.Context, cfg *config.Config, secrets *config.Secrets) error
 
 	errCh := make(chan error, 2)
 	go pool.Run(ctx)
+	go orders.NewReconciler(svc, log, time.Minute, orders.WithMaxPendingAge(20*time.Minute)).Run(ctx)
 	if cfg.Inventory.WarehouseURL != "" {
 		wc, err := inventory.NewWarehouseClient(cfg.Inventory.WarehouseURL)
 		if err != nil {

@@ -22,6 +22,8 @@ type Server struct {
 	verifier *payments.WebhookVerifier
 	mailer   *notify.Mailer
 	httpSrv  *http.Server
+	ready    *readiness
+	metrics  http.Handler
 	maxBody  int64
 }
 
@@ -30,11 +32,22 @@ type Config struct {
 	Addr         string
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+	// Checks are the dependencies /readyz pings.
+	Checks map[string]Pinger
+	// Metrics serves /metrics when set.
+	Metrics http.Handler
 }
 
 // NewServer wires the routes.
 func NewServer(cfg Config, svc *orders.Service, verifier *payments.WebhookVerifier, mailer *notify.Mailer) *Server {
-	s := &Server{orders: svc, verifier: verifier, mailer: mailer, maxBody: 1 << 20}
+	s := &Server{
+		orders:   svc,
+		verifier: verifier,
+		mailer:   mailer,
+		ready:    newReadiness(cfg.Checks),
+		metrics:  cfg.Metrics,
+		maxBody:  1 << 20,
+	}
 	s.httpSrv = &http.Server{
 		Addr:         cfg.Addr,
 		Handler:      s.routes(),
@@ -48,6 +61,10 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.recoverPanics, s.accessLog)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	r.Get("/readyz", s.ready.ServeHTTP)
+	if s.metrics != nil {
+		r.Get("/metrics", s.metrics.ServeHTTP)
+	}
 	r.Route("/v1", func(r chi.Router) {
 		r.Post("/carts/{cartID}/checkout", s.handleCheckout)
 		r.Get("/orders/{orderID}", s.handleGetOrder)

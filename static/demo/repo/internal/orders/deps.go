@@ -15,6 +15,7 @@ type Repository interface {
 	Create(ctx context.Context, o *store.OrderRow) error
 	UpdateStatus(ctx context.Context, id string, version int64, status string) error
 	SetPaymentRef(ctx context.Context, id, ref string) error
+	ListByStatus(ctx context.Context, status string, limit int) ([]store.OrderRow, error)
 }
 
 // Catalog prices products; *store.CatalogRepo implements it.
