@@ -141,7 +141,7 @@ def H_reserve_chain():
         hop(S + "stock.go", "(*@store.StockRepo).Reserve", "passthrough", None),
         hop(S + "db.go", "(*@store.DB).InTx", "passthrough", None),
         hop(S + "stock.go", "(*@store.StockRepo).Reserve$1", "origin_sentinel",
-            "store: insufficient stock", lit="return r.db.InTx(ctx, func(tx *sql.Tx) error {"),
+            None, lit="return r.db.InTx(ctx, func(tx *sql.Tx) error {"),
     ]
 
 
@@ -169,7 +169,7 @@ PATHS = {}
 
 def define_paths():
     p = PATHS
-    not_found = hop(S + "catalog.go", "(*@store.CatalogRepo).Product", "origin_sentinel", "store: not found")
+    not_found = hop(S + "catalog.go", "(*@store.CatalogRepo).Product", "origin_sentinel", None)
     p["product_not_found"] = ([H_checkout(), H_place(),
                                hop(O, "(*@orders.Service).priceCart", "wrap", fmt_in(O, "price item %s: %w")),
                                not_found], None, "store.ErrNotFound")
@@ -199,7 +199,7 @@ def define_paths():
                                 fmt_in(INV + "service.go", "release reservation for order %s: %w")),
                             hop(S + "stock.go", "(*@store.StockRepo).Release", "origin_external", None)],
                            "(*database/sql.DB).ExecContext", None)
-    conflict = hop(S + "orders.go", "(*@store.OrderRepo).UpdateStatus", "origin_sentinel", "store: version conflict")
+    conflict = hop(S + "orders.go", "(*@store.OrderRepo).UpdateStatus", "origin_sentinel", None)
     p["ship_conflict"] = (H_queue_top() + [
         hop(F, "(*@orders.Fulfiller).Handle", "passthrough", None),
         hop(F, "(*@orders.Fulfiller).ship", "wrap", fmt_in(F, "ship order %s: %w")),
@@ -240,13 +240,13 @@ def define_paths():
                            None, "orders.ErrInvalidTransition")
     p["cancel_not_found"] = ([cancel_log,
                               hop(O, "(*@orders.Service).Cancel", "wrap", "cancel order %s: %w"),
-                              hop(S + "orders.go", "(*@store.OrderRepo).Get", "origin_sentinel", "store: not found")],
+                              hop(S + "orders.go", "(*@store.OrderRepo).Get", "origin_sentinel", None)],
                              None, "store.ErrNotFound")
     hook_log = hop(A, "(*@api.Server).handleWebhook", "log", fmt_in(A, "rejecting payment webhook from %s: %v"))
     parse = hop(P + "webhook.go", "(*@payments.WebhookVerifier).Parse", "wrap", fmt_in(P + "webhook.go", "verify webhook"))
     p["webhook_signature"] = ([hook_log, parse,
                                hop(P + "webhook.go", "(*@payments.WebhookVerifier).verify", "origin_sentinel",
-                                   "payments: invalid webhook signature")], None, "payments.ErrInvalidSignature")
+                                   None)], None, "payments.ErrInvalidSignature")
     p["webhook_too_old"] = ([hook_log, parse,
                              hop(P + "webhook.go", "(*@payments.WebhookVerifier).verify", "origin",
                                  fmt_in(P + "webhook.go", "signature timestamp too old: %s"))], None, None)
@@ -367,10 +367,17 @@ def zap_line(level, t, logger, file, snippet, msg, fields):
     return "{" + ",".join(parts) + "}"
 
 
-def logrus_line(t, fields):
-    d = dict(fields)
-    d["time"] = t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return json.dumps(dict(sorted(d.items())), ensure_ascii=False, separators=(",", ":"))
+def logfmt_value(v):
+    if v and all(c.isalnum() or c in "-._/@^+" for c in v):
+        return v
+    return go_quote(v)
+
+
+def logrus_line(t, level, msg, fields):
+    """logrus TextFormatter (DisableColors, FullTimestamp): time, level, msg, then sorted fields."""
+    out = [f'time="{t.strftime("%Y-%m-%dT%H:%M:%SZ")}"', f"level={level}", "msg=" + logfmt_value(msg)]
+    out += [f"{k}={logfmt_value(v)}" for k, v in sorted(fields)]
+    return " ".join(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1000,9 +1007,9 @@ class Gen:
         tr, server, end, oid, _ = self.placed(t, "stripe")
         user = self.rng.choice(["jane.doe", "m.rossi", "k.tanaka", "a.schmidt", "li.wei", "p.dubois"])
         t2 = end + dt.timedelta(seconds=30, milliseconds=self.rng.randint(1, 900))
-        self.log(t2, logrus_line(t2, [("component", "mailer"), ("level", "error"),
-                                      ("msg", "failed to send order confirmation"), ("order_id", oid),
-                                      ("error", f"smtp send to {user}@example.com via smtp.internal:587: dial tcp "
+        self.log(t2, logrus_line(t2, "error", "failed to send order confirmation",
+                                 [("component", "mailer"), ("order_id", oid),
+                                  ("error", f"smtp send to {user}@example.com via smtp.internal:587: dial tcp "
                                                 "10.30.0.25:587: connect: connection refused")]), "mail_refused")
 
     def s_panic(self, t):
@@ -1039,6 +1046,62 @@ class Gen:
             pay[0]["end"] = pay[0]["start"] - dt.timedelta(milliseconds=7)
 
 
+def literal_pieces(fmt):
+    fmt = fmt.rstrip("\n")
+    pieces, cur, i = [], "", 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c != "%":
+            cur += c
+            i += 1
+            continue
+        if fmt[i + 1:i + 2] == "%":
+            cur += "%"
+            i += 2
+            continue
+        pieces.append(cur)
+        cur = ""
+        i += 1
+        while i < len(fmt) and not fmt[i].isalpha():
+            i += 1
+        i += 1
+    pieces.append(cur)
+    return [p for p in pieces if p]
+
+
+def check_case(case):
+    """The rules tests/e2e/eval_cases.rs applies to every case file."""
+    path, at = case["path"], case["id"]
+    kinds = [h["kind"] for h in path]
+    assert len(path) >= 2 and kinds[-1].startswith("origin") and kinds[0] in ("log", "wrap", "convert"), at
+    assert all(k != "log" for k in kinds[1:]) and all(not k.startswith("origin") for k in kinds[:-1]), at
+    assert len({h["func"] for h in path}) == len(path), at
+    root = case["root"]
+    assert all(root[k] == path[-1][k] for k in ("file", "func", "line")), at
+    assert (kinds[-1] == "origin_external") == (root["external_origin"] is not None), at
+    assert (kinds[-1] == "origin_sentinel") == (root["sentinel"] is not None), at
+    pos, log = 0, case["log"]
+    for h in path:
+        assert not (h["kind"] == "passthrough" and h["fmt"] is not None), at
+        assert not (h["kind"] in ("wrap", "origin", "convert") and h["fmt"] is None), at
+        if h["fmt"] is None:
+            continue
+        text = "\n".join(src(h["file"]))
+        body = json.dumps(h["fmt"], ensure_ascii=False)[1:-1]
+        assert body in text or h["fmt"] in text, (at, h["fmt"], h["file"])
+        pieces = literal_pieces(h["fmt"])
+        if not pieces:
+            continue
+        i = log.find(pieces[0], pos)
+        assert i >= 0, (at, h["func"], pieces[0])
+        pos = i + len(pieces[0])
+        rest = pos
+        for piece in pieces[1:]:
+            j = log.find(piece, rest)
+            assert j >= 0, (at, h["func"], piece)
+            rest = j + len(piece)
+
+
 def main():
     define_paths()
     g = Gen()
@@ -1063,6 +1126,8 @@ def main():
         path, external, sentinel = PATHS[sit]
         cases.append({"id": f"demo-{n}", "log": line, "path": path,
                       "root": root_of(path, external, sentinel)})
+    for c in cases:
+        check_case(c)
     out = {"repo": "../../static/demo/repo", "k": 3, "include_tests": False, "cases": cases}
     os.makedirs(os.path.join(ROOT, "tests", "eval"), exist_ok=True)
     with open(os.path.join(ROOT, "tests", "eval", "demo.json"), "w", encoding="utf-8") as f:

@@ -123,7 +123,7 @@ func run(ctx context.Context, cfg *config.Config, secrets *config.Secrets) error
 	pool.Register("ship", fulfiller)
 
 	lr := logrus.New()
-	lr.SetFormatter(&logrus.JSONFormatter{})
+	lr.SetFormatter(&logrus.TextFormatter{DisableColors: true, FullTimestamp: true})
 	mailer := notify.NewMailer(cfg.Mail.SMTPAddr, cfg.Mail.From, secrets.SMTPPassword, lr)
 
 	httpSrv := api.NewServer(api.Config{
