@@ -1102,6 +1102,30 @@ def check_case(case):
             rest = j + len(piece)
 
 
+def write_manifest():
+    """static/demo/manifest.json: what the web app fetches for the demo (a static server cannot
+    list directories), paths relative to static/demo/."""
+    files = []
+    for d, _, names in os.walk(REPO):
+        for n in names:
+            rel = os.path.relpath(os.path.join(d, n), HERE).replace(os.sep, "/")
+            files.append({"path": rel, "bytes": os.path.getsize(os.path.join(d, n))})
+    files.sort(key=lambda f: f["path"])
+    manifest = {"name": "checkoutd", "repo_root": "repo", "repo_files": files,
+                "logs": ["logs/checkoutd.log"], "traces": ["traces/checkout-otlp.json"],
+                "example_line": None}
+    with open(os.path.join(ROOT, "tests", "eval", "demo.json"), encoding="utf-8") as f:
+        cases = json.load(f)["cases"]
+    # the line the app explains first: a card decline at checkout (7 hops, two interface
+    # dispatches, a format string in a named const; no callbacks)
+    best = next(c for c in cases if c["path"][0]["func"].endswith("handleCheckout")
+                and c["root"]["func"].endswith("decodeStripeError"))
+    manifest["example_line"] = best["log"]
+    with open(os.path.join(HERE, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
 def main():
     define_paths()
     g = Gen()
@@ -1133,6 +1157,7 @@ def main():
     with open(os.path.join(ROOT, "tests", "eval", "demo.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
         f.write("\n")
+    write_manifest()
     n_spans = sum(len(t.spans) for t in g.traces)
     print(f"{len(logs)} log lines, {len(g.traces)} traces ({n_spans} spans), {len(cases)} cases")
 
