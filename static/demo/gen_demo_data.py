@@ -1037,6 +1037,10 @@ class Gen:
                                               self.cart_id(), 1, "ok", "adyen")
         tr.span("api-gateway", "POST /api/checkout", SERVER, None, tr.start + dt.timedelta(seconds=3), 12,
                 http_attrs("POST", "/api/checkout", 409))
+        # a cycle: a buggy propagator wrote the child's span id into the gateway span's parent
+        tr, server, end = self.checkout_trace(start + dt.timedelta(seconds=rng.uniform(0, 3600)),
+                                              self.cart_id(), 1, "ok", "stripe")
+        tr.spans[0]["parentSpanId"] = server
         # zero and negative durations (clock skew between nodes)
         tr, server, end = self.checkout_trace(start + dt.timedelta(seconds=rng.uniform(0, 3600)),
                                               self.cart_id(), 2, "ok", "stripe")
