@@ -20,5 +20,6 @@ pub mod cluster;
 pub mod index;
 pub mod intern;
 pub mod lang;
+pub mod logs;
 pub mod program;
 pub mod source;
