@@ -23,3 +23,4 @@ pub mod lang;
 pub mod logs;
 pub mod program;
 pub mod source;
+pub mod traces;
