@@ -6,6 +6,7 @@ mod bench_cmd;
 mod callgraph_cmd;
 mod closure_cmd;
 mod cluster_cmd;
+mod cluster_print;
 mod index_cmd;
 mod repo;
 
@@ -32,7 +33,7 @@ enum Command {
     Closure(closure_cmd::Args),
     /// Time the pipeline against a bare tree-sitter parse of the same files.
     Bench(bench_cmd::Args),
-    /// Mine log templates (Drain-style) and print LineId,ClusterId,Template as CSV.
+    /// Cluster error logs (templates) and traces (error chains); Loghub CSV or a report.
     Cluster(cluster_cmd::ClusterArgs),
 }
 

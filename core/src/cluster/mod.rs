@@ -28,7 +28,11 @@
 //! ```
 
 pub mod drain;
+pub mod log_clusters;
 pub mod mask;
+pub mod report;
 
 pub use drain::{ClusterId, ClusterInfo, MinerConfig, TemplateMiner};
+pub use log_clusters::{CodePath, LogCluster, LogClusterer, PathHop, PathSplit};
 pub use mask::{mask_message, WILDCARD};
+pub use report::{ClusterReport, LogAnalysis};

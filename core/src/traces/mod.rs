@@ -13,6 +13,7 @@
 //!            └─ drill::*          → DrillNode trees, icicle FlameNode, per-cluster histograms
 //! ```
 
+pub mod analysis;
 pub mod broken;
 pub mod chains;
 mod csv;
@@ -27,6 +28,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+pub use analysis::{analyze, TraceAnalysis, TraceInput};
 pub use model::{ErrorSource, Span, SpanError, TraceFormat, TraceSet};
 pub use trace_index::Traces;
 
