@@ -2,6 +2,7 @@
 //!
 //! Each subcommand is a module with an `Args` struct and a `run`; this file only dispatches.
 
+mod bench_cluster_cmd;
 mod bench_cmd;
 mod callgraph_cmd;
 mod closure_cmd;
@@ -35,6 +36,8 @@ enum Command {
     Bench(bench_cmd::Args),
     /// Cluster error logs (templates) and traces (error chains); Loghub CSV or a report.
     Cluster(cluster_cmd::ClusterArgs),
+    /// Time template mining and trace clustering on generated inputs.
+    BenchCluster(bench_cluster_cmd::Args),
 }
 
 fn main() {
@@ -44,6 +47,7 @@ fn main() {
         Command::Callgraph(a) => callgraph_cmd::run(a),
         Command::Closure(a) => closure_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
+        Command::BenchCluster(a) => bench_cluster_cmd::run(a),
         Command::Cluster(a) => cluster_cmd::run(a),
     };
     if let Err(e) = result {

@@ -29,7 +29,10 @@ commands:
   callgraph-score [--min-recall R] [--min-precision P]
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
-  bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS
+  bench [--repo PATH] [--only index|cluster]
+                              release-build refract; run `refract bench --json` (indexing) and
+                              `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
+                              OTLP spans); report each one's peak RSS
   serve                       (not available yet: the web app is not built yet)
   build                       (not available yet: the web app is not built yet)
 

@@ -16,7 +16,7 @@
 pub mod analysis;
 pub mod broken;
 pub mod chains;
-mod csv;
+pub mod csv;
 pub mod drill;
 pub mod ids;
 mod loose;
