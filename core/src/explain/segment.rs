@@ -1,0 +1,286 @@
+//! Segmentation by parsing: a line explained as a chain of templates, each wrapping the next.
+//!
+//! The outermost template matches the end of the line (from some start, so unparsed prefixes are
+//! tolerated); a hole of it that may hold an error is explained in turn by an inner template,
+//! whose owner must be reachable from the outer owner within k calls — the constant-closure
+//! condition C_k of ErrorPrism — and so on. A capture no template explains is an unexplained tail
+//! (text from the standard library or a dependency) when it looks like an error, or a plain value.
+//! Results per (span, outer owner) are memoised, and total work is bounded by a step budget.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::externals;
+use super::matcher_index::{MatcherIndex, Owner, TplId};
+use super::template::{Captures, Hole};
+use crate::closure::Closure;
+use crate::program::{FuncId, Program};
+
+/// Deepest chain of templates considered.
+const MAX_LINKS: usize = 8;
+/// Chains kept per (span, owner).
+const KEEP: usize = 4;
+/// Matches of one template against one span.
+const MATCHES_PER_SPAN: usize = 6;
+/// Owners tried per template at the top level (same text in many functions).
+const TOP_OWNERS: usize = 64;
+/// Total `link` expansions per line.
+const BUDGET: usize = 20_000;
+
+/// One template of a chain, matched on `span` of the line.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub tpl: TplId,
+    pub owner: Owner,
+    pub span: (usize, usize),
+    /// The capture the next link (or the tail) explains.
+    pub inner: Option<(usize, usize)>,
+}
+
+/// An explanation of (part of) a line.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    pub links: Vec<Link>,
+    /// The innermost error text no template explains.
+    pub tail: Option<(usize, usize)>,
+    /// Bytes of the line accounted for (literals and value holes).
+    pub covered: usize,
+    /// Bytes matched by literal template text.
+    pub literal: usize,
+}
+
+impl Chain {
+    fn key(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
+        (self.covered, self.literal, std::cmp::Reverse(self.links.len()))
+    }
+}
+
+pub struct Segmenter<'a> {
+    program: &'a Program,
+    closure: &'a Closure,
+    index: &'a MatcherIndex,
+    line: &'a str,
+    hits: FxHashMap<TplId, Vec<(usize, usize)>>,
+    memo: RefCell<FxHashMap<(usize, usize, FuncId), Rc<Vec<Chain>>>>,
+    reach: RefCell<FxHashMap<FuncId, Rc<FxHashSet<FuncId>>>>,
+    generic: RefCell<FxHashMap<FuncId, Rc<Vec<TplId>>>>,
+    budget: Cell<usize>,
+    /// Every (template, owner) that matched some span: material for the candidate list.
+    pub matched: RefCell<Vec<(TplId, Owner, usize)>>,
+}
+
+impl<'a> Segmenter<'a> {
+    pub fn new(
+        program: &'a Program,
+        closure: &'a Closure,
+        index: &'a MatcherIndex,
+        line: &'a str,
+    ) -> Segmenter<'a> {
+        Segmenter {
+            program,
+            closure,
+            index,
+            line,
+            hits: index.hits(line),
+            memo: RefCell::default(),
+            reach: RefCell::default(),
+            generic: RefCell::default(),
+            budget: Cell::new(BUDGET),
+            matched: RefCell::default(),
+        }
+    }
+
+    /// The best chains for the whole line, best first (at most `keep`).
+    pub fn top(&self, keep: usize) -> Vec<Chain> {
+        let mut out: Vec<Chain> = Vec::new();
+        let mut tpls: Vec<TplId> = self.hits.keys().copied().collect();
+        tpls.sort_unstable();
+        for t in tpls {
+            let tpl = &self.index.entry(t).template;
+            let starts: Vec<usize> = match tpl.leading_literal() {
+                Some(l) => self
+                    .line
+                    .match_indices(l)
+                    .map(|(p, _)| p)
+                    .take(8)
+                    .collect(),
+                None => vec![0],
+            };
+            for s in starts {
+                for caps in tpl.match_full(&self.line[s..], MATCHES_PER_SPAN) {
+                    let caps = shift(caps, s);
+                    let owners = &self.index.entry(t).owners;
+                    for &o in owners.iter().take(TOP_OWNERS) {
+                        out.extend(self.link(t, o, (s, self.line.len()), &caps, 0));
+                    }
+                }
+            }
+        }
+        rank(&mut out);
+        out.truncate(keep);
+        out
+    }
+
+    /// Chains starting with template `t` owned by `o`, matched on `span` with `caps`.
+    fn link(&self, t: TplId, o: Owner, span: (usize, usize), caps: &Captures, depth: usize) -> Vec<Chain> {
+        let left = self.budget.get();
+        if left == 0 {
+            return Vec::new();
+        }
+        self.budget.set(left - 1);
+        let tpl = &self.index.entry(t).template;
+        self.matched.borrow_mut().push((t, o, span.1 - span.0));
+        let literal = tpl.literal_len();
+        let base = Link {
+            tpl: t,
+            owner: o,
+            span,
+            inner: None,
+        };
+        // Error holes first, then value holes from the last.
+        let mut holes: Vec<(Hole, usize, usize)> = caps
+            .iter()
+            .copied()
+            .filter(|&(h, a, b)| h.may_be_error() && b > a)
+            .collect();
+        holes.sort_by_key(|&(h, a, _)| (h != Hole::Error, std::cmp::Reverse(a)));
+        holes.truncate(2);
+        let whole = span.1 - span.0;
+        let mut out = Vec::new();
+        if holes.is_empty() {
+            out.push(Chain {
+                links: vec![base.clone()],
+                tail: None,
+                covered: whole,
+                literal,
+            });
+        }
+        for (h, a, b) in holes {
+            if depth + 1 < MAX_LINKS {
+                for sub in self.inner((a, b), o.func, depth + 1).iter().take(KEEP) {
+                    let mut links = vec![Link {
+                        inner: Some((a, b)),
+                        ..base.clone()
+                    }];
+                    links.extend(sub.links.iter().cloned());
+                    out.push(Chain {
+                        links,
+                        tail: sub.tail,
+                        covered: whole - (b - a) + sub.covered,
+                        literal: literal + sub.literal,
+                    });
+                }
+            }
+            let text = &self.line[a..b];
+            if h == Hole::Error || externals::looks_like_error(text) {
+                out.push(Chain {
+                    links: vec![Link {
+                        inner: Some((a, b)),
+                        ..base.clone()
+                    }],
+                    tail: Some((a, b)),
+                    covered: whole - (b - a),
+                    literal,
+                });
+            } else {
+                out.push(Chain {
+                    links: vec![base.clone()],
+                    tail: None,
+                    covered: whole,
+                    literal,
+                });
+            }
+        }
+        out
+    }
+
+    /// Chains that explain exactly `span`, whose first owner the function `outer` reaches.
+    fn inner(&self, span: (usize, usize), outer: FuncId, depth: usize) -> Rc<Vec<Chain>> {
+        if let Some(v) = self.memo.borrow().get(&(span.0, span.1, outer)) {
+            return v.clone();
+        }
+        let reach = self.reachable(outer);
+        let mut tpls: Vec<TplId> = self
+            .hits
+            .iter()
+            .filter(|(_, occ)| occ.iter().any(|&(a, b)| a >= span.0 && b <= span.1))
+            .map(|(&t, _)| t)
+            .collect();
+        tpls.sort_unstable();
+        tpls.extend(self.generic(outer).iter().copied());
+        let text = &self.line[span.0..span.1];
+        let mut out = Vec::new();
+        for t in tpls {
+            let e = self.index.entry(t);
+            if !self.closure.contains(outer, e.text) {
+                continue;
+            }
+            let owners: Vec<Owner> = e
+                .owners
+                .iter()
+                .copied()
+                .filter(|o| reach.contains(&o.func))
+                .collect();
+            if owners.is_empty() {
+                continue;
+            }
+            for caps in e.template.match_full(text, MATCHES_PER_SPAN) {
+                let caps = shift(caps, span.0);
+                for &o in &owners {
+                    out.extend(self.link(t, o, span, &caps, depth));
+                }
+            }
+        }
+        rank(&mut out);
+        out.truncate(KEEP * 2);
+        let out = Rc::new(out);
+        self.memo
+            .borrow_mut()
+            .insert((span.0, span.1, outer), out.clone());
+        out
+    }
+
+    /// Functions within k calls of `f` (f included).
+    fn reachable(&self, f: FuncId) -> Rc<FxHashSet<FuncId>> {
+        if let Some(r) = self.reach.borrow().get(&f) {
+            return r.clone();
+        }
+        let mut seen: FxHashSet<FuncId> = FxHashSet::default();
+        seen.insert(f);
+        let mut frontier = vec![f];
+        for _ in 0..self.closure.k {
+            let mut next = Vec::new();
+            for g in frontier {
+                for (c, _) in self.program.callees(g) {
+                    if seen.insert(c) {
+                        next.push(c);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let r = Rc::new(seen);
+        self.reach.borrow_mut().insert(f, r.clone());
+        r
+    }
+
+    fn generic(&self, f: FuncId) -> Rc<Vec<TplId>> {
+        if let Some(g) = self.generic.borrow().get(&f) {
+            return g.clone();
+        }
+        let g = Rc::new(self.index.generic_in_closure(self.closure, f));
+        self.generic.borrow_mut().insert(f, g.clone());
+        g
+    }
+}
+
+fn shift(caps: Captures, by: usize) -> Captures {
+    caps.into_iter().map(|(h, a, b)| (h, a + by, b + by)).collect()
+}
+
+/// Best first; ties keep their order.
+fn rank(chains: &mut [Chain]) {
+    chains.sort_by_key(|c| std::cmp::Reverse(c.key()));
+}
