@@ -245,7 +245,7 @@ impl<'a> Explainer<'a> {
         let mut paths: Vec<Built> = Vec::new();
         for b in built {
             let best = paths.first().map_or(b.score, |p| p.score);
-            if paths.len() >= self.opts.max_paths || b.score < best - 0.15 {
+            if paths.len() >= self.opts.max_paths || b.score < best - 0.1 {
                 break;
             }
             if !paths.iter().any(|p| same_hops(&p.hops, &b.hops)) {
@@ -302,6 +302,7 @@ impl<'a> Explainer<'a> {
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
+        let beyond_k = chain.links.iter().filter(|l| l.beyond_k).count();
         let n = chain.links.len();
         for (i, link) in chain.links.iter().enumerate() {
             let f = link.owner.func;
@@ -424,7 +425,8 @@ impl<'a> Explainer<'a> {
         let score = coverage + caller_bonus
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
-            - 0.1 * f64::from(broken);
+            - 0.1 * f64::from(broken)
+            - 0.03 * beyond_k as f64;
         Built { hops, root, score }
     }
 

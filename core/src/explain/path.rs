@@ -28,7 +28,8 @@ pub struct CallPath {
     pub relaxed: bool,
 }
 
-fn may_pass_error(program: &Program, f: FuncId) -> bool {
+/// Whether `f` can hand an error on to its caller (returns one, or is a literal).
+pub fn may_pass_error(program: &Program, f: FuncId) -> bool {
     let func = program.func(f);
     func.returns_error || func.kind == FuncKind::Literal
 }

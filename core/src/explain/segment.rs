@@ -13,6 +13,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::externals;
+use super::path;
 use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::template::{Captures, Hole};
 use crate::closure::Closure;
@@ -28,6 +29,8 @@ const MATCHES_PER_SPAN: usize = 6;
 const TOP_OWNERS: usize = 64;
 /// Total `link` expansions per line.
 const BUDGET: usize = 20_000;
+/// How far beyond C_k an inner owner may be, through error-returning functions.
+const EXTENDED_REACH: u32 = 8;
 
 /// One template of a chain, matched on `span` of the line.
 #[derive(Debug, Clone)]
@@ -37,6 +40,9 @@ pub struct Link {
     pub span: (usize, usize),
     /// The capture the next link (or the tail) explains.
     pub inner: Option<(usize, usize)>,
+    /// The owner is further from the outer owner than k calls (reached through error-returning
+    /// functions only): outside C_k, so weaker evidence.
+    pub beyond_k: bool,
 }
 
 /// An explanation of (part of) a line.
@@ -64,7 +70,7 @@ pub struct Segmenter<'a> {
     line: &'a str,
     hits: FxHashMap<TplId, Vec<(usize, usize)>>,
     memo: RefCell<FxHashMap<(usize, usize, FuncId), Rc<Vec<Chain>>>>,
-    reach: RefCell<FxHashMap<FuncId, Rc<FxHashSet<FuncId>>>>,
+    reach: RefCell<FxHashMap<(FuncId, bool), Rc<FxHashSet<FuncId>>>>,
     generic: RefCell<FxHashMap<FuncId, Rc<Vec<TplId>>>>,
     budget: Cell<usize>,
     /// Every (template, owner) that matched some span: material for the candidate list.
@@ -113,7 +119,7 @@ impl<'a> Segmenter<'a> {
                     let caps = shift(caps, s);
                     let owners = &self.index.entry(t).owners;
                     for &o in owners.iter().take(TOP_OWNERS) {
-                        out.extend(self.link(t, o, (s, self.line.len()), &caps, 0));
+                        out.extend(self.link(t, o, (s, self.line.len()), &caps, 0, false));
                     }
                 }
             }
@@ -124,7 +130,15 @@ impl<'a> Segmenter<'a> {
     }
 
     /// Chains starting with template `t` owned by `o`, matched on `span` with `caps`.
-    fn link(&self, t: TplId, o: Owner, span: (usize, usize), caps: &Captures, depth: usize) -> Vec<Chain> {
+    fn link(
+        &self,
+        t: TplId,
+        o: Owner,
+        span: (usize, usize),
+        caps: &Captures,
+        depth: usize,
+        beyond_k: bool,
+    ) -> Vec<Chain> {
         let left = self.budget.get();
         if left == 0 {
             return Vec::new();
@@ -138,6 +152,7 @@ impl<'a> Segmenter<'a> {
             owner: o,
             span,
             inner: None,
+            beyond_k,
         };
         // Error holes first, then value holes from the last.
         let mut holes: Vec<(Hole, usize, usize)> = caps
@@ -201,7 +216,8 @@ impl<'a> Segmenter<'a> {
         if let Some(v) = self.memo.borrow().get(&(span.0, span.1, outer)) {
             return v.clone();
         }
-        let reach = self.reachable(outer);
+        let reach = self.reachable(outer, false);
+        let extended = self.reachable(outer, true);
         let mut tpls: Vec<TplId> = self
             .hits
             .iter()
@@ -209,27 +225,36 @@ impl<'a> Segmenter<'a> {
             .map(|(&t, _)| t)
             .collect();
         tpls.sort_unstable();
+        let anchored = tpls.len();
         tpls.extend(self.generic(outer).iter().copied());
         let text = &self.line[span.0..span.1];
         let mut out = Vec::new();
-        for t in tpls {
+        for (i, t) in tpls.into_iter().enumerate() {
             let e = self.index.entry(t);
-            if !self.closure.contains(outer, e.text) {
+            let in_ck = self.closure.contains(outer, e.text);
+            if !in_ck && i >= anchored {
                 continue;
             }
-            let owners: Vec<Owner> = e
+            let owners: Vec<(Owner, bool)> = e
                 .owners
                 .iter()
-                .copied()
-                .filter(|o| reach.contains(&o.func))
+                .filter_map(|&o| {
+                    if in_ck && reach.contains(&o.func) {
+                        Some((o, false))
+                    } else if extended.contains(&o.func) {
+                        Some((o, true))
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             if owners.is_empty() {
                 continue;
             }
             for caps in e.template.match_full(text, MATCHES_PER_SPAN) {
                 let caps = shift(caps, span.0);
-                for &o in &owners {
-                    out.extend(self.link(t, o, span, &caps, depth));
+                for &(o, beyond) in &owners {
+                    out.extend(self.link(t, o, span, &caps, depth, beyond));
                 }
             }
         }
@@ -242,17 +267,22 @@ impl<'a> Segmenter<'a> {
         out
     }
 
-    /// Functions within k calls of `f` (f included).
-    fn reachable(&self, f: FuncId) -> Rc<FxHashSet<FuncId>> {
-        if let Some(r) = self.reach.borrow().get(&f) {
+    /// Functions within k calls of `f` (f included); `extended`: within [`EXTENDED_REACH`]
+    /// calls through functions that can pass an error on.
+    fn reachable(&self, f: FuncId, extended: bool) -> Rc<FxHashSet<FuncId>> {
+        if let Some(r) = self.reach.borrow().get(&(f, extended)) {
             return r.clone();
         }
         let mut seen: FxHashSet<FuncId> = FxHashSet::default();
         seen.insert(f);
         let mut frontier = vec![f];
-        for _ in 0..self.closure.k {
+        let depth = if extended { EXTENDED_REACH } else { self.closure.k };
+        for _ in 0..depth {
             let mut next = Vec::new();
             for g in frontier {
+                if extended && g != f && !path::may_pass_error(self.program, g) {
+                    continue;
+                }
                 for (c, _) in self.program.callees(g) {
                     if seen.insert(c) {
                         next.push(c);
@@ -262,7 +292,7 @@ impl<'a> Segmenter<'a> {
             frontier = next;
         }
         let r = Rc::new(seen);
-        self.reach.borrow_mut().insert(f, r.clone());
+        self.reach.borrow_mut().insert((f, extended), r.clone());
         r
     }
 
