@@ -22,5 +22,6 @@ pub mod explain;
 pub mod index;
 pub mod intern;
 pub mod lang;
+pub mod logs;
 pub mod program;
 pub mod source;
