@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use refract_core::explain::{ExplainOptions, Explainer, Explanation, LogInput};
+use refract_core::explain::{ExplainOptions, Explainer, Explanation};
 use refract_core::index::Index;
 
 use crate::repo::RepoArgs;
@@ -44,7 +44,7 @@ pub fn explainer<'a>(idx: &'a Index, opts: ExplainOptions) -> Explainer<'a> {
 
 /// Explains one raw log line (as it appears in a log file).
 pub fn explain_line(ex: &Explainer<'_>, line: &str) -> Explanation {
-    ex.explain(LogInput::text(line))
+    ex.explain_line(line)
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {

@@ -177,6 +177,8 @@ struct Built {
     hops: Vec<Hop>,
     root: Root,
     score: f64,
+    /// Bytes of the text the chain explains.
+    covered: usize,
 }
 
 impl<'a> Explainer<'a> {
@@ -203,7 +205,40 @@ impl<'a> Explainer<'a> {
         self.index.len()
     }
 
+    /// Explains a raw log line: [`crate::logs::parse_line`] strips the format's decoration and
+    /// finds the message, error field and caller. `log` in the answer is the line as given.
+    pub fn explain_line(&self, raw: &str) -> Explanation {
+        let rec = crate::logs::parse_line(raw);
+        let caller = rec.caller.as_ref().map(|c| (c.file.as_str(), c.line));
+        let (mut e, covered) = self.explain_covered(LogInput {
+            message: &rec.message,
+            error: rec.error.as_deref(),
+            caller,
+        });
+        // Normalisation may strip text the format string holds (`log.Printf("[ERR] x: %v")`
+        // loses its `[ERR] `); the raw line, prefix and all, is tried too and wins when its
+        // explanation accounts for more of the text.
+        let raw_text = raw.trim();
+        if raw_text != e.log && !raw_text.starts_with('{') {
+            let (r, raw_covered) = self.explain_covered(LogInput {
+                message: raw_text,
+                error: None,
+                caller,
+            });
+            if raw_covered > covered {
+                e = r;
+            }
+        }
+        e.log = raw.to_string();
+        e
+    }
+
     pub fn explain(&self, input: LogInput<'_>) -> Explanation {
+        self.explain_covered(input).0
+    }
+
+    /// The explanation and how many bytes of the text its best path explains.
+    fn explain_covered(&self, input: LogInput<'_>) -> (Explanation, usize) {
         let mut text = input.message.trim().to_string();
         if let Some(e) = input.error.map(str::trim).filter(|e| !e.is_empty()) {
             if !text.contains(e) {
@@ -227,13 +262,14 @@ impl<'a> Explainer<'a> {
             text.truncate(cut);
         }
         if text.is_empty() {
-            return Explanation {
+            let e = Explanation {
                 log: text,
                 paths: Vec::new(),
                 root: None,
                 candidates: Vec::new(),
                 note: Some("empty log line".into()),
             };
+            return (e, 0);
         }
         let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
         let chains = seg.top(64);
@@ -260,7 +296,8 @@ impl<'a> Explainer<'a> {
                 "no template matched; the candidates are the nearest templates".into()
             });
         }
-        Explanation {
+        let covered = paths.first().map_or(0, |b| b.covered);
+        let e = Explanation {
             log: text.clone(),
             root: paths.first().map(|p| p.root.clone()),
             paths: paths
@@ -272,7 +309,8 @@ impl<'a> Explainer<'a> {
                 .collect(),
             candidates,
             note,
-        }
+        };
+        (e, covered)
     }
 
     fn site(&self, o: Owner) -> Site {
@@ -302,8 +340,24 @@ impl<'a> Explainer<'a> {
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
-        let beyond_k = chain.links.iter().filter(|l| l.beyond_k).count();
+        let extended = chain.links.iter().filter(|l| l.reach == segment::Reach::Extended).count();
+        let unrelated = chain.links.iter().filter(|l| l.reach == segment::Reach::Unrelated).count();
         let n = chain.links.len();
+        // The caller the logger printed names the logging function even when its message is not
+        // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
+        let mut caller_hit = false;
+        if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first()) {
+            if cf == first.owner.func {
+                caller_hit = true;
+            } else if let Some(cp) = path::between(p, cf, first.owner.func) {
+                caller_hit = true;
+                dynamic += cp.dynamic_edges;
+                hops.push(self.hop(cf, HopKind::Log));
+                for &g in interior(&cp.funcs) {
+                    hops.push(self.hop(g, HopKind::Passthrough));
+                }
+            }
+        }
         for (i, link) in chain.links.iter().enumerate() {
             let f = link.owner.func;
             if i > 0 {
@@ -312,16 +366,16 @@ impl<'a> Explainer<'a> {
                     Some(cp) => {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
-                        for &g in &cp.funcs[1..cp.funcs.len().saturating_sub(1)] {
+                        for &g in interior(&cp.funcs) {
                             hops.push(self.hop(g, HopKind::Passthrough));
                         }
                     }
-                    None => broken += 1,
+                    None => broken += u32::from(link.reach != segment::Reach::Unrelated),
                 }
             }
             let owned = &p.func(f).strings[link.owner.string as usize];
             let innermost = i + 1 == n;
-            let kind = if i == 0 && owned.role == Role::Log {
+            let kind = if i == 0 && hops.is_empty() && owned.role == Role::Log {
                 HopKind::Log
             } else if innermost && chain.tail.is_none() {
                 match owned.role {
@@ -341,9 +395,11 @@ impl<'a> Explainer<'a> {
                 }
                 None => contributed.push_str(&line[link.span.0..link.span.1]),
             }
+            // A sentinel's text is its declaration's, not something this function formats.
+            let fmt = (kind != HopKind::OriginSentinel).then(|| p.strings.resolve(owned.text).to_string());
             let hop = Hop {
                 text: Some(contributed),
-                fmt: Some(p.strings.resolve(owned.text).to_string()),
+                fmt,
                 site: Some(self.site(link.owner)),
                 ..self.hop(f, kind)
             };
@@ -407,6 +463,7 @@ impl<'a> Explainer<'a> {
         };
         let coverage = chain.covered as f64 / line.len().max(1) as f64;
         let caller_bonus = match (caller, chain.links.first()) {
+            _ if caller_hit => 0.3,
             (Some((file, cl)), Some(l)) => {
                 let f = l.owner.func;
                 let path = p.file_path(f);
@@ -426,8 +483,39 @@ impl<'a> Explainer<'a> {
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
-            - 0.03 * beyond_k as f64;
-        Built { hops, root, score }
+            - 0.03 * extended as f64
+            - 0.12 * unrelated as f64;
+        Built {
+            hops,
+            root,
+            score,
+            covered: chain.covered,
+        }
+    }
+
+    /// The innermost function whose lines hold a caller `file:line` the logger printed; the
+    /// file may be a suffix of the repository path (`packets.go`, `pkg/x.go`).
+    fn func_at(&self, (file, line): (&str, u32)) -> Option<FuncId> {
+        let p = self.program;
+        let file = file.trim_start_matches("./");
+        let mut best: Option<(u32, FuncId)> = None;
+        for (i, f) in p.funcs.iter().enumerate() {
+            if f.line > line || line > f.end_line {
+                continue;
+            }
+            let path = &p.files[f.file.0 as usize].path;
+            let same = path == file
+                || path.ends_with(file) && path.as_bytes()[path.len() - file.len() - 1] == b'/'
+                || file.ends_with(path.as_str()) && file.as_bytes()[file.len() - path.len() - 1] == b'/';
+            if !same {
+                continue;
+            }
+            let size = f.end_line - f.line;
+            if best.is_none_or(|(s, _)| size < s) {
+                best = Some((size, FuncId(i as u32)));
+            }
+        }
+        best.map(|(_, f)| f)
     }
 
     fn wrap_kind(&self, role: Role, form: Form, api: &str) -> HopKind {
@@ -492,6 +580,15 @@ impl<'a> Explainer<'a> {
         });
         out.truncate(self.opts.max_candidates);
         out
+    }
+}
+
+/// The functions strictly between the ends of a path.
+fn interior(funcs: &[FuncId]) -> &[FuncId] {
+    if funcs.len() < 2 {
+        &[]
+    } else {
+        &funcs[1..funcs.len() - 1]
     }
 }
 

@@ -132,7 +132,7 @@ pub fn external_origin(
             api,
         ));
     }
-    let path = search(program, innermost, &|g| calls(g).is_some(), 3, true)?;
+    let path = search(program, innermost, &|g| calls(g).is_some(), MAX_PATH, true)?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }

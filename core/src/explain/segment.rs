@@ -40,9 +40,18 @@ pub struct Link {
     pub span: (usize, usize),
     /// The capture the next link (or the tail) explains.
     pub inner: Option<(usize, usize)>,
-    /// The owner is further from the outer owner than k calls (reached through error-returning
-    /// functions only): outside C_k, so weaker evidence.
-    pub beyond_k: bool,
+    /// How the owner relates to the outer owner.
+    pub reach: Reach,
+}
+
+/// How an inner template's owner is reached from the outer owner: within C_k (the closure
+/// condition), further through error-returning functions, or not by calls at all (the error came
+/// in as an argument, as to an error handler callback). Weaker reaches rank lower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reach {
+    Closure,
+    Extended,
+    Unrelated,
 }
 
 /// An explanation of (part of) a line.
@@ -58,8 +67,22 @@ pub struct Chain {
 }
 
 impl Chain {
-    fn key(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
-        (self.covered, self.literal, std::cmp::Reverse(self.links.len()))
+    fn key(&self) -> (usize, usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>) {
+        let weakness = self
+            .links
+            .iter()
+            .map(|l| match l.reach {
+                Reach::Closure => 0,
+                Reach::Extended => 1,
+                Reach::Unrelated => 4,
+            })
+            .sum();
+        (
+            self.covered,
+            self.literal,
+            std::cmp::Reverse(weakness),
+            std::cmp::Reverse(self.links.len()),
+        )
     }
 }
 
@@ -119,7 +142,7 @@ impl<'a> Segmenter<'a> {
                     let caps = shift(caps, s);
                     let owners = &self.index.entry(t).owners;
                     for &o in owners.iter().take(TOP_OWNERS) {
-                        out.extend(self.link(t, o, (s, self.line.len()), &caps, 0, false));
+                        out.extend(self.link(t, o, (s, self.line.len()), &caps, 0, Reach::Closure));
                     }
                 }
             }
@@ -137,7 +160,7 @@ impl<'a> Segmenter<'a> {
         span: (usize, usize),
         caps: &Captures,
         depth: usize,
-        beyond_k: bool,
+        reach: Reach,
     ) -> Vec<Chain> {
         let left = self.budget.get();
         if left == 0 {
@@ -152,7 +175,7 @@ impl<'a> Segmenter<'a> {
             owner: o,
             span,
             inner: None,
-            beyond_k,
+            reach,
         };
         // Error holes first, then value holes from the last.
         let mut holes: Vec<(Hole, usize, usize)> = caps
@@ -163,16 +186,28 @@ impl<'a> Segmenter<'a> {
         holes.sort_by_key(|&(h, a, _)| (h != Hole::Error, std::cmp::Reverse(a)));
         holes.truncate(2);
         let whole = span.1 - span.0;
+        // A `%v`/`%s` capture with spaces in it is text no template explained, not a value.
+        let vague = |&(h, a, b): &(Hole, usize, usize)| {
+            matches!(h, Hole::Value | Hole::Other | Hole::Error)
+                && self.line[a..b].contains(char::is_whitespace)
+        };
+        let vague_len = |skip: Option<usize>| -> usize {
+            caps.iter()
+                .filter(|c| Some(c.1) != skip && vague(c))
+                .map(|c| c.2 - c.1)
+                .sum()
+        };
         let mut out = Vec::new();
         if holes.is_empty() {
             out.push(Chain {
                 links: vec![base.clone()],
                 tail: None,
-                covered: whole,
+                covered: whole - vague_len(None),
                 literal,
             });
         }
         for (h, a, b) in holes {
+            let others = vague_len(Some(a));
             if depth + 1 < MAX_LINKS {
                 for sub in self.inner((a, b), o.func, depth + 1).iter().take(KEEP) {
                     let mut links = vec![Link {
@@ -183,7 +218,7 @@ impl<'a> Segmenter<'a> {
                     out.push(Chain {
                         links,
                         tail: sub.tail,
-                        covered: whole - (b - a) + sub.covered,
+                        covered: whole - (b - a) - others + sub.covered,
                         literal: literal + sub.literal,
                     });
                 }
@@ -196,14 +231,14 @@ impl<'a> Segmenter<'a> {
                         ..base.clone()
                     }],
                     tail: Some((a, b)),
-                    covered: whole - (b - a),
+                    covered: whole - (b - a) - others,
                     literal,
                 });
             } else {
                 out.push(Chain {
                     links: vec![base.clone()],
                     tail: None,
-                    covered: whole,
+                    covered: whole - vague_len(None),
                     literal,
                 });
             }
@@ -235,26 +270,37 @@ impl<'a> Segmenter<'a> {
             if !in_ck && i >= anchored {
                 continue;
             }
-            let owners: Vec<(Owner, bool)> = e
+            let owners: Vec<(Owner, Reach)> = e
                 .owners
                 .iter()
-                .filter_map(|&o| {
+                .take(TOP_OWNERS)
+                .map(|&o| {
                     if in_ck && reach.contains(&o.func) {
-                        Some((o, false))
+                        (o, Reach::Closure)
                     } else if extended.contains(&o.func) {
-                        Some((o, true))
+                        (o, Reach::Extended)
                     } else {
-                        None
+                        (o, Reach::Unrelated)
                     }
                 })
+                .filter(|&(_, r)| r != Reach::Unrelated || i < anchored)
                 .collect();
             if owners.is_empty() {
                 continue;
             }
-            for caps in e.template.match_full(text, MATCHES_PER_SPAN) {
-                let caps = shift(caps, span.0);
-                for &(o, beyond) in &owners {
-                    out.extend(self.link(t, o, span, &caps, depth, beyond));
+            // At the start of the capture, or after a prefix no template explains (the
+            // `tls: ` an `Error()` method puts before a message).
+            let mut starts = vec![0usize];
+            if let Some(l) = e.template.leading_literal() {
+                starts.extend(text.match_indices(l).map(|(p, _)| p).filter(|&p| p > 0).take(4));
+            }
+            for st in starts {
+                let sub = (span.0 + st, span.1);
+                for caps in e.template.match_full(&text[st..], MATCHES_PER_SPAN) {
+                    let caps = shift(caps, sub.0);
+                    for &(o, beyond) in &owners {
+                        out.extend(self.link(t, o, sub, &caps, depth, beyond));
+                    }
                 }
             }
         }

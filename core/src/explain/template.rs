@@ -104,6 +104,8 @@ const STEP_LIMIT: usize = 20_000;
 impl Template {
     /// Compiles a string constant used with `form`.
     pub fn compile(text: &str, form: Form, role: Role) -> Template {
+        // Loggers end the line themselves; a format's own final newline is not in the line.
+        let text = text.trim_end_matches(['\n', '\r']);
         let mut pieces = match form {
             Form::Plain => vec![Piece::Lit(text.to_string())],
             Form::Printf | Form::WrapPrefixf => parse_printf(text),
@@ -180,6 +182,13 @@ impl Template {
                 if rest.is_empty() {
                     out.push(caps.clone());
                 } else if self.open_tail {
+                    // `log.Print("closing: ", err)`: the message ends with its own separator.
+                    if text[..pos].ends_with([' ', ':', '=']) {
+                        let mut c = caps.clone();
+                        c.push((Hole::Error, pos, text.len()));
+                        out.push(c);
+                        return;
+                    }
                     for sep in TAIL_SEPARATORS {
                         if rest.len() > sep.len() && rest.starts_with(sep) {
                             let mut c = caps.clone();
@@ -334,6 +343,10 @@ mod tests {
         assert_eq!(t.match_full("sync failed", 4), vec![vec![]]);
         let m = t.match_full("sync failed: EOF", 4);
         assert_eq!(m, vec![vec![(Hole::Error, 13, 16)]]);
+        let p = Template::compile("closing conn: ", Form::Plain, Role::Log);
+        assert_eq!(p.match_full("closing conn: EOF", 4), vec![vec![(Hole::Error, 14, 17)]]);
+        let n = Template::compile("retry %d\n", Form::Printf, Role::Log);
+        assert_eq!(n.match_full("retry 3", 4).len(), 1);
         let e = Template::compile("sync failed", Form::Plain, Role::ErrorNew);
         assert!(e.match_full("sync failed: EOF", 4).is_empty());
     }
