@@ -208,6 +208,12 @@ impl<'a> Segmenter<'a> {
         }
         for (h, a, b) in holes {
             let others = vague_len(Some(a));
+            // A logger's fields after the message (`peer=x error="dial tcp …"`): the error is
+            // the `error`/`err` field's value; the other fields are values.
+            let (a, b) = match error_field(&self.line[a..b]) {
+                Some((x, y)) if h == Hole::Error => (a + x, a + y),
+                _ => (a, b),
+            };
             if depth + 1 < MAX_LINKS {
                 for sub in self.inner((a, b), o.func, depth + 1).iter().take(KEEP) {
                     let mut links = vec![Link {
@@ -352,6 +358,44 @@ impl<'a> Segmenter<'a> {
     }
 }
 
+/// The span of the value of an `error=`/`err=` field in logfmt-style `key=value` text.
+pub fn error_field(text: &str) -> Option<(usize, usize)> {
+    if !text.contains('=') {
+        return None;
+    }
+    for key in ["error=", "err="] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(key) {
+            let at = from + i;
+            from = at + key.len();
+            if at > 0 && !text[..at].ends_with(' ') {
+                continue;
+            }
+            let v = at + key.len();
+            let rest = &text[v..];
+            if let Some(q) = rest.strip_prefix('"') {
+                let mut end = None;
+                let mut escaped = false;
+                for (j, c) in q.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            end = Some(j);
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let end = end?;
+                return (end > 0).then_some((v + 1, v + 1 + end));
+            }
+            let end = rest.find(' ').unwrap_or(rest.len());
+            return (end > 0).then_some((v, v + end));
+        }
+    }
+    None
+}
+
 fn shift(caps: Captures, by: usize) -> Captures {
     caps.into_iter().map(|(h, a, b)| (h, a + by, b + by)).collect()
 }
@@ -359,4 +403,21 @@ fn shift(caps: Captures, by: usize) -> Captures {
 /// Best first; ties keep their order.
 fn rank(chains: &mut [Chain]) {
     chains.sort_by_key(|c| std::cmp::Reverse(c.key()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_field;
+
+    #[test]
+    fn finds_the_error_field_of_logger_fields() {
+        let t = r#"peer=10.0.0.7:8300 error="dial tcp 10.0.0.7:8300: connect: refused""#;
+        let (a, b) = error_field(t).expect("error field");
+        assert_eq!(&t[a..b], "dial tcp 10.0.0.7:8300: connect: refused");
+        let u = "err=EOF from=x";
+        let (a, b) = error_field(u).expect("err field");
+        assert_eq!(&u[a..b], "EOF");
+        assert_eq!(error_field("no fields: here"), None);
+        assert_eq!(error_field("myerror=x"), None);
+    }
 }
