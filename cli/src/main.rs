@@ -8,8 +8,10 @@ mod callgraph_cmd;
 mod closure_cmd;
 mod cluster_cmd;
 mod cluster_print;
+mod eval_cmd;
 mod index_cmd;
 mod repo;
+mod trace_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -38,6 +40,10 @@ enum Command {
     Cluster(cluster_cmd::ClusterArgs),
     /// Time template mining and trace clustering on generated inputs.
     BenchCluster(bench_cluster_cmd::Args),
+    /// Explain log lines: logging function, pass-through functions, root cause.
+    Trace(trace_cmd::Args),
+    /// Score the explainer on labelled case files (root@1, path@1, text@1, hop F1).
+    Eval(eval_cmd::Args),
 }
 
 fn main() {
@@ -49,6 +55,8 @@ fn main() {
         Command::Bench(a) => bench_cmd::run(a),
         Command::BenchCluster(a) => bench_cluster_cmd::run(a),
         Command::Cluster(a) => cluster_cmd::run(a),
+        Command::Trace(a) => trace_cmd::run(a),
+        Command::Eval(a) => eval_cmd::run(a),
     };
     if let Err(e) = result {
         eprintln!("refract: error: {e:#}");

@@ -1025,6 +1025,7 @@ impl<'s> Extractor<'s> {
                 apis::package_api(path, name).map(|s| (format!("{qual}.{name}"), s))
             }
             Callee::Method { name, .. } => apis::method_api(name).map(|s| (name.clone(), s)),
+            Callee::Global(name) => apis::local_api(name).map(|s| (name.clone(), s)),
             _ => None,
         }
     }
