@@ -6,11 +6,13 @@
 //!   reads, one row per input line (LineId is the 1-based line number). Templates are the *final*
 //!   template of each cluster, so rows are written after the whole input was read; only the
 //!   per-line cluster ids (4 bytes each) are kept meanwhile.
-//! * `--format auto` (the default with `--traces` or `--json`): log lines are parsed by
+//! * `--format auto` (the default with `--traces`, `--header`, `--repo` or `--json`): log lines are parsed by
 //!   `refract_core::logs` (JSON loggers, logfmt, klog, Go log, plain; `--header` for Loghub-style
 //!   headers), streamed into template clusters; traces (OTLP/Jaeger/Zipkin JSON, CSV) are
 //!   clustered by error chain and joined to the logs by trace id. Prints a summary, or the whole
-//!   `ClusterReport` as JSON with `--json`.
+//!   `ClusterReport` as JSON with `--json`. With `--repo`, every distinct line is explained
+//!   (`refract_core::explain`) and each template cluster lists its code paths; a template whose
+//!   lines took different paths is marked split.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -20,9 +22,13 @@ use anyhow::{bail, Context};
 use refract_core::cluster::{
     ClusterId, ClusterReport, LogAnalysis, LogClusterer, MinerConfig, TemplateMiner,
 };
+use refract_core::explain::ExplainOptions;
+use refract_core::index::Index;
 use refract_core::logs::ingest::{ingest, IngestOptions};
 use refract_core::logs::{HeaderFormat, ParseOptions};
 use refract_core::traces::chains::LogJoin;
+
+use crate::repo::RepoArgs;
 
 /// Input formats understood by `refract cluster`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,6 +54,13 @@ pub struct ClusterArgs {
     /// Loghub-style header of the log lines, e.g. "<Date> <Time> <Level> <Component>: <Content>".
     #[arg(long, value_name = "FORMAT")]
     pub header: Option<String>,
+    /// Repository (directory, .zip, .tar.gz): explain every log line and split each template
+    /// cluster by the reconstructed code path (same template, different path → split shown).
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Depth of the constant closure used with --repo.
+    #[arg(long, default_value_t = 3)]
+    pub k: u32,
     /// Print the whole report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -58,7 +71,7 @@ pub struct ClusterArgs {
 
 pub fn run(args: &ClusterArgs) -> anyhow::Result<()> {
     let format = args.format.unwrap_or(
-        if args.json || args.traces.is_some() || args.header.is_some() {
+        if args.json || args.traces.is_some() || args.header.is_some() || args.repo.is_some() {
             LogFormat::Auto
         } else {
             LogFormat::Loghub
@@ -91,8 +104,8 @@ fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
 }
 
 fn run_loghub(args: &ClusterArgs) -> anyhow::Result<()> {
-    if args.traces.is_some() || args.json || args.header.is_some() {
-        bail!("--format loghub prints score.py's CSV for --logs only; use --format auto with --traces, --header or --json");
+    if args.traces.is_some() || args.json || args.header.is_some() || args.repo.is_some() {
+        bail!("--format loghub prints score.py's CSV for --logs only; use --format auto with --traces, --header, --repo or --json");
     }
     let Some(logs) = &args.logs else {
         bail!("--format loghub needs --logs FILE");
@@ -101,6 +114,21 @@ fn run_loghub(args: &ClusterArgs) -> anyhow::Result<()> {
     let stdout = io::stdout().lock();
     write_csv(&miner, &ids, BufWriter::with_capacity(1 << 16, stdout))?;
     Ok(())
+}
+
+/// Indexes the repository given to `--repo` (same loading rules as `refract trace`).
+fn repo_index(repo: &Path, k: u32) -> anyhow::Result<Index> {
+    if !repo.exists() {
+        bail!("repository {} does not exist", repo.display());
+    }
+    let args = RepoArgs {
+        repo: repo.to_path_buf(),
+        include_tests: false,
+        include_vendor: false,
+        include_generated: false,
+        max_file_bytes: 1024 * 1024,
+    };
+    Ok(args.index(k)?.1)
 }
 
 /// Reads the inputs named by `args` and computes the report.
@@ -120,7 +148,18 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
                 parse: ParseOptions { header },
                 ..IngestOptions::default()
             };
+            let index = match &args.repo {
+                None => None,
+                Some(repo) => Some(repo_index(repo, args.k)?),
+            };
+            let explainer = index
+                .as_ref()
+                .map(|idx| crate::trace_cmd::explainer(idx, ExplainOptions::default()));
             let mut clusterer = LogClusterer::new(MinerConfig::default());
+            if let Some(ex) = &explainer {
+                clusterer =
+                    clusterer.with_paths(|rec, _| refract_core::cluster::code_path(ex, rec));
+            }
             let report = ingest(open(path)?, opts, |n, rec| {
                 clusterer.add(n, &rec);
             })
@@ -131,7 +170,7 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
             Some(LogAnalysis {
                 ingest: report,
                 templates,
-                code_paths: false,
+                code_paths: args.repo.is_some(),
                 clusters,
             })
         }

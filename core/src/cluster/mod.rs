@@ -27,11 +27,13 @@
 //! assert_eq!(m.template(a), "Invalid user <*> from <*>");
 //! ```
 
+pub mod code_path;
 pub mod drain;
 pub mod log_clusters;
 pub mod mask;
 pub mod report;
 
+pub use code_path::code_path;
 pub use drain::{ClusterId, ClusterInfo, MinerConfig, TemplateMiner};
 pub use log_clusters::{CodePath, LogCluster, LogClusterer, PathHop, PathSplit};
 pub use mask::{mask_message, WILDCARD};

@@ -118,7 +118,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "open" => {
             out.push((
                 "os",
-                &["Open", "OpenFile", "ReadFile", "Create", "ReadDir", "WriteFile"],
+                &[
+                    "Open",
+                    "OpenFile",
+                    "ReadFile",
+                    "Create",
+                    "ReadDir",
+                    "WriteFile",
+                ],
             ));
             out.push(("io/ioutil", &["ReadFile", "ReadDir", "WriteFile"]));
         }
@@ -177,9 +184,9 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
 
 /// Whether `call` is one of `sources`.
 pub fn call_matches(call: &ExternalCall, sources: &[(&str, &[&str])]) -> bool {
-    sources
-        .iter()
-        .any(|(p, names)| call.package == *p && (names.is_empty() || names.contains(&call.name.as_str())))
+    sources.iter().any(|(p, names)| {
+        call.package == *p && (names.is_empty() || names.contains(&call.name.as_str()))
+    })
 }
 
 /// Whether a captured value reads like an error message rather than a plain value.
@@ -200,7 +207,9 @@ pub fn looks_like_error(text: &str) -> bool {
         "EOF",
         "exceeded",
     ];
-    text.contains(": ") || !likely_sources(text).is_empty() || WORDS.iter().any(|w| text.contains(w))
+    text.contains(": ")
+        || !likely_sources(text).is_empty()
+        || WORDS.iter().any(|w| text.contains(w))
 }
 
 #[cfg(test)]
@@ -211,9 +220,11 @@ mod tests {
     fn names_sources_of_common_stdlib_errors() {
         let s = likely_sources("open /etc/x: permission denied");
         assert!(s.iter().any(|(p, n)| *p == "os" && n.contains(&"Open")));
-        assert!(likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
-            .iter()
-            .any(|(p, _)| *p == "net"));
+        assert!(
+            likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
+                .iter()
+                .any(|(p, _)| *p == "net")
+        );
         assert!(likely_sources("hello world").is_empty());
     }
 

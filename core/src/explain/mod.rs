@@ -340,13 +340,22 @@ impl<'a> Explainer<'a> {
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
-        let extended = chain.links.iter().filter(|l| l.reach == segment::Reach::Extended).count();
-        let unrelated = chain.links.iter().filter(|l| l.reach == segment::Reach::Unrelated).count();
+        let extended = chain
+            .links
+            .iter()
+            .filter(|l| l.reach == segment::Reach::Extended)
+            .count();
+        let unrelated = chain
+            .links
+            .iter()
+            .filter(|l| l.reach == segment::Reach::Unrelated)
+            .count();
         let n = chain.links.len();
         // The caller the logger printed names the logging function even when its message is not
         // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
         let mut caller_hit = false;
-        if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first()) {
+        if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first())
+        {
             if cf == first.owner.func {
                 caller_hit = true;
             } else if let Some(cp) = path::between(p, cf, first.owner.func) {
@@ -396,7 +405,8 @@ impl<'a> Explainer<'a> {
                 None => contributed.push_str(&line[link.span.0..link.span.1]),
             }
             // A sentinel's text is its declaration's, not something this function formats.
-            let fmt = (kind != HopKind::OriginSentinel).then(|| p.strings.resolve(owned.text).to_string());
+            let fmt = (kind != HopKind::OriginSentinel)
+                .then(|| p.strings.resolve(owned.text).to_string());
             let hop = Hop {
                 text: Some(contributed),
                 fmt,
@@ -404,7 +414,10 @@ impl<'a> Explainer<'a> {
                 ..self.hop(f, kind)
             };
             // One hop per function: a function that both logs and wraps keeps its outer hop.
-            if hops.last().is_some_and(|h| h.func == hop.func && h.file == hop.file) {
+            if hops
+                .last()
+                .is_some_and(|h| h.func == hop.func && h.file == hop.file)
+            {
                 continue;
             }
             hops.push(hop);
@@ -419,8 +432,7 @@ impl<'a> Explainer<'a> {
                         if h.kind == HopKind::OriginExternal {
                             let o = chain.links[n - 1].owner;
                             let s = &p.func(o.func).strings[o.string as usize];
-                            h.kind =
-                                self.wrap_kind(s.role, s.form, p.strings.resolve(s.api));
+                            h.kind = self.wrap_kind(s.role, s.form, p.strings.resolve(s.api));
                         }
                     }
                     let k = cp.funcs.len();
@@ -436,12 +448,12 @@ impl<'a> Explainer<'a> {
                 }
                 Some((_, api)) => external_origin = Some(api),
                 None => {
-                    external_origin = externals::likely_sources(tail)
-                        .first()
-                        .map(|(pkg, names)| match names.first() {
+                    external_origin = externals::likely_sources(tail).first().map(|(pkg, names)| {
+                        match names.first() {
                             Some(n) => format!("{}.{n}", pkg.rsplit('/').next().unwrap_or(pkg)),
                             None => (*pkg).to_string(),
-                        })
+                        }
+                    })
                 }
             }
         }
@@ -506,7 +518,8 @@ impl<'a> Explainer<'a> {
             let path = &p.files[f.file.0 as usize].path;
             let same = path == file
                 || path.ends_with(file) && path.as_bytes()[path.len() - file.len() - 1] == b'/'
-                || file.ends_with(path.as_str()) && file.as_bytes()[file.len() - path.len() - 1] == b'/';
+                || file.ends_with(path.as_str())
+                    && file.as_bytes()[file.len() - path.len() - 1] == b'/';
             if !same {
                 continue;
             }
@@ -565,9 +578,9 @@ impl<'a> Explainer<'a> {
             let _ = t;
             push(o, score, true, &mut out);
         }
-        for (t, sim) in self
-            .fuzzy
-            .nearest(line, self.opts.fuzzy_threshold, self.opts.max_candidates)
+        for (t, sim) in
+            self.fuzzy
+                .nearest(line, self.opts.fuzzy_threshold, self.opts.max_candidates)
         {
             for &o in self.index.entry(t).owners.iter().take(8) {
                 push(o, 0.9 * sim, false, &mut out);
@@ -594,8 +607,7 @@ fn interior(funcs: &[FuncId]) -> &[FuncId] {
 
 fn same_hops(a: &[Hop], b: &[Hop]) -> bool {
     a.len() == b.len()
-        && a
-            .iter()
+        && a.iter()
             .zip(b)
             .all(|(x, y)| x.func == y.func && x.kind == y.kind && x.fmt == y.fmt)
 }
