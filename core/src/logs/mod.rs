@@ -42,6 +42,59 @@ pub struct ParseOptions {
 
 /// Parses one log line (a trailing `\r`/`\n` is ignored). Never fails.
 pub fn parse_line(line: &str) -> LogRecord {
+    let mut rec = parse_structure(line);
+    if rec.trace_id.is_none() && !matches!(rec.format, LineFormat::Json { .. } | LineFormat::Logfmt)
+    {
+        inline_ids(&mut rec);
+    }
+    rec
+}
+
+/// Text formats often carry ids inside the message (`… trace_id=4bf9… span_id=00f0…`); they
+/// are read (and left in the message) so such lines still join their traces.
+fn inline_ids(rec: &mut LogRecord) {
+    fn find(msg: &str, keys: &[&str]) -> Option<String> {
+        for k in keys {
+            let mut from = 0;
+            while let Some(i) = msg[from..].find(k) {
+                let at = from + i;
+                from = at + k.len();
+                // a key starts a word
+                if at > 0 && msg.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                    continue;
+                }
+                let v = msg[from..].trim_start_matches(['"', ' ']);
+                let end = v
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .unwrap_or(v.len());
+                if end > 0 {
+                    return Some(v[..end].to_owned());
+                }
+            }
+        }
+        None
+    }
+    if !rec.message.contains("race") && !rec.message.contains("RACE") {
+        return;
+    }
+    const TRACE: [&str; 6] = [
+        "trace_id=",
+        "traceId=",
+        "traceID=",
+        "trace_id:",
+        "trace-id=",
+        "TraceID=",
+    ];
+    const SPAN: [&str; 6] = [
+        "span_id=", "spanId=", "spanID=", "span_id:", "span-id=", "SpanID=",
+    ];
+    rec.trace_id = find(&rec.message, &TRACE);
+    if rec.trace_id.is_some() && rec.span_id.is_none() {
+        rec.span_id = find(&rec.message, &SPAN);
+    }
+}
+
+fn parse_structure(line: &str) -> LogRecord {
     let line = line.trim_end_matches(['\n', '\r']);
     if line.trim_start().starts_with('{') {
         if let Some(r) = json::parse(line) {

@@ -321,3 +321,19 @@ fn callers() {
     assert_eq!(Caller::parse("host:8080"), None);
     assert_eq!(Caller::parse("b.go:"), None);
 }
+
+#[test]
+fn ids_inside_text_messages() {
+    let r = parse_line("2024-01-02T03:04:05Z ERROR payment declined trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7");
+    assert_eq!(
+        r.trace_id.as_deref(),
+        Some("4bf92f3577b34da6a3ce929d0e0e4736")
+    );
+    assert_eq!(r.span_id.as_deref(), Some("00f067aa0ba902b7"));
+    assert_eq!(
+        r.message,
+        "payment declined trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7"
+    );
+    let r = parse_line("2023/04/01 12:00:01 retrace_id=x not an id; traceId: nothing");
+    assert_eq!(r.trace_id, None);
+}
