@@ -28,23 +28,45 @@ pub struct ChainStep {
 }
 
 /// Log lines as the trace join needs them: which templates were seen under which trace/span ids.
+///
+/// Bounded: at most [`LogJoin::MAX_IDS`] ids per map and [`LogJoin::MAX_PER_ID`] lines per id
+/// are remembered; what is left out is counted in `dropped`.
 #[derive(Debug, Clone, Default)]
 pub struct LogJoin {
     pub templates: Vec<String>,
     by_trace: FxHashMap<String, Vec<u32>>,
     by_span: FxHashMap<String, Vec<u32>>,
+    /// Log lines (or span references) not remembered because a cap was reached.
+    pub dropped: u64,
 }
 
 impl LogJoin {
+    pub const MAX_IDS: usize = 2_000_000;
+    pub const MAX_PER_ID: usize = 256;
+
     /// Records one log line of template `template` (an index into `templates`).
     pub fn add(&mut self, trace_id: Option<&str>, span_id: Option<&str>, template: u32) {
         if let Some(t) = trace_id.and_then(ids::normalize) {
-            self.by_trace.entry(t).or_default().push(template);
+            self.dropped += !Self::push(&mut self.by_trace, t, template) as u64;
         }
         if let Some(s) = span_id.and_then(ids::normalize) {
-            self.by_span.entry(s).or_default().push(template);
+            self.dropped += !Self::push(&mut self.by_span, s, template) as u64;
         }
     }
+
+    fn push(map: &mut FxHashMap<String, Vec<u32>>, id: String, template: u32) -> bool {
+        let full = map.len() >= Self::MAX_IDS;
+        match map.get_mut(&id) {
+            Some(v) if v.len() < Self::MAX_PER_ID => v.push(template),
+            Some(_) => return false,
+            None if full => return false,
+            None => {
+                map.insert(id, vec![template]);
+            }
+        }
+        true
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_trace.is_empty() && self.by_span.is_empty()
     }
@@ -53,6 +75,7 @@ impl LogJoin {
 /// A log template seen in a cluster's traces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterLog {
+    /// The log template's cluster id (= `LogCluster::id` of the same run).
     pub template_id: u32,
     pub template: String,
     /// Log lines with one of the cluster's trace ids.

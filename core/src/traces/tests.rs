@@ -102,33 +102,11 @@ fn bad_inputs_are_errors_not_panics() {
     ));
 }
 
-/// The synthetic set: nine traces with known clusters and defects (see the comments per trace).
-const SYNTHETIC: &str = "\
-TraceID,SpanID,ParentID,service,operation,start,end,status,http_status,error_type
-t1,a1,,frontend,GET /checkout,1700000000000,1700000000100,,500,
-t1,a2,a1,checkout,PlaceOrder,1700000000010,1700000000090,ERROR,,
-t1,a3,a2,payment,Charge,1700000000020,1700000000080,,,CardDeclined
-t1,a4,a1,cart,GetCart,1700000000001,1700000000005,,,
-t2,b1,,frontend,GET /checkout,1700000100000,1700000100200,,500,
-t2,b2,b1,checkout,PlaceOrder,1700000100010,1700000100090,ERROR,,
-t2,b3,b2,payment,Charge,1700000100020,1700000100080,,,CardDeclined
-t3,c1,,frontend,GET /checkout,1700000200000,1700000200300,,500,
-t3,c2,c1,checkout,PlaceOrder,1700000200010,1700000200090,ERROR,,
-t3,c3,c2,payment,Charge,1700000200020,1700000200080,,,CardDeclined
-t4,d1,,frontend,GET /cart,1700000050000,1700000050040,,200,
-t4,d2,d1,cart,GetCart,1700000050010,1700000050030,,,RedisTimeout
-t5,e1,,frontend,GET /,1700000060000,1700000060010,,200,
-t5,e2,e1,catalog,List,1700000060001,1700000060009,,,
-t6,f1,,frontend,GET /item,1700000070000,1700000070010,,,
-t6,f2,zz,inventory,Lookup,1700000070001,1700000070009,,,NotFound
-t7,g1,,frontend,GET /a,1700000080000,1700000080010,,,
-t7,g2,,frontend,GET /b,1700000080000,1700000080010,,,
-t8,h1,h2,queue,Consume,1700000090000,1700000090010,,,
-t8,h2,h1,queue,Publish,1700000090000,1700000090010,,,
-t9,i1,,frontend,GET /z,1700000095000,1700000095010,,,
-t9,i2,i1,catalog,Zero,1700000095005,1700000095005,,,
-t9,i3,i1,catalog,Negative,1700000095006,1700000095004,,,
-";
+/// The synthetic set: nine traces with known clusters and defects:
+/// t1–t3 fail along frontend → checkout → payment (CardDeclined); t4 along frontend → cart
+/// (RedisTimeout); t5 is clean; t6 has an orphan error span (inventory NotFound); t7 two roots;
+/// t8 a parent cycle and no root; t9 a zero and a negative duration.
+const SYNTHETIC: &str = include_str!("../../../tests/fixtures/traces/synthetic.csv");
 
 #[test]
 fn synthetic_clusters_and_broken_counts() {
