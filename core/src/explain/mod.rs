@@ -17,6 +17,7 @@ pub mod eval;
 pub mod externals;
 pub mod matcher_index;
 pub mod path;
+pub mod samples;
 pub mod segment;
 pub mod template;
 
@@ -205,6 +206,11 @@ impl<'a> Explainer<'a> {
         self.index.len()
     }
 
+    /// `n` error lines rendered from this repository's templates (for benchmarks).
+    pub fn sample_lines(&self, n: usize) -> Vec<String> {
+        samples::sample_lines(&self.index, n)
+    }
+
     /// Explains a raw log line: [`crate::logs::parse_line`] strips the format's decoration and
     /// finds the message, error field and caller. `log` in the answer is the line as given.
     pub fn explain_line(&self, raw: &str) -> Explanation {
@@ -272,7 +278,7 @@ impl<'a> Explainer<'a> {
             return (e, 0);
         }
         let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
-        let chains = seg.top(64);
+        let chains = seg.top(32);
         let mut built: Vec<Built> = chains
             .iter()
             .map(|c| self.build(&text, c, input.caller))

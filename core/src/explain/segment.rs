@@ -28,7 +28,9 @@ const MATCHES_PER_SPAN: usize = 6;
 /// Owners tried per template at the top level (same text in many functions).
 const TOP_OWNERS: usize = 64;
 /// Total `link` expansions per line.
-const BUDGET: usize = 20_000;
+const BUDGET: usize = 4_000;
+/// Functions visited by one extended-reach search, at most.
+const REACH_VISITS: usize = 50_000;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
@@ -95,6 +97,7 @@ pub struct Segmenter<'a> {
     memo: RefCell<FxHashMap<(usize, usize, FuncId), Rc<Vec<Chain>>>>,
     reach: RefCell<FxHashMap<(FuncId, bool), Rc<FxHashSet<FuncId>>>>,
     generic: RefCell<FxHashMap<FuncId, Rc<Vec<TplId>>>>,
+    matches: RefCell<FxHashMap<(TplId, usize, usize), Rc<Vec<Captures>>>>,
     budget: Cell<usize>,
     /// Every (template, owner) that matched some span: material for the candidate list.
     pub matched: RefCell<Vec<(TplId, Owner, usize)>>,
@@ -116,6 +119,7 @@ impl<'a> Segmenter<'a> {
             memo: RefCell::default(),
             reach: RefCell::default(),
             generic: RefCell::default(),
+            matches: RefCell::default(),
             budget: Cell::new(BUDGET),
             matched: RefCell::default(),
         }
@@ -289,7 +293,9 @@ impl<'a> Segmenter<'a> {
                         (o, Reach::Unrelated)
                     }
                 })
-                .filter(|&(_, r)| r != Reach::Unrelated || i < anchored)
+                // Unrelated owners only directly inside the outermost template: an error handed
+                // to a logging callback, not anywhere in a chain.
+                .filter(|&(_, r)| r != Reach::Unrelated || (i < anchored && depth == 1))
                 .collect();
             if owners.is_empty() {
                 continue;
@@ -302,10 +308,9 @@ impl<'a> Segmenter<'a> {
             }
             for st in starts {
                 let sub = (span.0 + st, span.1);
-                for caps in e.template.match_full(&text[st..], MATCHES_PER_SPAN) {
-                    let caps = shift(caps, sub.0);
+                for caps in self.matches_on(t, sub).iter() {
                     for &(o, beyond) in &owners {
-                        out.extend(self.link(t, o, sub, &caps, depth, beyond));
+                        out.extend(self.link(t, o, sub, caps, depth, beyond));
                     }
                 }
             }
@@ -340,12 +345,33 @@ impl<'a> Segmenter<'a> {
                         next.push(c);
                     }
                 }
+                if seen.len() > REACH_VISITS {
+                    break;
+                }
             }
             frontier = next;
         }
         let r = Rc::new(seen);
         self.reach.borrow_mut().insert((f, extended), r.clone());
         r
+    }
+
+    /// Matches of template `t` on exactly `span`, with absolute offsets (memoised).
+    fn matches_on(&self, t: TplId, span: (usize, usize)) -> Rc<Vec<Captures>> {
+        if let Some(m) = self.matches.borrow().get(&(t, span.0, span.1)) {
+            return m.clone();
+        }
+        let m: Vec<Captures> = self
+            .index
+            .entry(t)
+            .template
+            .match_full(&self.line[span.0..span.1], MATCHES_PER_SPAN)
+            .into_iter()
+            .map(|c| shift(c, span.0))
+            .collect();
+        let m = Rc::new(m);
+        self.matches.borrow_mut().insert((t, span.0, span.1), m.clone());
+        m
     }
 
     fn generic(&self, f: FuncId) -> Rc<Vec<TplId>> {
