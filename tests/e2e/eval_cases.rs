@@ -176,10 +176,16 @@ fn check_hop(
         }
     };
     if kind == "passthrough" && fmt.is_some() {
-        problems.add(at, "a passthrough hop contributes no text (fmt must be null)");
+        problems.add(
+            at,
+            "a passthrough hop contributes no text (fmt must be null)",
+        );
     }
     if matches!(kind, "wrap" | "origin" | "convert") && fmt.is_none() {
-        problems.add(at, format!("a `{kind}` hop contributes text (fmt must be a string)"));
+        problems.add(
+            at,
+            format!("a `{kind}` hop contributes text (fmt must be a string)"),
+        );
     }
     if file.starts_with('/') || file.contains("..") {
         problems.add(at, format!("file `{file}` must be relative to the repo"));
@@ -200,11 +206,17 @@ fn check_hop(
         (None, _) => problems.add(at, format!("{file} has no line {line}")),
         (Some(l), Some(name)) if !declares(l, name) => problems.add(
             at,
-            format!("{file}:{line} does not declare `{name}` ({func}): `{}`", l.trim()),
+            format!(
+                "{file}:{line} does not declare `{name}` ({func}): `{}`",
+                l.trim()
+            ),
         ),
         (Some(l), None) if !has_func_literal(l) => problems.add(
             at,
-            format!("{file}:{line} has no func literal for {func}: `{}`", l.trim()),
+            format!(
+                "{file}:{line} has no func literal for {func}: `{}`",
+                l.trim()
+            ),
         ),
         _ => {}
     }
@@ -228,10 +240,19 @@ fn check_shape(case: &Value, path: &[Value], at: &str, problems: &mut Problems) 
     }
     let last = kinds[kinds.len() - 1];
     if !last.starts_with("origin") {
-        problems.add(at, format!("the last hop must be an origin kind, not `{last}`"));
+        problems.add(
+            at,
+            format!("the last hop must be an origin kind, not `{last}`"),
+        );
     }
     if !matches!(kinds[0], "log" | "wrap" | "convert") {
-        problems.add(at, format!("the first hop must log, wrap or convert, not `{}`", kinds[0]));
+        problems.add(
+            at,
+            format!(
+                "the first hop must log, wrap or convert, not `{}`",
+                kinds[0]
+            ),
+        );
     }
     for (i, k) in kinds.iter().enumerate() {
         if *k == "log" && i != 0 {
@@ -259,10 +280,16 @@ fn check_shape(case: &Value, path: &[Value], at: &str, problems: &mut Problems) 
     let external = root.get("external_origin").and_then(Value::as_str);
     let sentinel = root.get("sentinel").and_then(Value::as_str);
     if (last == "origin_external") != external.is_some() {
-        problems.add(at, "root.external_origin is set exactly when the root is origin_external");
+        problems.add(
+            at,
+            "root.external_origin is set exactly when the root is origin_external",
+        );
     }
     if (last == "origin_sentinel") != sentinel.is_some() {
-        problems.add(at, "root.sentinel is set exactly when the root is origin_sentinel");
+        problems.add(
+            at,
+            "root.sentinel is set exactly when the root is origin_sentinel",
+        );
     }
 }
 
@@ -277,7 +304,9 @@ fn check_log_text(log: &str, sources: &[(String, String)], at: &str, problems: &
         let Some(i) = log[pos..].find(&first) else {
             problems.add(
                 at,
-                format!("{func}: text {first:?} of {fmt:?} is not in the log line after byte {pos}"),
+                format!(
+                    "{func}: text {first:?} of {fmt:?} is not in the log line after byte {pos}"
+                ),
             );
             continue;
         };
@@ -296,7 +325,9 @@ fn check_log_text(log: &str, sources: &[(String, String)], at: &str, problems: &
 }
 
 fn check_file(path: &Path, seen_ids: &mut HashSet<String>, problems: &mut Problems) -> usize {
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let doc: Value = match fs::read_to_string(path)
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
@@ -361,14 +392,21 @@ fn check_file(path: &Path, seen_ids: &mut HashSet<String>, problems: &mut Proble
 #[test]
 fn eval_case_files_are_well_formed_and_match_the_source() {
     let files = case_files();
-    assert!(!files.is_empty(), "no case files in {}", eval_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no case files in {}",
+        eval_dir().display()
+    );
     let mut problems = Problems(Vec::new());
     let mut seen = HashSet::new();
     let mut checked = 0;
     for f in &files {
         checked += check_file(f, &mut seen, &mut problems);
     }
-    eprintln!("eval_cases: {checked} cases checked in {} files", files.len());
+    eprintln!(
+        "eval_cases: {checked} cases checked in {} files",
+        files.len()
+    );
     assert!(
         problems.0.is_empty(),
         "{} problems:\n{}",
@@ -383,7 +421,10 @@ fn the_checks_themselves_catch_what_they_should() {
     assert_eq!(decl_name("net/http.ReadResponse"), Some("ReadResponse"));
     assert_eq!(decl_name("(github.com/x/y.T).M"), Some("M"));
     assert_eq!(decl_name("(*a/b.T).M$1"), None);
-    assert!(declares("func (c *conn) serve(ctx context.Context) {", "serve"));
+    assert!(declares(
+        "func (c *conn) serve(ctx context.Context) {",
+        "serve"
+    ));
     assert!(declares("func Map[K comparable](m K) {", "Map"));
     assert!(!declares("func (c *conn) serveX() {", "serve"));
     assert!(!declares("\treturn serve(x)", "serve"));
@@ -403,5 +444,10 @@ fn the_checks_themselves_catch_what_they_should() {
         "t",
         &mut p,
     );
-    assert_eq!(p.0.len(), 1, "out-of-order texts must be reported: {:?}", p.0);
+    assert_eq!(
+        p.0.len(),
+        1,
+        "out-of-order texts must be reported: {:?}",
+        p.0
+    );
 }
