@@ -409,8 +409,12 @@ impl<'a> Explainer<'a> {
                 site: Some(self.site(link.owner)),
                 ..self.hop(f, kind)
             };
-            // One hop per function: a function that both logs and wraps keeps its outer hop.
-            if hops.last().is_some_and(|h| h.func == hop.func && h.file == hop.file) {
+            // One hop per function: a function that both wraps and creates (`fmt.Errorf("%w:
+            // %s", ErrSentinel, x)`) is one hop with the innermost kind and the outer text.
+            if let Some(last) = hops.last_mut().filter(|h| h.func == hop.func && h.file == hop.file) {
+                if innermost && last.kind != HopKind::Log {
+                    last.kind = hop.kind;
+                }
                 continue;
             }
             hops.push(hop);

@@ -12,7 +12,7 @@ fn value(h: Hole) -> &'static str {
         Hole::Hex => "ff",
         Hole::Quoted => "\"/var/lib/data\"",
         Hole::Bool => "true",
-        Hole::Value | Hole::Other => "node-7",
+        Hole::Value | Hole::Str | Hole::Other => "node-7",
         Hole::Error => "EOF",
     }
 }

@@ -192,7 +192,7 @@ impl<'a> Segmenter<'a> {
         let whole = span.1 - span.0;
         // A `%v`/`%s` capture with spaces in it is text no template explained, not a value.
         let vague = |&(h, a, b): &(Hole, usize, usize)| {
-            matches!(h, Hole::Value | Hole::Other | Hole::Error)
+            matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
                 && self.line[a..b].contains(char::is_whitespace)
         };
         let vague_len = |skip: Option<usize>| -> usize {
@@ -233,8 +233,16 @@ impl<'a> Segmenter<'a> {
                     });
                 }
             }
+            // An unexplained capture is an error from outside when the verb says so (`%w`),
+            // when it is a `%v` that reads like an error, or when it names a known external
+            // error (`%s` is usually a plain string: a message from a response body).
             let text = &self.line[a..b];
-            if h == Hole::Error || externals::looks_like_error(text) {
+            let is_tail = match h {
+                Hole::Error => true,
+                Hole::Value => externals::looks_like_error(text),
+                _ => !externals::likely_sources(text).is_empty(),
+            };
+            if is_tail {
                 out.push(Chain {
                     links: vec![Link {
                         inner: Some((a, b)),
