@@ -1,5 +1,5 @@
 //! Calls into packages outside the repository, and which of them an unexplained error text
-//! most likely came from.
+//! most likely came from; also which functions send on a channel (error hand-offs).
 //!
 //! The linker counts external calls but does not keep them; the explainer needs them to name the
 //! origin of a tail like `open /etc/x: permission denied` (`os.Open`, called by the innermost
@@ -34,18 +34,22 @@ impl ExternalCall {
 pub struct RawExternalCalls {
     /// (file path, line of the function's name, calls).
     funcs: Vec<(String, u32, Vec<ExternalCall>)>,
+    /// (file path, line of the function's name) of functions that send on a channel.
+    senders: Vec<(String, u32)>,
 }
 
 /// External calls of every function of a program.
 #[derive(Debug, Clone, Default)]
 pub struct ExternalCalls {
     by_func: FxHashMap<FuncId, Vec<ExternalCall>>,
+    senders: FxHashSet<FuncId>,
 }
 
 impl RawExternalCalls {
     /// Reads the `pkg.F(…)` calls of every function of every file.
     pub fn collect(files: &[GoFile]) -> RawExternalCalls {
         let mut funcs = Vec::new();
+        let mut senders = Vec::new();
         for file in files {
             let imports: FxHashMap<&str, &str> = file
                 .imports
@@ -57,6 +61,9 @@ impl RawExternalCalls {
                 })
                 .collect();
             for f in &file.funcs {
+                if f.sends {
+                    senders.push((file.path.clone(), f.line));
+                }
                 let calls: Vec<ExternalCall> = f
                     .calls
                     .iter()
@@ -74,7 +81,7 @@ impl RawExternalCalls {
                 }
             }
         }
-        RawExternalCalls { funcs }
+        RawExternalCalls { funcs, senders }
     }
 
     /// Keeps the calls of packages the program does not hold, attached to function ids.
@@ -99,13 +106,23 @@ impl RawExternalCalls {
                 by_func.entry(id).or_default().extend(ext);
             }
         }
-        ExternalCalls { by_func }
+        let senders = self
+            .senders
+            .iter()
+            .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
+            .collect();
+        ExternalCalls { by_func, senders }
     }
 }
 
 impl ExternalCalls {
     pub fn of(&self, f: FuncId) -> &[ExternalCall] {
         self.by_func.get(&f).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether `f`'s body sends on a channel.
+    pub fn sends(&self, f: FuncId) -> bool {
+        self.senders.contains(&f)
     }
 }
 

@@ -360,7 +360,9 @@ impl<'a> Explainer<'a> {
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
                 for &g in interior(&cp.funcs) {
-                    hops.push(self.hop(g, HopKind::Passthrough));
+                    if self.carries_error(g) {
+                        hops.push(self.hop(g, HopKind::Passthrough));
+                    }
                 }
             }
         }
@@ -373,7 +375,9 @@ impl<'a> Explainer<'a> {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
                         for &g in interior(&cp.funcs) {
-                            hops.push(self.hop(g, HopKind::Passthrough));
+                            if self.carries_error(g) {
+                                hops.push(self.hop(g, HopKind::Passthrough));
+                            }
                         }
                     }
                     None => broken += u32::from(link.reach != segment::Reach::Unrelated),
@@ -501,6 +505,14 @@ impl<'a> Explainer<'a> {
             score,
             covered: chain.covered,
         }
+    }
+
+    /// Whether a function on a call path is a hop of the error: it returns one, or it is a
+    /// literal that hands one on over a channel. A `go func() { p.work(errCh) }()` that only
+    /// starts the sender is not.
+    fn carries_error(&self, g: FuncId) -> bool {
+        let f = self.program.func(g);
+        f.returns_error || self.externals.sends(g)
     }
 
     /// The innermost function whose lines hold a caller `file:line` the logger printed; the
