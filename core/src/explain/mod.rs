@@ -493,7 +493,14 @@ impl<'a> Explainer<'a> {
             }
             _ => 0.0,
         };
-        let score = coverage + caller_bonus
+        // A tail whose origin was found in the code is explained further than a tail not looked
+        // into or a value.
+        let origin_bonus = if root.external_origin.as_deref().is_some_and(|o| o != "unknown") {
+            0.03
+        } else {
+            0.0
+        };
+        let score = coverage + caller_bonus + origin_bonus
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
