@@ -63,7 +63,10 @@ pub fn bench(stdlib: &std::path::Path) -> Result<()> {
     for f in dev_set()? {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f)?)
             .with_context(|| format!("{}: not JSON", f.display()))?;
-        if v["repo"].as_str().is_some_and(|r| std::path::Path::new(r) == stdlib) {
+        if v["repo"]
+            .as_str()
+            .is_some_and(|r| std::path::Path::new(r) == stdlib)
+        {
             for c in v["cases"].as_array().into_iter().flatten() {
                 if let Some(l) = c["log"].as_str() {
                     lines.push(l.to_string());
@@ -88,12 +91,20 @@ pub fn bench(stdlib: &std::path::Path) -> Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).context("bench output is not JSON")?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("bench output is not JSON")?;
     println!("{}", serde_json::to_string_pretty(&v)?);
-    let (p50, p99) = (v["p50_ms"].as_f64().unwrap_or(f64::NAN), v["p99_ms"].as_f64().unwrap_or(f64::NAN));
+    let (p50, p99) = (
+        v["p50_ms"].as_f64().unwrap_or(f64::NAN),
+        v["p99_ms"].as_f64().unwrap_or(f64::NAN),
+    );
     println!(
         "trace per line: p50 {p50:.2} ms (target ≤ 5), p99 {p99:.2} ms (target ≤ 50) — {}",
-        if p50 <= 5.0 && p99 <= 50.0 { "met" } else { "NOT met" }
+        if p50 <= 5.0 && p99 <= 50.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
     Ok(())
 }

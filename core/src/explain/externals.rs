@@ -153,7 +153,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "open" => {
             out.push((
                 "os",
-                &["Open", "OpenFile", "ReadFile", "Create", "ReadDir", "WriteFile"],
+                &[
+                    "Open",
+                    "OpenFile",
+                    "ReadFile",
+                    "Create",
+                    "ReadDir",
+                    "WriteFile",
+                ],
             ));
             out.push(("io/ioutil", &["ReadFile", "ReadDir", "WriteFile"]));
         }
@@ -202,7 +209,8 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     if t.starts_with("tls: ") {
         out.push(("crypto/tls", &[]));
     }
-    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(") {
+    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(")
+    {
         out.push(("database/sql", &[]));
         out.push(("", SQL_METHODS));
     }
@@ -274,7 +282,9 @@ pub fn looks_like_error(text: &str) -> bool {
         "EOF",
         "exceeded",
     ];
-    text.contains(": ") || !likely_sources(text).is_empty() || WORDS.iter().any(|w| text.contains(w))
+    text.contains(": ")
+        || !likely_sources(text).is_empty()
+        || WORDS.iter().any(|w| text.contains(w))
 }
 
 #[cfg(test)]
@@ -285,9 +295,11 @@ mod tests {
     fn names_sources_of_common_stdlib_errors() {
         let s = likely_sources("open /etc/x: permission denied");
         assert!(s.iter().any(|(p, n)| *p == "os" && n.contains(&"Open")));
-        assert!(likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
-            .iter()
-            .any(|(p, _)| *p == "net"));
+        assert!(
+            likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
+                .iter()
+                .any(|(p, _)| *p == "net")
+        );
         assert!(likely_sources("hello world").is_empty());
     }
 
