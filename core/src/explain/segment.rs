@@ -300,7 +300,8 @@ impl<'a> Segmenter<'a> {
                 .map(|&o| {
                     if in_ck && reach.contains(&o.func) {
                         (o, Reach::Closure)
-                    } else if extended.contains(&o.func) {
+                    } else if i < anchored && extended.contains(&o.func) {
+                        // Generic templates (`"%v: %v"`) match almost anything: only within C_k.
                         (o, Reach::Extended)
                     } else {
                         (o, Reach::Unrelated)
@@ -309,6 +310,7 @@ impl<'a> Segmenter<'a> {
                 // Unrelated owners only directly inside the outermost template: an error handed
                 // to a logging callback, not anywhere in a chain.
                 .filter(|&(_, r)| r != Reach::Unrelated || (i < anchored && depth == 1))
+                .filter(|&(_, r)| i < anchored || r == Reach::Closure)
                 .collect();
             if owners.is_empty() {
                 continue;
