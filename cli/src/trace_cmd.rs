@@ -18,7 +18,7 @@ pub struct Args {
     #[command(flatten)]
     pub repo: RepoArgs,
     /// One log line to explain.
-    #[arg(long, conflicts_with = "logs", required_unless_present = "logs")]
+    #[arg(long, conflicts_with = "logs", required_unless_present_any = ["logs", "bench"])]
     pub log: Option<String>,
     /// A file of log lines, one per line.
     #[arg(long)]
@@ -35,6 +35,10 @@ pub struct Args {
     /// Minimum similarity of a fuzzy candidate.
     #[arg(long, default_value_t = 0.8)]
     pub fuzzy_threshold: f64,
+    /// Benchmark instead of printing: time N lines (those of --logs, then lines rendered from
+    /// the repository's templates) and print p50/p99 as JSON.
+    #[arg(long, value_name = "N")]
+    pub bench: Option<usize>,
 }
 
 /// The explainer over an index, with the options of the command line.
@@ -55,6 +59,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     if !args.repo.repo.exists() {
         bail!("repository {} does not exist", args.repo.repo.display());
+    }
+    if let Some(n) = args.bench {
+        return bench(args, n);
     }
     let lines: Box<dyn Iterator<Item = anyhow::Result<String>>> = match (&args.log, &args.logs) {
         (Some(l), _) => Box::new(std::iter::once(Ok(l.clone()))),
@@ -95,6 +102,59 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// `--bench N`: index once, then time `explain_line` per line.
+fn bench(args: &Args, n: usize) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let (_, idx) = args.repo.index(args.k)?;
+    let index_ms = start.elapsed().as_secs_f64() * 1e3;
+    let start = std::time::Instant::now();
+    let ex = explainer(&idx, ExplainOptions::default());
+    let matcher_ms = start.elapsed().as_secs_f64() * 1e3;
+    let mut lines: Vec<String> = match &args.logs {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read {}", p.display()))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    lines.truncate(n);
+    let from_file = lines.len();
+    lines.extend(ex.sample_lines(n - lines.len()));
+    let mut timed: Vec<(f64, &str)> = Vec::with_capacity(lines.len());
+    let mut explained = 0usize;
+    for l in &lines {
+        let t = std::time::Instant::now();
+        let e = explain_line(&ex, l);
+        timed.push((t.elapsed().as_secs_f64() * 1e3, l));
+        explained += usize::from(e.root.is_some());
+    }
+    timed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let ms: Vec<f64> = timed.iter().map(|t| t.0).collect();
+    let slowest: Vec<serde_json::Value> = timed
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(t, l)| serde_json::json!({"ms": t, "line": l.chars().take(200).collect::<String>()}))
+        .collect();
+    let pct = |p: f64| {
+        ms.get(((ms.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "lines": ms.len(), "from_file": from_file, "explained": explained,
+            "templates": ex.templates(), "index_ms": index_ms, "matcher_build_ms": matcher_ms,
+            "p50_ms": pct(0.5), "p99_ms": pct(0.99), "max_ms": ms.last().copied().unwrap_or(0.0),
+            "slowest": slowest,
+        })
+    );
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `cargo xtask bench [--repo PATH] [--only index|cluster]`: release-build refract, run
-//! `refract bench --json` (indexing) and `refract bench-cluster --json` (template mining on 1 M
+//! `refract bench --json` (indexing), the explainer's benchmark (`explain::bench`) and
+//! `refract bench-cluster --json` (template mining on 1 M
 //! Loghub-derived lines, trace clustering of 100k traces / 1 M OTLP spans) and pass their JSON
 //! through, adding each child's peak RSS. A plain runner: no timing assertions.
 
@@ -33,6 +34,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
         let mut cmd = Command::new(&refract);
         cmd.arg("bench").arg("--repo").arg(&repo).arg("--json");
         run_json(cmd)?;
+        crate::explain::bench(&repo)?;
     }
     if only != Some("index") {
         let mut cmd = Command::new(&refract);

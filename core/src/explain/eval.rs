@@ -93,7 +93,7 @@ pub fn score_case(case: &Case, got: &Explanation) -> CaseResult {
         id: case.id.clone(),
         root_ok,
         path_ok,
-        text_ok: !want_text.is_empty() && got_text == want_text,
+        text_ok: got_text == want_text,
         hop_tp: tp,
         got_hops: hops.len(),
         want_hops: case.path.len(),

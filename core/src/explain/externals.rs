@@ -1,5 +1,5 @@
 //! Calls into packages outside the repository, and which of them an unexplained error text
-//! most likely came from.
+//! most likely came from; also which functions send on a channel (error hand-offs).
 //!
 //! The linker counts external calls but does not keep them; the explainer needs them to name the
 //! origin of a tail like `open /etc/x: permission denied` (`os.Open`, called by the innermost
@@ -14,7 +14,7 @@ use crate::program::{FuncId, Program};
 /// One call of a function of an external package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternalCall {
-    /// Import path of the package (`os`, `net/http`).
+    /// Import path of the package (`os`, `net/http`); empty for a method call on a value.
     pub package: String,
     pub name: String,
     /// Line of the call.
@@ -24,6 +24,9 @@ pub struct ExternalCall {
 impl ExternalCall {
     /// `os.Open`, `http.Get`: the package's last path element and the name.
     pub fn display(&self) -> String {
+        if self.package.is_empty() {
+            return format!(".{}", self.name);
+        }
         let last = self.package.rsplit('/').next().unwrap_or(&self.package);
         format!("{last}.{}", self.name)
     }
@@ -34,18 +37,22 @@ impl ExternalCall {
 pub struct RawExternalCalls {
     /// (file path, line of the function's name, calls).
     funcs: Vec<(String, u32, Vec<ExternalCall>)>,
+    /// (file path, line of the function's name) of functions that send on a channel.
+    senders: Vec<(String, u32)>,
 }
 
 /// External calls of every function of a program.
 #[derive(Debug, Clone, Default)]
 pub struct ExternalCalls {
     by_func: FxHashMap<FuncId, Vec<ExternalCall>>,
+    senders: FxHashSet<FuncId>,
 }
 
 impl RawExternalCalls {
     /// Reads the `pkg.F(…)` calls of every function of every file.
     pub fn collect(files: &[GoFile]) -> RawExternalCalls {
         let mut funcs = Vec::new();
+        let mut senders = Vec::new();
         for file in files {
             let imports: FxHashMap<&str, &str> = file
                 .imports
@@ -57,12 +64,22 @@ impl RawExternalCalls {
                 })
                 .collect();
             for f in &file.funcs {
+                if f.sends {
+                    senders.push((file.path.clone(), f.line));
+                }
                 let calls: Vec<ExternalCall> = f
                     .calls
                     .iter()
                     .filter_map(|c| match &c.callee {
                         Callee::Qualified { qual, name } => Some(ExternalCall {
                             package: imports.get(qual.as_str())?.to_string(),
+                            name: name.clone(),
+                            line: c.line,
+                        }),
+                        // A method of a value whose type the syntax does not show: kept by name
+                        // (`conn.Write`, `db.QueryRowContext`); `package` stays empty.
+                        Callee::Method { name, .. } => Some(ExternalCall {
+                            package: String::new(),
                             name: name.clone(),
                             line: c.line,
                         }),
@@ -74,7 +91,7 @@ impl RawExternalCalls {
                 }
             }
         }
-        RawExternalCalls { funcs }
+        RawExternalCalls { funcs, senders }
     }
 
     /// Keeps the calls of packages the program does not hold, attached to function ids.
@@ -91,21 +108,39 @@ impl RawExternalCalls {
             let Some(&id) = by_site.get(&(path.as_str(), line)) else {
                 continue;
             };
+            // Method calls the linker resolved into the repository are not external.
+            let linked: FxHashSet<u32> = program.callees(id).map(|(_, e)| e.line).collect();
             let ext: Vec<ExternalCall> = calls
                 .into_iter()
-                .filter(|c| !internal.contains(c.package.as_str()))
+                .filter(|c| {
+                    if c.package.is_empty() {
+                        !linked.contains(&c.line)
+                    } else {
+                        !internal.contains(c.package.as_str())
+                    }
+                })
                 .collect();
             if !ext.is_empty() {
                 by_func.entry(id).or_default().extend(ext);
             }
         }
-        ExternalCalls { by_func }
+        let senders = self
+            .senders
+            .iter()
+            .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
+            .collect();
+        ExternalCalls { by_func, senders }
     }
 }
 
 impl ExternalCalls {
     pub fn of(&self, f: FuncId) -> &[ExternalCall] {
         self.by_func.get(&f).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether `f`'s body sends on a channel.
+    pub fn sends(&self, f: FuncId) -> bool {
+        self.senders.contains(&f)
     }
 }
 
@@ -135,6 +170,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "rename" => out.push(("os", &["Rename"])),
         "readlink" => out.push(("os", &["Readlink"])),
         "chmod" => out.push(("os", &["Chmod"])),
+        "read" | "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", NET_PACKET_METHODS));
+        }
+        "read" | "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push(("", NET_CONN_METHODS));
+        }
+        "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
+        "sync" | "close" | "seek" => out.push(("", &["Sync", "Close", "Seek"])),
         "dial" => {
             out.push(("net", &[]));
             out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));
@@ -166,8 +209,10 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     if t.starts_with("tls: ") {
         out.push(("crypto/tls", &[]));
     }
-    if t.starts_with("sql: ") {
+    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(")
+    {
         out.push(("database/sql", &[]));
+        out.push(("", SQL_METHODS));
     }
     if t == "EOF" || t == "unexpected EOF" {
         out.push(("io", &[]));
@@ -181,6 +226,36 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     }
     out
 }
+
+/// Methods of `net.Conn` whose errors read `read tcp …` / `write tcp …`.
+const NET_CONN_METHODS: &[&str] = &["Read", "Write", "ReadFull", "Copy", "Flush"];
+
+/// Methods of `net.PacketConn` / `*net.UDPConn` (`write udp …`).
+const NET_PACKET_METHODS: &[&str] = &[
+    "WriteTo",
+    "ReadFrom",
+    "WriteToUDP",
+    "ReadFromUDP",
+    "WriteMsgUDP",
+    "ReadMsgUDP",
+];
+
+/// Methods of `*sql.DB`, `*sql.Tx`, `*sql.Row(s)` and `*sql.Stmt`.
+const SQL_METHODS: &[&str] = &[
+    "Exec",
+    "ExecContext",
+    "Query",
+    "QueryContext",
+    "QueryRow",
+    "QueryRowContext",
+    "Scan",
+    "Prepare",
+    "PrepareContext",
+    "Begin",
+    "BeginTx",
+    "Commit",
+    "Rollback",
+];
 
 /// Whether `call` is one of `sources`.
 pub fn call_matches(call: &ExternalCall, sources: &[(&str, &[&str])]) -> bool {

@@ -17,6 +17,7 @@ pub mod eval;
 pub mod externals;
 pub mod matcher_index;
 pub mod path;
+pub mod samples;
 pub mod segment;
 pub mod template;
 
@@ -205,6 +206,11 @@ impl<'a> Explainer<'a> {
         self.index.len()
     }
 
+    /// `n` error lines rendered from this repository's templates (for benchmarks).
+    pub fn sample_lines(&self, n: usize) -> Vec<String> {
+        samples::sample_lines(&self.index, n)
+    }
+
     /// Explains a raw log line: [`crate::logs::parse_line`] strips the format's decoration and
     /// finds the message, error field and caller. `log` in the answer is the line as given.
     pub fn explain_line(&self, raw: &str) -> Explanation {
@@ -272,7 +278,7 @@ impl<'a> Explainer<'a> {
             return (e, 0);
         }
         let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
-        let chains = seg.top(64);
+        let chains = seg.top(32);
         let mut built: Vec<Built> = chains
             .iter()
             .map(|c| self.build(&text, c, input.caller))
@@ -363,7 +369,9 @@ impl<'a> Explainer<'a> {
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
                 for &g in interior(&cp.funcs) {
-                    hops.push(self.hop(g, HopKind::Passthrough));
+                    if self.carries_error(g) {
+                        hops.push(self.hop(g, HopKind::Passthrough));
+                    }
                 }
             }
         }
@@ -376,7 +384,9 @@ impl<'a> Explainer<'a> {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
                         for &g in interior(&cp.funcs) {
-                            hops.push(self.hop(g, HopKind::Passthrough));
+                            if self.carries_error(g) {
+                                hops.push(self.hop(g, HopKind::Passthrough));
+                            }
                         }
                     }
                     None => broken += u32::from(link.reach != segment::Reach::Unrelated),
@@ -413,11 +423,15 @@ impl<'a> Explainer<'a> {
                 site: Some(self.site(link.owner)),
                 ..self.hop(f, kind)
             };
-            // One hop per function: a function that both logs and wraps keeps its outer hop.
-            if hops
-                .last()
-                .is_some_and(|h| h.func == hop.func && h.file == hop.file)
+            // One hop per function: a function that both wraps and creates (`fmt.Errorf("%w:
+            // %s", ErrSentinel, x)`) is one hop with the innermost kind and the outer text.
+            if let Some(last) = hops
+                .last_mut()
+                .filter(|h| h.func == hop.func && h.file == hop.file)
             {
+                if innermost && last.kind != HopKind::Log {
+                    last.kind = hop.kind;
+                }
                 continue;
             }
             hops.push(hop);
@@ -491,7 +505,18 @@ impl<'a> Explainer<'a> {
             }
             _ => 0.0,
         };
-        let score = coverage + caller_bonus
+        // A tail whose origin was found in the code is explained further than a tail not looked
+        // into or a value.
+        let origin_bonus = if root
+            .external_origin
+            .as_deref()
+            .is_some_and(|o| o != "unknown")
+        {
+            0.03
+        } else {
+            0.0
+        };
+        let score = coverage + caller_bonus + origin_bonus
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
@@ -503,6 +528,14 @@ impl<'a> Explainer<'a> {
             score,
             covered: chain.covered,
         }
+    }
+
+    /// Whether a function on a call path is a hop of the error: it returns one, or it is a
+    /// literal that hands one on over a channel. A `go func() { p.work(errCh) }()` that only
+    /// starts the sender is not.
+    fn carries_error(&self, g: FuncId) -> bool {
+        let f = self.program.func(g);
+        f.returns_error || self.externals.sends(g)
     }
 
     /// The innermost function whose lines hold a caller `file:line` the logger printed; the

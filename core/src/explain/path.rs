@@ -18,6 +18,8 @@ use crate::program::{EdgeKind, FuncId, FuncKind, Program};
 
 /// Longest pass-through path searched.
 pub const MAX_PATH: u32 = 8;
+/// Functions settled by one search, at most (the graph of a large repo is big; paths are short).
+const MAX_VISITS: usize = 20_000;
 
 /// A path `[from, …, to]` and how many of its edges are dynamic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +71,14 @@ fn search(
     let mut heap = BinaryHeap::new();
     best.insert(from, ((0, 0), from));
     heap.push(Reverse(((0u32, 0u32), from)));
+    let mut visits = 0usize;
     while let Some(Reverse((cost, g))) = heap.pop() {
         if best.get(&g).is_some_and(|(c, _)| *c < cost) {
             continue;
+        }
+        visits += 1;
+        if visits > MAX_VISITS {
+            return None;
         }
         if g != from && is_target(g) {
             let mut funcs = vec![g];

@@ -28,7 +28,9 @@ const MATCHES_PER_SPAN: usize = 6;
 /// Owners tried per template at the top level (same text in many functions).
 const TOP_OWNERS: usize = 64;
 /// Total `link` expansions per line.
-const BUDGET: usize = 20_000;
+const BUDGET: usize = 4_000;
+/// Functions visited by one extended-reach search, at most.
+const REACH_VISITS: usize = 50_000;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
@@ -93,15 +95,19 @@ impl Chain {
     }
 }
 
+/// A per-line cache of shared results.
+type Memo<K, V> = RefCell<FxHashMap<K, Rc<V>>>;
+
 pub struct Segmenter<'a> {
     program: &'a Program,
     closure: &'a Closure,
     index: &'a MatcherIndex,
     line: &'a str,
     hits: FxHashMap<TplId, Vec<(usize, usize)>>,
-    memo: RefCell<FxHashMap<(usize, usize, FuncId), Rc<Vec<Chain>>>>,
-    reach: RefCell<FxHashMap<(FuncId, bool), Rc<FxHashSet<FuncId>>>>,
+    memo: Memo<(usize, usize, FuncId), Vec<Chain>>,
+    reach: Memo<(FuncId, bool), FxHashSet<FuncId>>,
     generic: RefCell<FxHashMap<FuncId, Rc<Vec<TplId>>>>,
+    matches: Memo<(TplId, usize, usize), Vec<Captures>>,
     budget: Cell<usize>,
     /// Every (template, owner) that matched some span: material for the candidate list.
     pub matched: RefCell<Vec<(TplId, Owner, usize)>>,
@@ -123,6 +129,7 @@ impl<'a> Segmenter<'a> {
             memo: RefCell::default(),
             reach: RefCell::default(),
             generic: RefCell::default(),
+            matches: RefCell::default(),
             budget: Cell::new(BUDGET),
             matched: RefCell::default(),
         }
@@ -190,7 +197,7 @@ impl<'a> Segmenter<'a> {
         let whole = span.1 - span.0;
         // A `%v`/`%s` capture with spaces in it is text no template explained, not a value.
         let vague = |&(h, a, b): &(Hole, usize, usize)| {
-            matches!(h, Hole::Value | Hole::Other | Hole::Error)
+            matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
                 && self.line[a..b].contains(char::is_whitespace)
         };
         let vague_len = |skip: Option<usize>| -> usize {
@@ -231,8 +238,16 @@ impl<'a> Segmenter<'a> {
                     });
                 }
             }
+            // An unexplained capture is an error from outside when the verb says so (`%w`),
+            // when it is a `%v` that reads like an error, or when it names a known external
+            // error (`%s` is usually a plain string: a message from a response body).
             let text = &self.line[a..b];
-            if h == Hole::Error || externals::looks_like_error(text) {
+            let is_tail = match h {
+                Hole::Error => true,
+                Hole::Value => externals::looks_like_error(text),
+                _ => !externals::likely_sources(text).is_empty(),
+            };
+            if is_tail {
                 out.push(Chain {
                     links: vec![Link {
                         inner: Some((a, b)),
@@ -285,13 +300,17 @@ impl<'a> Segmenter<'a> {
                 .map(|&o| {
                     if in_ck && reach.contains(&o.func) {
                         (o, Reach::Closure)
-                    } else if extended.contains(&o.func) {
+                    } else if i < anchored && extended.contains(&o.func) {
+                        // Generic templates (`"%v: %v"`) match almost anything: only within C_k.
                         (o, Reach::Extended)
                     } else {
                         (o, Reach::Unrelated)
                     }
                 })
-                .filter(|&(_, r)| r != Reach::Unrelated || i < anchored)
+                // Unrelated owners only directly inside the outermost template: an error handed
+                // to a logging callback, not anywhere in a chain.
+                .filter(|&(_, r)| r != Reach::Unrelated || (i < anchored && depth == 1))
+                .filter(|&(_, r)| i < anchored || r == Reach::Closure)
                 .collect();
             if owners.is_empty() {
                 continue;
@@ -309,10 +328,9 @@ impl<'a> Segmenter<'a> {
             }
             for st in starts {
                 let sub = (span.0 + st, span.1);
-                for caps in e.template.match_full(&text[st..], MATCHES_PER_SPAN) {
-                    let caps = shift(caps, sub.0);
+                for caps in self.matches_on(t, sub).iter() {
                     for &(o, beyond) in &owners {
-                        out.extend(self.link(t, o, sub, &caps, depth, beyond));
+                        out.extend(self.link(t, o, sub, caps, depth, beyond));
                     }
                 }
             }
@@ -351,12 +369,35 @@ impl<'a> Segmenter<'a> {
                         next.push(c);
                     }
                 }
+                if seen.len() > REACH_VISITS {
+                    break;
+                }
             }
             frontier = next;
         }
         let r = Rc::new(seen);
         self.reach.borrow_mut().insert((f, extended), r.clone());
         r
+    }
+
+    /// Matches of template `t` on exactly `span`, with absolute offsets (memoised).
+    fn matches_on(&self, t: TplId, span: (usize, usize)) -> Rc<Vec<Captures>> {
+        if let Some(m) = self.matches.borrow().get(&(t, span.0, span.1)) {
+            return m.clone();
+        }
+        let m: Vec<Captures> = self
+            .index
+            .entry(t)
+            .template
+            .match_full(&self.line[span.0..span.1], MATCHES_PER_SPAN)
+            .into_iter()
+            .map(|c| shift(c, span.0))
+            .collect();
+        let m = Rc::new(m);
+        self.matches
+            .borrow_mut()
+            .insert((t, span.0, span.1), m.clone());
+        m
     }
 
     fn generic(&self, f: FuncId) -> Rc<Vec<TplId>> {

@@ -13,8 +13,10 @@ use crate::lang::go::{Form, Role};
 pub enum Hole {
     /// `%w`: always an error.
     Error,
-    /// `%v`, `%s`, `%+v`: any value, often an error.
+    /// `%v`, `%+v`: any value, often an error.
     Value,
+    /// `%s`: a string, sometimes an error.
+    Str,
     /// `%d %b %o %U`: an integer.
     Int,
     /// `%e %f %g`.
@@ -32,13 +34,14 @@ pub enum Hole {
 impl Hole {
     /// Whether the hole may hold an inner error's text.
     pub fn may_be_error(self) -> bool {
-        matches!(self, Hole::Error | Hole::Value)
+        matches!(self, Hole::Error | Hole::Value | Hole::Str)
     }
 
     fn from_verb(v: char) -> Hole {
         match v {
             'w' => Hole::Error,
-            'v' | 's' => Hole::Value,
+            'v' => Hole::Value,
+            's' => Hole::Str,
             'd' | 'b' | 'o' | 'O' | 'U' => Hole::Int,
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => Hole::Float,
             'x' | 'X' => Hole::Hex,
@@ -52,7 +55,7 @@ impl Hole {
     pub fn accepts(self, s: &str) -> bool {
         let s_trim = s.trim_start();
         match self {
-            Hole::Value => true,
+            Hole::Value | Hole::Str => true,
             Hole::Error | Hole::Other => !s.is_empty(),
             Hole::Int => {
                 let t = s_trim.strip_prefix(['-', '+']).unwrap_or(s_trim);
@@ -66,8 +69,11 @@ impl Hole {
                         || matches!(s_trim, "NaN" | "+Inf" | "-Inf"))
             }
             Hole::Hex => {
+                // `%x` of a slice prints `[a0 ff]`.
                 let t = s_trim.strip_prefix("0x").unwrap_or(s_trim);
-                !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ')
+                !t.is_empty()
+                    && t.bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b" []".contains(&b))
             }
             Hole::Quoted => {
                 s.len() >= 2
