@@ -195,7 +195,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let rep = ingest(text.as_bytes(), IngestOptions::default(), |n, r| {
             c.add(n, &r);
         });
-        rep.map(|_| c.finish().0.len())
+        rep.map(|_| c.finish().0.clusters.len())
     });
     let ingest_clusters = ingest_clusters?;
     drop(text);

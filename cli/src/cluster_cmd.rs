@@ -165,13 +165,16 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
             })
             .with_context(|| format!("reading {}", path.display()))?;
             let templates = clusterer.miner().len();
-            let (clusters, j) = clusterer.finish();
+            let (lc, j) = clusterer.finish();
+            let trace_join_dropped = j.dropped;
             join = Some(j);
             Some(LogAnalysis {
                 ingest: report,
                 templates,
                 code_paths: args.repo.is_some(),
-                clusters,
+                clusters: lc.clusters,
+                histogram: lc.histogram,
+                trace_join_dropped,
             })
         }
     };

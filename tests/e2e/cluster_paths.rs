@@ -24,7 +24,7 @@ fn templates_carry_their_code_paths() {
     for (i, l) in LOGS.lines().enumerate() {
         c.add(i as u64 + 1, &parse_line(l));
     }
-    let (clusters, _) = c.finish();
+    let clusters = c.finish().0.clusters;
     let root = |tpl: &str| -> (u64, Option<String>, bool) {
         let cl = clusters
             .iter()

@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::drain::{ClusterId, MinerConfig, TemplateMiner};
+use super::timeline::{Bounds, Timeline};
 use crate::logs::{Level, LogRecord};
 use crate::traces::chains::LogJoin;
 
@@ -72,6 +73,8 @@ pub struct LogCluster {
     pub example: String,
     /// Lines that carried a trace id.
     pub with_trace_id: u64,
+    /// Lines per time bucket of [`LogClusters::histogram`] (empty without timestamps).
+    pub histogram: Vec<u32>,
     /// Code paths (only when a path function was given), most lines first.
     pub paths: Vec<PathSplit>,
     /// More than one distinct path (explained or not) under this template.
@@ -94,11 +97,21 @@ struct Acc {
 /// Maps a record (and its mined text) to its reconstructed code path.
 pub type PathFn<'p> = Box<dyn FnMut(&LogRecord, &str) -> Option<CodePath> + 'p>;
 
+/// The finished clusters and the bounds their histograms share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogClusters {
+    /// Most lines first.
+    pub clusters: Vec<LogCluster>,
+    /// `None` when no line had a timestamp.
+    pub histogram: Option<Bounds>,
+}
+
 /// Streams records into template clusters.
 pub struct LogClusterer<'p> {
     miner: TemplateMiner,
     accs: Vec<Acc>,
     join: LogJoin,
+    timeline: Timeline,
     path_of: Option<PathFn<'p>>,
     path_cache: FxHashMap<String, Option<CodePath>>,
 }
@@ -126,6 +139,7 @@ impl<'p> LogClusterer<'p> {
             miner: TemplateMiner::new(config),
             accs: Vec::new(),
             join: LogJoin::default(),
+            timeline: Timeline::default(),
             path_of: None,
             path_cache: FxHashMap::default(),
         }
@@ -173,6 +187,7 @@ impl<'p> LogClusterer<'p> {
             }
         }
         if let Some(t) = rec.unix_nanos {
+            self.timeline.add(i, t);
             a.first = Some(a.first.map_or(t, |f| f.min(t)));
             a.last = Some(a.last.map_or(t, |l| l.max(t)));
         }
@@ -214,8 +229,10 @@ impl<'p> LogClusterer<'p> {
     }
 
     /// The clusters (most lines first; ids are miner cluster ids) and the join for traces.
-    pub fn finish(self) -> (Vec<LogCluster>, LogJoin) {
+    pub fn finish(self) -> (LogClusters, LogJoin) {
         let miner = self.miner;
+        let timeline = self.timeline;
+        let has_time = timeline.bounds().is_some();
         let mut join = self.join;
         join.templates = miner.clusters().map(|c| c.template()).collect();
         let mut out: Vec<LogCluster> = self
@@ -242,13 +259,24 @@ impl<'p> LogClusterer<'p> {
                     example_lines: a.examples,
                     example: a.example,
                     with_trace_id: a.with_trace,
+                    histogram: if has_time {
+                        timeline.row(i)
+                    } else {
+                        Vec::new()
+                    },
                     split: a.paths.len() > 1,
                     paths: a.paths,
                 }
             })
             .collect();
         out.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
-        (out, join)
+        (
+            LogClusters {
+                clusters: out,
+                histogram: timeline.bounds(),
+            },
+            join,
+        )
     }
 }
 
@@ -283,8 +311,15 @@ mod tests {
         for (i, l) in lines.iter().enumerate() {
             c.add(i as u64 + 1, &parse_line(l));
         }
-        let (clusters, join) = c.finish();
+        let (lc, join) = c.finish();
+        let clusters = lc.clusters;
         assert_eq!(clusters.len(), 2);
+        let b = lc.histogram.unwrap();
+        assert_eq!(b.bucket_ns, 1_000_000_000);
+        assert_eq!(clusters[0].histogram.iter().sum::<u32>(), 3);
+        assert_eq!(clusters[0].histogram[0], 1);
+        assert_eq!(clusters[0].histogram[1], 1);
+        assert_eq!(clusters[0].histogram[5], 1);
         let a = &clusters[0];
         assert_eq!(
             a.template,

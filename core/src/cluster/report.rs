@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::log_clusters::LogCluster;
+use super::timeline::Bounds;
 use crate::logs::ingest::IngestReport;
 use crate::traces::TraceAnalysis;
 
@@ -17,6 +18,10 @@ pub struct LogAnalysis {
     pub code_paths: bool,
     /// Most lines first.
     pub clusters: Vec<LogCluster>,
+    /// Bounds shared by every cluster's `histogram`; `None` when no line had a timestamp.
+    pub histogram: Option<Bounds>,
+    /// Log lines not remembered for the trace join (its caps were reached).
+    pub trace_join_dropped: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
