@@ -189,7 +189,7 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
             Some(refract_core::traces::analyze(&set, j))
         }
     };
-    Ok(ClusterReport { logs, traces })
+    Ok(ClusterReport::new(logs, traces))
 }
 
 /// Reads all lines and returns the miner and each line's cluster id.

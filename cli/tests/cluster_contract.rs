@@ -76,6 +76,53 @@ fn json_report_of_logs_and_traces() {
     );
 }
 
+/// With a repository, log templates carry code paths, and trace clusters show the code paths of
+/// the log templates joined to them.
+#[test]
+fn repo_code_paths_reach_trace_clusters() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/go/errpath");
+    let logs = fixture("errpath.log");
+    let traces = fixture("errpath.csv");
+    let (ok, out, err) = refract(&[
+        "cluster",
+        "--logs",
+        &logs,
+        "--traces",
+        &traces,
+        "--repo",
+        repo.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["logs"]["code_paths"], true);
+    let corrupt = v["logs"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["template"].as_str().unwrap().contains("row is corrupt"))
+        .expect("corrupt cluster");
+    assert_eq!(corrupt["count"], 2);
+    assert_eq!(corrupt["split"], false);
+    let hops = corrupt["paths"][0]["path"]["hops"].as_array().unwrap();
+    assert_eq!(
+        hops.last().unwrap()["func"],
+        "(*example.com/errpath/store.DB).readRow"
+    );
+    let c0 = &v["traces"]["chains"]["clusters"][0];
+    assert_eq!(c0["count"], 2);
+    assert_eq!(c0["error_type"], "ErrCorrupt");
+    let joined = &c0["logs"][0];
+    assert_eq!(joined["lines"], 2);
+    let root = joined["paths"][0]["hops"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert_eq!(root["func"], "(*example.com/errpath/store.DB).readRow");
+    assert_eq!(root["file"], "store/store.go");
+}
+
 #[test]
 fn loghub_csv_mode_is_unchanged() {
     let dir = std::env::temp_dir().join(format!("refract-cluster-{}", std::process::id()));

@@ -29,3 +29,30 @@ pub struct ClusterReport {
     pub logs: Option<LogAnalysis>,
     pub traces: Option<TraceAnalysis>,
 }
+
+/// Code paths listed per joined log template in a trace cluster.
+pub const PATHS_PER_TEMPLATE: usize = 3;
+
+impl ClusterReport {
+    /// Assembles the report and links both halves: each trace cluster's log templates get the
+    /// code paths their log cluster found.
+    pub fn new(logs: Option<LogAnalysis>, mut traces: Option<TraceAnalysis>) -> ClusterReport {
+        if let (Some(l), Some(t)) = (&logs, &mut traces) {
+            if l.code_paths {
+                for c in &mut t.chains.clusters {
+                    for cl in &mut c.logs {
+                        if let Some(lc) = l.clusters.iter().find(|x| x.id == cl.template_id) {
+                            cl.paths = lc
+                                .paths
+                                .iter()
+                                .filter_map(|p| p.path.clone())
+                                .take(PATHS_PER_TEMPLATE)
+                                .collect();
+                        }
+                    }
+                }
+            }
+        }
+        ClusterReport { logs, traces }
+    }
+}

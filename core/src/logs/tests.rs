@@ -330,10 +330,12 @@ fn ids_inside_text_messages() {
         Some("4bf92f3577b34da6a3ce929d0e0e4736")
     );
     assert_eq!(r.span_id.as_deref(), Some("00f067aa0ba902b7"));
-    assert_eq!(
-        r.message,
-        "payment declined trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7"
+    assert_eq!(r.message, "payment declined");
+    let r = parse_line(
+        r#"[2024-01-02 03:04:05] [ERROR] trace_id="abc-1" charge failed: card declined"#,
     );
+    assert_eq!(r.trace_id.as_deref(), Some("abc-1"));
+    assert_eq!(r.message, "charge failed: card declined");
     let r = parse_line("2023/04/01 12:00:01 retrace_id=x not an id; traceId: nothing");
     assert_eq!(r.trace_id, None);
 }

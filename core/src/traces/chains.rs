@@ -82,6 +82,10 @@ pub struct ClusterLog {
     pub lines: u64,
     /// Of those, lines whose span id is a span of the error chain.
     pub on_chain: u64,
+    /// The template's most common code paths (filled by `ClusterReport::new` when a repository
+    /// was loaded).
+    #[serde(default)]
+    pub paths: Vec<crate::cluster::CodePath>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -375,6 +379,7 @@ fn finish(
                 .unwrap_or_default(),
             lines,
             on_chain,
+            paths: Vec::new(),
         })
         .collect();
     cl.sort_by(|x, y| {
