@@ -127,6 +127,15 @@ pub fn print(r: &ClusterReport, top: usize, out: &mut impl Write) -> io::Result<
                     "      log {}× (on chain {}): {}",
                     l.lines, l.on_chain, l.template
                 )?;
+                for p in &l.paths {
+                    if let Some(root) = p.root() {
+                        writeln!(
+                            out,
+                            "          root cause {} ({}:{})",
+                            root.func, root.file, root.line
+                        )?;
+                    }
+                }
             }
         }
         let b = &t.broken;
