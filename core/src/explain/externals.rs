@@ -218,8 +218,11 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         out.push(("io", &[]));
         out.push(("bufio", &[]));
     }
+    // A context error surfaces from the call that observed it (a query, a request), not from
+    // `context.WithTimeout`.
     if t.starts_with("context deadline exceeded") || t.starts_with("context canceled") {
-        out.push(("context", &[]));
+        out.push(("", SQL_METHODS));
+        out.push(("net/http", &[]));
     }
     if t.starts_with("rpc error: ") {
         out.push(("google.golang.org/grpc", &[]));

@@ -77,15 +77,23 @@ impl Chain {
         std::cmp::Reverse<usize>,
         std::cmp::Reverse<usize>,
     ) {
-        let weakness = self
+        // A function wrapping its own result again is rarer than two functions each wrapping once
+        // (`status.Errorf("place order: %v", err)` around `fmt.Errorf("place order: %w", …)`).
+        let repeated = self
             .links
-            .iter()
-            .map(|l| match l.reach {
-                Reach::Closure => 0,
-                Reach::Extended => 1,
-                Reach::Unrelated => 4,
-            })
-            .sum();
+            .windows(2)
+            .filter(|w| w[0].owner.func == w[1].owner.func)
+            .count();
+        let weakness = repeated * 2
+            + self
+                .links
+                .iter()
+                .map(|l| match l.reach {
+                    Reach::Closure => 0,
+                    Reach::Extended => 1,
+                    Reach::Unrelated => 4,
+                })
+                .sum::<usize>();
         (
             self.covered,
             self.literal,
