@@ -30,7 +30,7 @@ const TOP_OWNERS: usize = 64;
 /// Total `link` expansions per line.
 const BUDGET: usize = 4_000;
 /// Functions visited by one extended-reach search, at most.
-const REACH_VISITS: usize = 50_000;
+const REACH_VISITS: usize = 20_000;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
