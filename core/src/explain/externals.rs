@@ -177,7 +177,10 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
             out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
         }
         "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"]));
+            out.push((
+                "",
+                &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"],
+            ));
             out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
         }
         "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
@@ -189,7 +192,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "dial" => {
             out.push((
                 "net",
-                &["Dial", "DialTimeout", "DialTCP", "DialUDP", "DialIP", "DialUnix"],
+                &[
+                    "Dial",
+                    "DialTimeout",
+                    "DialTCP",
+                    "DialUDP",
+                    "DialIP",
+                    "DialUnix",
+                ],
             ));
             out.push(("", &["Dial", "DialContext"]));
             out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));

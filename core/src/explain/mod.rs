@@ -174,7 +174,8 @@ pub struct Explainer<'a> {
 }
 
 /// Pass-through paths already searched while explaining one line.
-type PathCache = std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
+type PathCache =
+    std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
 
 /// A path under construction, with what ranks it.
 struct Built {
