@@ -151,7 +151,7 @@ struct Acc {
     first: i64,
     last: i64,
     latencies: Vec<i64>,
-    /// (start, ) per trace for the histogram
+    /// Trace start times, for the histogram.
     starts: Vec<i64>,
     examples: Vec<u32>,
     http: FxHashMap<u16, u64>,

@@ -156,7 +156,7 @@ impl LooseSpan {
         }
     }
 
-    /// Converts to a [`Span`]; `Err` names what is missing.
+    /// Appends the [`Span`] to `set`, or counts a skipped span (naming `where_`) without ids.
     pub(crate) fn into_span(
         self,
         processes: &HashMap<String, Process>,
