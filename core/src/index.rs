@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::closure::Closure;
+use crate::explain::externals::{ExternalCalls, RawExternalCalls};
 use crate::lang::go::{self, GoFile, GoMod, ParseError};
 use crate::program::{self, BuildTarget, Program};
 use crate::source::{FileSet, SourceFile};
@@ -42,6 +43,8 @@ pub struct StageTimings {
 pub struct Index {
     pub program: Program,
     pub closure: Closure,
+    /// Calls into packages outside the repository, per function (for external origins).
+    pub externals: ExternalCalls,
     pub timings: StageTimings,
     /// Go source bytes parsed.
     pub bytes_parsed: usize,
@@ -92,13 +95,16 @@ pub fn index(files: &FileSet, opts: &IndexOptions) -> Index {
         .map(|f| f.text.len())
         .sum();
     let parse_ms = clock.lap();
+    let raw_externals = RawExternalCalls::collect(&facts);
     let program = program::link(facts, &go_mods(&files.files), &opts.target);
+    let externals = raw_externals.resolve(&program);
     let link_ms = clock.lap();
     let closure = Closure::compute(&program, opts.k);
     let closure_ms = clock.lap();
     Index {
         program,
         closure,
+        externals,
         timings: StageTimings {
             parse_ms,
             link_ms,

@@ -352,7 +352,7 @@ fn check_file(path: &Path, seen_ids: &mut HashSet<String>, problems: &mut Proble
         problems.add(&name, "missing array `cases`");
         return 0;
     };
-    // `repo` is absolute or relative to the case file's directory.
+    // The agreed format: absolute, or relative to the case file's directory (the demo's).
     let repo = path.parent().unwrap_or(Path::new(".")).join(repo);
     let repo = repo.as_path();
     if !repo.is_dir() {

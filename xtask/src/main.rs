@@ -4,6 +4,7 @@
 
 mod bench;
 mod callgraph;
+mod explain;
 mod install;
 mod metadata;
 mod test;
@@ -25,11 +26,17 @@ usage: cargo xtask <command> [options]
 
 commands:
   install [base|web|all]...   install the tools the build needs (default: base); idempotent
-  test                        install, fmt check, clippy, cargo test, wasm32 build, call-graph score
+  test                        install, fmt check, clippy, cargo test, wasm32 build, call-graph score,
+                              explainer eval (fixture exact, dev set above its floors)
   callgraph-score [--min-recall R] [--min-precision P]
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
-  bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS
+  eval                        `refract eval`: the errpath fixture (exact) and tests/eval/*.json (floors)
+  bench [--repo PATH] [--only index|cluster]
+                              release-build refract; run `refract bench --json` (indexing), time
+                              `refract trace` on 1,000 error lines (p50/p99), and run
+                              `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
+                              OTLP spans); report each one's peak RSS
   serve                       (not available yet: the web app is not built yet)
   build                       (not available yet: the web app is not built yet)
 
@@ -53,6 +60,7 @@ fn run() -> Result<()> {
         Some("test") => test::cmd(&rest),
         Some("callgraph-score") => callgraph::cmd(&rest),
         Some("bench") => bench::cmd(&rest),
+        Some("eval") => explain::eval_gate(),
         Some(c @ ("serve" | "build")) => bail!(
             "`cargo xtask {c}`: the web app is not built yet (it arrives with the web issue); \
              nothing to {c}"

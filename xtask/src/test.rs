@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, failing fast.
 
-use crate::{callgraph, install, metadata, util};
+use crate::{callgraph, explain, install, metadata, util};
 use anyhow::{bail, Result};
 
 pub fn cmd(args: &[String]) -> Result<()> {
@@ -32,6 +32,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
         callgraph::score(crate::TEST_MIN_RECALL, crate::TEST_MIN_PRECISION)
     })?;
     steps.run("Loghub template mining (score.py)", loghub_scores)?;
+    steps.run("explain eval (fixture + dev set)", explain::eval_gate)?;
     steps.print_summary();
     println!("\nall checks passed");
     Ok(())
