@@ -188,7 +188,9 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
             out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
-        "sync" | "close" | "seek" => out.push(("", &["Sync", "Close", "Seek"])),
+        "sync" => out.push(("", &["Sync"])),
+        "close" => out.push(("", &["Close"])),
+        "seek" => out.push(("", &["Seek"])),
         "dial" => {
             out.push((
                 "net",
