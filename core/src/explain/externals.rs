@@ -153,7 +153,9 @@ impl RawExternalCalls {
         let mut sentinels: FxHashMap<FuncId, Vec<(String, String)>> = FxHashMap::default();
         for (p, l, refs) in &self.sentinel_refs {
             if let Some(&id) = by_site.get(&(p.as_str(), *l)) {
-                let ext = refs.iter().filter(|(pkg, _)| !internal.contains(pkg.as_str()));
+                let ext = refs
+                    .iter()
+                    .filter(|(pkg, _)| !internal.contains(pkg.as_str()));
                 sentinels.entry(id).or_default().extend(ext.cloned());
             }
         }
@@ -321,7 +323,9 @@ pub fn known_sentinel(text: &str) -> Option<(&'static str, &'static str)> {
         "context deadline exceeded" => ("context", "DeadlineExceeded"),
         "sql: no rows in result set" => ("database/sql", "ErrNoRows"),
         "sql: connection is already closed" => ("database/sql", "ErrConnDone"),
-        "sql: transaction has already been committed or rolled back" => ("database/sql", "ErrTxDone"),
+        "sql: transaction has already been committed or rolled back" => {
+            ("database/sql", "ErrTxDone")
+        }
         "file already closed" => ("os", "ErrClosed"),
         "http: server closed" => ("net/http", "ErrServerClosed"),
         "driver: bad connection" => ("database/sql/driver", "ErrBadConn"),

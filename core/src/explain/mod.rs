@@ -531,11 +531,13 @@ impl<'a> Explainer<'a> {
             } else {
                 None
             },
-            sentinel: std_sentinel.clone().or_else(|| chain.links.last().and_then(|l| {
-                let s = &p.func(l.owner.func).strings[l.owner.string as usize];
-                (s.role == Role::Sentinel && chain.tail.is_none())
-                    .then(|| p.strings.resolve(s.api).to_string())
-            })),
+            sentinel: std_sentinel.clone().or_else(|| {
+                chain.links.last().and_then(|l| {
+                    let s = &p.func(l.owner.func).strings[l.owner.string as usize];
+                    (s.role == Role::Sentinel && chain.tail.is_none())
+                        .then(|| p.strings.resolve(s.api).to_string())
+                })
+            }),
         };
         let coverage = chain.covered as f64 / line.len().max(1) as f64;
         let caller_bonus = match (caller, chain.links.first()) {
@@ -586,14 +588,13 @@ impl<'a> Explainer<'a> {
     fn build_from_caller(&self, text: &str, caller: Option<(&str, u32)>) -> Option<Built> {
         let p = self.program;
         let cf = self.func_at(caller?)?;
-        let (cp, sentinel, external) =
-            match path::sentinel_origin(p, &self.externals, cf, text) {
-                Some((cp, name)) => (cp, Some(name), None),
-                None => {
-                    let (cp, api) = path::external_origin(p, &self.externals, cf, text)?;
-                    (cp, None, Some(api))
-                }
-            };
+        let (cp, sentinel, external) = match path::sentinel_origin(p, &self.externals, cf, text) {
+            Some((cp, name)) => (cp, Some(name), None),
+            None => {
+                let (cp, api) = path::external_origin(p, &self.externals, cf, text)?;
+                (cp, None, Some(api))
+            }
+        };
         if cp.funcs.len() < 2 {
             return None;
         }
