@@ -41,7 +41,7 @@ pub struct RawExternalCalls {
     senders: Vec<(String, u32)>,
     /// (file path, line of the function's name, (import path, name)) of package-level values of
     /// other packages a function returns or wraps (`return io.ErrUnexpectedEOF`).
-    sentinel_refs: Vec<(String, u32, Vec<(String, String)>)>,
+    sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
 }
 
 /// External calls of every function of a program.
@@ -50,8 +50,11 @@ pub struct ExternalCalls {
     by_func: FxHashMap<FuncId, Vec<ExternalCall>>,
     senders: FxHashSet<FuncId>,
     /// External sentinels each function returns or wraps: (import path, name).
-    sentinels: FxHashMap<FuncId, Vec<(String, String)>>,
+    sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
 }
+
+/// A package-level value of another package: (import path, name).
+type PackageValue = (String, String);
 
 impl RawExternalCalls {
     /// Reads the `pkg.F(…)` calls of every function of every file.
@@ -73,7 +76,7 @@ impl RawExternalCalls {
                 if f.sends {
                     senders.push((file.path.clone(), f.line));
                 }
-                let refs: Vec<(String, String)> = f
+                let refs: Vec<PackageValue> = f
                     .error_refs
                     .iter()
                     .filter_map(|(r, _)| {
@@ -150,7 +153,7 @@ impl RawExternalCalls {
             .iter()
             .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
             .collect();
-        let mut sentinels: FxHashMap<FuncId, Vec<(String, String)>> = FxHashMap::default();
+        let mut sentinels: FxHashMap<FuncId, Vec<PackageValue>> = FxHashMap::default();
         for (p, l, refs) in &self.sentinel_refs {
             if let Some(&id) = by_site.get(&(p.as_str(), *l)) {
                 let ext = refs
