@@ -221,14 +221,11 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
             out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
         }
         "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push((
-                "",
-                &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"],
-            ));
+            out.push(("", &["Read", "ReadFull", "ReadFrom", "Peek", "ReadByte"]));
             out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
         }
         "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Write", "WriteTo", "Flush", "Encode", "WriteString"]));
+            out.push(("", &["Write", "WriteTo", "Flush", "WriteString"]));
             out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
