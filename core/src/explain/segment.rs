@@ -214,6 +214,15 @@ impl<'a> Segmenter<'a> {
                 .map(|c| c.2 - c.1)
                 .sum()
         };
+        // An unexplained capture is an error from outside when the verb says so (`%w`), when it
+        // is a `%v` that reads like an error, or when it names a known external error (`%s` is
+        // usually a plain string: a message from a response body).
+        let is_tail = |h: Hole, text: &str| match h {
+            Hole::Error => true,
+            Hole::Value => externals::looks_like_error(text),
+            _ => !externals::likely_sources(text).is_empty(),
+        };
+        let any_tail = holes.iter().any(|&(h, a, b)| is_tail(h, &self.line[a..b]));
         let mut out = Vec::new();
         if holes.is_empty() {
             out.push(Chain {
@@ -246,16 +255,7 @@ impl<'a> Segmenter<'a> {
                     });
                 }
             }
-            // An unexplained capture is an error from outside when the verb says so (`%w`),
-            // when it is a `%v` that reads like an error, or when it names a known external
-            // error (`%s` is usually a plain string: a message from a response body).
-            let text = &self.line[a..b];
-            let is_tail = match h {
-                Hole::Error => true,
-                Hole::Value => externals::looks_like_error(text),
-                _ => !externals::likely_sources(text).is_empty(),
-            };
-            if is_tail {
+            if is_tail(h, &self.line[a..b]) {
                 out.push(Chain {
                     links: vec![Link {
                         inner: Some((a, b)),
@@ -265,7 +265,8 @@ impl<'a> Segmenter<'a> {
                     covered: whole - (b - a) - others,
                     literal,
                 });
-            } else {
+            } else if !any_tail {
+                // A plain value — unless another hole holds the error, whose reading is better.
                 out.push(Chain {
                     links: vec![base.clone()],
                     tail: None,
