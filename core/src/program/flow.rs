@@ -57,6 +57,9 @@ enum Key<'a> {
     Global(u32, u32),
     /// A local variable of a function (its [`Ty::Local`] id).
     Local(FuncId, u32),
+    /// Result `index` of one call of a func value (the callee's address in the facts): fed by
+    /// the results of the functions that reach the callee.
+    CallResult(usize, u32),
     /// The elements of every slice, array, map or channel whose element type is this
     /// interface (a [`TypeId`], or one of the `ELEM_*` keys), as VTA does.
     Elem(u32),
@@ -97,6 +100,7 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
+    why: Option<String>,
 }
 
 /// The solved flow graph.
@@ -108,6 +112,20 @@ pub(crate) struct Flows<'a> {
     succs: Vec<Vec<u32>>,
     work: Vec<u32>,
     queued: Vec<bool>,
+    cause: FxHashMap<u32, String>,
+    preds: Vec<Vec<u32>>,
+    /// Results of func-value calls: (callee, context, result index, node, functions wired).
+    watchers: Vec<Watcher<'a>>,
+    /// Watchers before this index are wired (after solving).
+    settled: usize,
+}
+
+struct Watcher<'a> {
+    callee: &'a Callee,
+    ctx: Ctx<'a>,
+    index: u32,
+    node: u32,
+    wired: FxHashSet<FuncId>,
 }
 
 /// The values reaching an expression; `None` when untracked values reach it too.
@@ -143,6 +161,9 @@ impl<'a> Flows<'a> {
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
             changed = true;
+            if let Some(w) = &src.why {
+                self.cause.insert(dst, w.clone());
+            }
         }
         for &n in &src.nodes {
             if n == dst || self.succs[n as usize].contains(&dst) {
@@ -268,7 +289,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     fl.solve();
     // Func-value calls: wire the arguments to each function that reaches the callee, until no
     // new target appears.
-    for _round in 0..8 {
+    for _round in 0..32 {
         let mut grew = false;
         for (caller, call, wired) in value_calls.iter_mut() {
             let ctx = l.ctx_of_func(*caller);
@@ -284,11 +305,44 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 }
             }
         }
+        let mut watchers = std::mem::take(&mut fl.watchers);
+        let mut i = 0;
+        while i < watchers.len() {
+            let w = &mut watchers[i];
+            if let Some(reach) = callee_reach(l, &mut fl, w.callee, w.ctx) {
+                for v in reach {
+                    if let Some(g) = v.as_func() {
+                        if w.wired.insert(g) {
+                            let src = Src {
+                                nodes: vec![fl.node(Key::Result(g, w.index))],
+                                ..Src::default()
+                            };
+                            fl.flow(&src, w.node);
+                            grew = true;
+                        }
+                    }
+                }
+            } else if !fl.unknown[w.node as usize] {
+                fl.flow(
+                    &Src {
+                        unknown: true,
+                        ..Src::default()
+                    },
+                    w.node,
+                );
+                grew = true;
+            }
+            i += 1;
+            // Watchers created meanwhile (by evaluating callees) join the list.
+            watchers.append(&mut fl.watchers);
+        }
+        fl.watchers = watchers;
         fl.solve();
         if !grew {
             break;
         }
     }
+    fl.settled = fl.watchers.len();
     fl
 }
 
@@ -433,6 +487,12 @@ fn is_basic_conversion(name: &str) -> bool {
 fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
     let mut out = Src::default();
     eval_into(l, fl, ty, ctx, depth, &mut out);
+    if out.unknown && std::env::var("REFRACT_FLOW_STATS").is_ok() {
+        let mut k = format!("{ty:?}");
+        k = k.replace("Pointer(", "").replace("Named { qual: ", "");
+        k.truncate(100);
+        out.why = Some(k);
+    }
     if out.unknown
         && std::env::var("REFRACT_FLOW_STATS2").is_ok()
         && matches!(l.underlying(l.resolve(ty, ctx, 0), 0), RType::Iface(..) | RType::Error | RType::Func(..))
@@ -503,7 +563,23 @@ fn eval_into<'a>(
             }
             let targets = l.plain_targets(callee, ctx);
             if targets.is_empty() {
-                out.unknown |= untracked;
+                if is_value_call(l, callee, ctx) {
+                    let key = Key::CallResult(callee.as_ref() as *const Callee as usize, *index);
+                    let fresh = !fl.ids.contains_key(&key);
+                    let node = fl.node(key);
+                    if fresh {
+                        fl.watchers.push(Watcher {
+                            callee,
+                            ctx,
+                            index: *index,
+                            node,
+                            wired: FxHashSet::default(),
+                        });
+                    }
+                    out.nodes.push(node);
+                } else {
+                    out.unknown |= untracked;
+                }
             }
             for g in targets {
                 out.nodes.push(fl.node(Key::Result(g, *index)));
@@ -580,6 +656,44 @@ fn callee_reach<'a>(
 }
 
 impl<'a> Flows<'a> {
+    /// Wires the func-value call results first met after solving (in queries), so that they
+    /// are not mistaken for empty.
+    fn settle(&mut self, l: &Linker<'a>) {
+        let mut guard = 0;
+        while self.settled < self.watchers.len() && guard < 64 {
+            guard += 1;
+            let start = self.settled;
+            self.settled = self.watchers.len();
+            for i in start..self.settled {
+                let (callee, ctx, index, node) = {
+                    let w = &self.watchers[i];
+                    (w.callee, w.ctx, w.index, w.node)
+                };
+                match callee_reach(l, self, callee, ctx) {
+                    Some(reach) => {
+                        for g in reach.into_iter().filter_map(Val::as_func) {
+                            if self.watchers[i].wired.insert(g) {
+                                let src = Src {
+                                    nodes: vec![self.node(Key::Result(g, index))],
+                                    ..Src::default()
+                                };
+                                self.flow(&src, node);
+                            }
+                        }
+                    }
+                    None => self.flow(
+                        &Src {
+                            unknown: true,
+                            ..Src::default()
+                        },
+                        node,
+                    ),
+                }
+            }
+            self.solve();
+        }
+    }
+
     /// Functions that reach a func-value callee (empty when none is tracked).
     pub(crate) fn value_targets(
         &mut self,
@@ -587,7 +701,14 @@ impl<'a> Flows<'a> {
         callee: &'a Callee,
         ctx: Ctx<'a>,
     ) -> Vec<FuncId> {
-        let mut out: Vec<FuncId> = match callee_reach(l, self, callee, ctx) {
+        let reach = callee_reach(l, self, callee, ctx);
+        let reach = if self.settled < self.watchers.len() {
+            self.settle(l);
+            callee_reach(l, self, callee, ctx)
+        } else {
+            reach
+        };
+        let mut out: Vec<FuncId> = match reach {
             Some(r) => r.into_iter().filter_map(Val::as_func).collect(),
             None => Vec::new(),
         };
@@ -604,6 +725,7 @@ impl<'a> Flows<'a> {
         ctx: Ctx<'a>,
     ) -> Option<Vec<TypeId>> {
         let src = eval(l, self, recv, ctx, 0);
+        self.settle(l);
         if std::env::var("REFRACT_FLOW_DEBUG").ok().as_deref() == Some(l.files[ctx.file as usize].path.as_str()) {
             let keys: Vec<String> = src.nodes.iter().map(|n| {
                 let k = self.ids.iter().find(|(_, v)| **v == *n).map(|(k, _)| format!("{k:?}")).unwrap_or_default();
@@ -623,6 +745,25 @@ impl<'a> Flows<'a> {
                 let mut d = format!("{recv:?}");
                 d.truncate(60);
                 if k.starts_with("node") {
+                    let mut preds: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+                    let _ = &mut preds;
+                    let mut seen: FxHashSet<u32> = FxHashSet::default();
+                    let mut stack: Vec<u32> = src.nodes.clone();
+                    let mut causes: FxHashSet<String> = FxHashSet::default();
+                    // Backward search over nodes (slow; debug only).
+                    while let Some(n) = stack.pop() {
+                        if !seen.insert(n) || seen.len() > 2000 { continue; }
+                        if let Some(c) = self.cause.get(&n) { causes.insert(c.clone()); }
+                        if self.preds.is_empty() {
+                            let mut preds = vec![Vec::new(); self.succs.len()];
+                            for (p, ss) in self.succs.iter().enumerate() { for s in ss { preds[*s as usize].push(p as u32); } }
+                            self.preds = preds;
+                        }
+                        for &p in &self.preds[n as usize] {
+                            if self.unknown[p as usize] { stack.push(p); }
+                        }
+                    }
+                    for c in causes { STATS.with(|s| *s.borrow_mut().entry(format!("cause {c}")).or_insert(0) += 1); }
                     let kinds: Vec<String> = src.nodes.iter().filter(|n| self.unknown[**n as usize]).map(|n| {
                         let key = self.ids.iter().find(|(_, v)| **v == *n).map(|(k, _)| format!("{k:?}")).unwrap_or_default();
                         key.split('(').next().unwrap_or("").to_string()

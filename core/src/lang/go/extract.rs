@@ -459,6 +459,7 @@ impl<'s> Extractor<'s> {
 
     /// Walks a package-level initialiser for function literals and instantiated types.
     fn package_initialiser(&mut self, n: Node<'_>) {
+        let mut literals = Vec::new();
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
             match n.kind() {
@@ -471,8 +472,7 @@ impl<'s> Extractor<'s> {
                 "composite_literal" => {
                     if let Some(t) = n.child_by_field_name("type") {
                         let ty = self.ty(t);
-                        let stores = self.composite_stores(&ty, n);
-                        self.file.init_stores.extend(stores);
+                        literals.push((ty.clone(), n));
                         self.file.instantiated.push(ty);
                     }
                 }
@@ -480,6 +480,11 @@ impl<'s> Extractor<'s> {
             }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
+        }
+        // After the walk, so that the function literals among the elements are known.
+        for (ty, n) in literals {
+            let stores = self.composite_stores(&ty, n);
+            self.file.init_stores.extend(stores);
         }
     }
 
@@ -1001,14 +1006,15 @@ impl<'s> Extractor<'s> {
                 self.func_literal(n, ctx);
             }
             "composite_literal" => {
-                if let Some(t) = n.child_by_field_name("type") {
-                    let ty = self.ty(t);
+                let ty = n.child_by_field_name("type").map(|t| self.ty(t));
+                if let Some(body) = n.child_by_field_name("body") {
+                    self.expr(body, ctx);
+                }
+                // After the body, so that the function literals among the elements are known.
+                if let Some(ty) = ty {
                     let stores = self.composite_stores(&ty, n);
                     self.file.funcs[ctx.func as usize].stores.extend(stores);
                     self.file.instantiated.push(ty);
-                }
-                if let Some(body) = n.child_by_field_name("body") {
-                    self.expr(body, ctx);
                 }
             }
             "block" | "statement_list" => self.block(n, ctx),
@@ -1476,6 +1482,12 @@ impl<'s> Extractor<'s> {
                     .child_by_field_name("left")
                     .map_or(Ty::Unknown, |l| self.expr_ty(l)),
             },
+            // `nil` is a package-level name as far as resolution goes (it resolves to nothing).
+            "nil" => Ty::Global("nil".into()),
+            // `f(xs...)`: the slice.
+            "variadic_argument" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
+            // An element literal with an elided type: a struct, slice or map value.
+            "literal_value" => Ty::Struct(Vec::new()),
             _ => Ty::Unknown,
         }
     }
