@@ -100,7 +100,6 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
-    why: Option<String>,
 }
 
 /// The solved flow graph.
@@ -112,8 +111,6 @@ pub(crate) struct Flows<'a> {
     succs: Vec<Vec<u32>>,
     work: Vec<u32>,
     queued: Vec<bool>,
-    cause: FxHashMap<u32, String>,
-    preds: Vec<Vec<u32>>,
     /// Results of func-value calls: (callee, context, result index, node, functions wired).
     watchers: Vec<Watcher<'a>>,
     /// Watchers before this index are wired (after solving).
@@ -161,9 +158,6 @@ impl<'a> Flows<'a> {
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
             changed = true;
-            if let Some(w) = &src.why {
-                self.cause.insert(dst, w.clone());
-            }
         }
         for &n in &src.nodes {
             if n == dst || self.succs[n as usize].contains(&dst) {
@@ -208,7 +202,7 @@ impl<'a> Flows<'a> {
 
     /// The values reaching `src`.
     fn reach(&self, src: &Src) -> Reach {
-        if std::env::var("REFRACT_FLOW_OPTIMISTIC").is_err() && (src.unknown || src.nodes.iter().any(|&n| self.unknown[n as usize])) {
+        if src.unknown || src.nodes.iter().any(|&n| self.unknown[n as usize]) {
             return None;
         }
         let mut out: FxHashSet<Val> = src.vals.iter().copied().collect();
@@ -426,11 +420,6 @@ fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx
     };
     let Some(key) = key else { return };
     let s = eval(l, fl, src, ctx, 0);
-    if let Ok(want) = std::env::var("REFRACT_FLOW_DEBUG2") {
-        if format!("{key:?}").contains(&want) && s.unknown {
-            eprintln!("unknown store into {key:?} {dst:?} in {}: {src:?}", l.files[ctx.file as usize].path);
-        }
-    }
     let dst = fl.node(key);
     fl.flow(&s, dst);
 }
@@ -487,21 +476,6 @@ fn is_basic_conversion(name: &str) -> bool {
 fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
     let mut out = Src::default();
     eval_into(l, fl, ty, ctx, depth, &mut out);
-    if out.unknown && std::env::var("REFRACT_FLOW_STATS").is_ok() {
-        let mut k = format!("{ty:?}");
-        k = k.replace("Pointer(", "").replace("Named { qual: ", "");
-        k.truncate(100);
-        out.why = Some(k);
-    }
-    if out.unknown
-        && std::env::var("REFRACT_FLOW_STATS2").is_ok()
-        && matches!(l.underlying(l.resolve(ty, ctx, 0), 0), RType::Iface(..) | RType::Error | RType::Func(..))
-    {
-        let mut k = format!("{ty:?}");
-        k = k.replace("Pointer(", "").replace("Named { qual: ", "");
-        k.truncate(110);
-        STATS.with(|s| *s.borrow_mut().entry(k).or_insert(0) += 1);
-    }
     out
 }
 
@@ -593,28 +567,6 @@ fn eval_into<'a>(
         },
         _ => out.unknown |= untracked,
     }
-    if out.unknown && std::env::var("REFRACT_FLOW_STATS_EVAL").is_ok() {
-        let mut k = format!("{ty:?}");
-        k.truncate(90);
-        let k = match ty { Ty::ResultOf{..} => format!("ResultOf {k}"), Ty::Member(..) => format!("Member {k}"), _ => k };
-        STATS.with(|s| *s.borrow_mut().entry(k).or_insert(0) += 1);
-    }
-}
-
-thread_local! {
-    static STATS: std::cell::RefCell<FxHashMap<String, u32>> = std::cell::RefCell::new(FxHashMap::default());
-}
-
-pub(crate) fn dump_stats() {
-    STATS.with(|s| {
-        let s = s.borrow();
-        let mut v: Vec<_> = s.iter().collect();
-        v.sort_by_key(|(_, c)| std::cmp::Reverse(**c));
-        let mut kinds: FxHashMap<String, u32> = FxHashMap::default();
-        for (k, c) in &v { *kinds.entry(k.split(|c: char| c == ' ' || c == '(' || c == '{').next().unwrap_or("").to_string()).or_insert(0) += **c; }
-        eprintln!("{kinds:?}");
-        for (k, c) in v.iter().take(60) { eprintln!("{c:6} {k}"); }
-    });
 }
 
 /// The values reaching a callee expression that calls a func value.
@@ -726,59 +678,9 @@ impl<'a> Flows<'a> {
     ) -> Option<Vec<TypeId>> {
         let src = eval(l, self, recv, ctx, 0);
         self.settle(l);
-        if std::env::var("REFRACT_FLOW_DEBUG").ok().as_deref() == Some(l.files[ctx.file as usize].path.as_str()) {
-            let keys: Vec<String> = src.nodes.iter().map(|n| {
-                let k = self.ids.iter().find(|(_, v)| **v == *n).map(|(k, _)| format!("{k:?}")).unwrap_or_default();
-                format!("{k} unknown={} n={}", self.unknown[*n as usize], self.vals[*n as usize].len())
-            }).collect();
-            eprintln!("recv {recv:?}: vals {:?} unknown {} nodes {keys:?}", src.vals, src.unknown);
-        }
         let reach = self.reach(&src);
-        if std::env::var("REFRACT_FLOW_STATS").is_ok() {
-            let mut k = match &reach {
-                Some(r) if r.is_empty() => "empty ".to_string(),
-                Some(_) => "ok ".to_string(),
-                None if src.unknown => "expr ".to_string(),
-                None => "node ".to_string(),
-            };
-            if !k.starts_with("ok") {
-                let mut d = format!("{recv:?}");
-                d.truncate(60);
-                if k.starts_with("node") {
-                    let mut preds: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-                    let _ = &mut preds;
-                    let mut seen: FxHashSet<u32> = FxHashSet::default();
-                    let mut stack: Vec<u32> = src.nodes.clone();
-                    let mut causes: FxHashSet<String> = FxHashSet::default();
-                    // Backward search over nodes (slow; debug only).
-                    while let Some(n) = stack.pop() {
-                        if !seen.insert(n) || seen.len() > 2000 { continue; }
-                        if let Some(c) = self.cause.get(&n) { causes.insert(c.clone()); }
-                        if self.preds.is_empty() {
-                            let mut preds = vec![Vec::new(); self.succs.len()];
-                            for (p, ss) in self.succs.iter().enumerate() { for s in ss { preds[*s as usize].push(p as u32); } }
-                            self.preds = preds;
-                        }
-                        for &p in &self.preds[n as usize] {
-                            if self.unknown[p as usize] { stack.push(p); }
-                        }
-                    }
-                    for c in causes { STATS.with(|s| *s.borrow_mut().entry(format!("cause {c}")).or_insert(0) += 1); }
-                    let kinds: Vec<String> = src.nodes.iter().filter(|n| self.unknown[**n as usize]).map(|n| {
-                        let key = self.ids.iter().find(|(_, v)| **v == *n).map(|(k, _)| format!("{k:?}")).unwrap_or_default();
-                        key.split('(').next().unwrap_or("").to_string()
-                    }).collect();
-                    d = format!("{kinds:?}");
-                }
-                k.push_str(&d);
-            }
-            STATS.with(|s| *s.borrow_mut().entry(k).or_insert(0) += 1);
-        }
         let reach = reach?;
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
-        if out.is_empty() && std::env::var("REFRACT_FLOW_EMPTY").is_err() {
-            return None;
-        }
         out.sort_unstable();
         Some(out)
     }

@@ -376,9 +376,6 @@ impl<'a> Linker<'a> {
                 program.funcs[caller.index()].strings = owned;
             }
         }
-        if std::env::var("REFRACT_FLOW_STATS").is_ok() {
-            flow::dump_stats();
-        }
         program.graph = graph;
         program.unresolved = unresolved;
         program.strings = strings;
