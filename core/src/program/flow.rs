@@ -177,7 +177,7 @@ impl<'a> Flows<'a> {
             self.unknown[to as usize] = true;
             changed = true;
         }
-        if self.vals[from as usize].len() > 0 {
+        if !self.vals[from as usize].is_empty() {
             let vals: Vec<Val> = self.vals[from as usize].iter().copied().collect();
             let set = &mut self.vals[to as usize];
             for v in vals {
@@ -210,11 +210,6 @@ impl<'a> Flows<'a> {
             out.extend(self.vals[n as usize].iter().copied());
         }
         Some(out)
-    }
-
-    /// Looks a node up without creating it (queries after solving).
-    fn lookup(&self, k: Key<'a>) -> Option<u32> {
-        self.ids.get(&k).copied()
     }
 }
 
@@ -392,7 +387,8 @@ fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx
     let key = match dst {
         Sink::Expr(Ty::Member(x, name)) => {
             let rx = l.resolve(x, ctx, 0);
-            l.field_owner(&rx, name).map(|t| Key::Field(t, name.as_str()))
+            l.field_owner(&rx, name)
+                .map(|t| Key::Field(t, name.as_str()))
         }
         Sink::Expr(Ty::Param { func, index, .. }) => {
             Some(Key::Param(l.func_of(ctx.file, *func), *index))
@@ -452,11 +448,9 @@ fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
         RType::Basic(_) | RType::Seq(_) | RType::Map(..) | RType::Chan(_) | RType::Struct(..) => {
             Err(false)
         }
-        RType::Func(..)
-        | RType::Iface(..)
-        | RType::Error
-        | RType::External
-        | RType::Unknown => Err(true),
+        RType::Func(..) | RType::Iface(..) | RType::Error | RType::External | RType::Unknown => {
+            Err(true)
+        }
     }
 }
 
@@ -466,9 +460,30 @@ const MAX_EVAL_DEPTH: u32 = 8;
 fn is_basic_conversion(name: &str) -> bool {
     matches!(
         name,
-        "string" | "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16"
-            | "uint32" | "uint64" | "uintptr" | "byte" | "rune" | "float32" | "float64"
-            | "complex64" | "complex128" | "bool" | "len" | "cap" | "complex" | "real" | "imag"
+        "string"
+            | "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+            | "float32"
+            | "float64"
+            | "complex64"
+            | "complex128"
+            | "bool"
+            | "len"
+            | "cap"
+            | "complex"
+            | "real"
+            | "imag"
     )
 }
 
@@ -570,12 +585,7 @@ fn eval_into<'a>(
 }
 
 /// The values reaching a callee expression that calls a func value.
-fn callee_reach<'a>(
-    l: &Linker<'a>,
-    fl: &mut Flows<'a>,
-    callee: &'a Callee,
-    ctx: Ctx<'a>,
-) -> Reach {
+fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> Reach {
     let src = match callee {
         Callee::Value(t) => eval(l, fl, t, ctx, 0),
         Callee::Global(name) => match l.package_var(ctx, None, name) {
@@ -683,17 +693,6 @@ impl<'a> Flows<'a> {
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
         out.sort_unstable();
         Some(out)
-    }
-
-    /// Number of nodes (for statistics).
-    #[allow(dead_code)]
-    pub(crate) fn len(&self) -> usize {
-        self.vals.len()
-    }
-
-    #[allow(dead_code)]
-    fn has(&self, k: Key<'a>) -> bool {
-        self.lookup(k).is_some()
     }
 }
 

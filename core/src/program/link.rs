@@ -488,7 +488,10 @@ impl<'a> Linker<'a> {
                             if let Some(types) = fl.receiver_types(self, recv, ctx) {
                                 let names = self.iface_method_names(iface);
                                 if let Some(fs) = flow::methods_of(self, &types, &names, name) {
-                                    return fs.into_iter().map(|f| (f, EdgeKind::Dynamic)).collect();
+                                    return fs
+                                        .into_iter()
+                                        .map(|f| (f, EdgeKind::Dynamic))
+                                        .collect();
                                 }
                             }
                         }
@@ -676,10 +679,9 @@ impl<'a> Linker<'a> {
         let RType::Struct(fields, _) = self.underlying(RType::Named(*t), 0) else {
             return None;
         };
-        if fields
-            .iter()
-            .any(|f| f.name.as_deref() == Some(name) || (f.name.is_none() && embedded(&f.ty) == Some(name)))
-        {
+        if fields.iter().any(|f| {
+            f.name.as_deref() == Some(name) || (f.name.is_none() && embedded(&f.ty) == Some(name))
+        }) {
             return Some(*t);
         }
         let ctx = self.ctx_of_type(*t);

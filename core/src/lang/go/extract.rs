@@ -648,7 +648,7 @@ impl<'s> Extractor<'s> {
                 }
                 let plain = n
                     .child_by_field_name("operator")
-                    .map_or(true, |o| self.text(o) == "=");
+                    .is_none_or(|o| self.text(o) == "=");
                 if plain {
                     self.assignment_stores(&left, &right, ctx);
                 }
@@ -1608,9 +1608,23 @@ fn may_hold_dynamic(ty: &Ty) -> bool {
     match ty {
         Ty::Named { qual: None, name } => !matches!(
             name.as_str(),
-            "string" | "int" | "bool" | "byte" | "rune" | "float64" | "int64" | "uint64"
-                | "uint32" | "int32" | "uint8" | "uint16" | "int16" | "int8" | "uint"
-                | "uintptr" | "float32"
+            "string"
+                | "int"
+                | "bool"
+                | "byte"
+                | "rune"
+                | "float64"
+                | "int64"
+                | "uint64"
+                | "uint32"
+                | "int32"
+                | "uint8"
+                | "uint16"
+                | "int16"
+                | "int8"
+                | "uint"
+                | "uintptr"
+                | "float32"
         ),
         Ty::Pointer(_)
         | Ty::Slice(_)
