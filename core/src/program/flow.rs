@@ -60,6 +60,9 @@ enum Key<'a> {
     /// Result `index` of one call of a func value (the callee's address in the facts): fed by
     /// the results of the functions that reach the callee.
     CallResult(usize, u32),
+    /// Field `name` of a struct type the linker cannot name (declared inside a function, or
+    /// anonymous): one node per field name.
+    AnyField(&'a str),
     /// The elements of every slice, array, map or channel whose element type is this
     /// interface (a [`TypeId`], or one of the `ELEM_*` keys), as VTA does.
     Elem(u32),
@@ -100,6 +103,7 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
+    why: Option<String>,
 }
 
 /// The solved flow graph.
@@ -115,6 +119,7 @@ pub(crate) struct Flows<'a> {
     watchers: Vec<Watcher<'a>>,
     /// Watchers before this index are wired (after solving).
     settled: usize,
+    cause: FxHashMap<u32, String>,
 }
 
 struct Watcher<'a> {
@@ -158,6 +163,7 @@ impl<'a> Flows<'a> {
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
             changed = true;
+            if let Some(w) = &src.why { self.cause.insert(dst, w.clone()); }
         }
         for &n in &src.nodes {
             if n == dst || self.succs[n as usize].contains(&dst) {
@@ -410,6 +416,9 @@ fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx
                 {
                     l.field_name_at(t, *i).map(|n| Key::Field(t, n))
                 }
+                (RType::Unknown | RType::Struct(..), FieldSel::Name(n)) => {
+                    Some(Key::AnyField(n.as_str()))
+                }
                 (r, _) => elem_key(l, r),
             }
         }
@@ -418,6 +427,21 @@ fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx
     let s = eval(l, fl, src, ctx, 0);
     let dst = fl.node(key);
     fl.flow(&s, dst);
+}
+
+/// The node of field `name` of a value of type `rx`.
+fn member_key<'a>(l: &Linker<'a>, rx: &RType<'a>, name: &'a str) -> Option<Key<'a>> {
+    if let Some(t) = l.field_owner(rx, name) {
+        return Some(Key::Field(t, name));
+    }
+    let base = match rx {
+        RType::Ptr(inner) => inner.as_ref(),
+        other => other,
+    };
+    match base {
+        RType::Unknown | RType::Struct(..) => Some(Key::AnyField(name)),
+        _ => None,
+    }
 }
 
 /// The package variable a `Global` / `PkgMember` names, if it is one.
@@ -491,6 +515,7 @@ fn is_basic_conversion(name: &str) -> bool {
 fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
     let mut out = Src::default();
     eval_into(l, fl, ty, ctx, depth, &mut out);
+    if out.unknown { let mut k = format!("{} {ty:?}", l.files[ctx.file as usize].path); k.truncate(200); out.why = Some(k); }
     out
 }
 
@@ -512,6 +537,13 @@ fn eval_into<'a>(
         }
     }
     let r = l.resolve(ty, ctx, 0);
+    if let (Ty::Named { qual: None, name }, RType::Unknown) = (ty, &r) {
+        if !ctx.tparams.iter().any(|t| t == name) {
+            // A type declared inside a function body (the front end keeps no facts for it): its
+            // values are tracked as carrying no methods of their own.
+            return;
+        }
+    }
     let untracked = match concrete(l, &r) {
         Ok(v) => {
             out.vals.push(v);
@@ -534,8 +566,8 @@ fn eval_into<'a>(
         },
         Ty::Member(x, name) => {
             let rx = l.resolve(x, ctx, 0);
-            match l.field_owner(&rx, name) {
-                Some(t) => out.nodes.push(fl.node(Key::Field(t, name.as_str()))),
+            match member_key(l, &rx, name) {
+                Some(k) => out.nodes.push(fl.node(k)),
                 None => out.unknown |= untracked,
             }
         }
@@ -688,6 +720,21 @@ impl<'a> Flows<'a> {
     ) -> Option<Vec<TypeId>> {
         let src = eval(l, self, recv, ctx, 0);
         self.settle(l);
+        if std::env::var("DBG").ok().as_deref() == Some(l.files[ctx.file as usize].path.as_str()) {
+            let mut preds = vec![Vec::new(); self.succs.len()];
+            for (p, ss) in self.succs.iter().enumerate() { for s in ss { preds[*s as usize].push(p as u32); } }
+            let mut rev: FxHashMap<u32, Key> = FxHashMap::default();
+            for (k, v) in &self.ids { rev.insert(*v, *k); }
+            let mut seen: FxHashSet<u32> = FxHashSet::default();
+            let mut stack: Vec<(u32, u32)> = src.nodes.iter().map(|n| (*n, 0)).collect();
+            eprintln!("RECV {recv:?}");
+            while let Some((n, d)) = stack.pop() {
+                if !seen.insert(n) || d > 12 { continue; }
+                if !self.unknown[n as usize] { continue; }
+                if let Some(c) = self.cause.get(&n) { eprintln!("  d{d} {:?} <- CAUSE {c}", rev.get(&n)); }
+                for &p in &preds[n as usize] { stack.push((p, d + 1)); }
+            }
+        }
         let reach = self.reach(&src);
         let reach = reach?;
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
