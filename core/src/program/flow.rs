@@ -26,7 +26,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::lang::go::{Callee, FieldSel, Sink, Ty};
 
 use super::link::Linker;
-use super::types::{Ctx, MethodEntry, RType, TypeId};
+use super::types::{Ctx, IfaceRef, MethodEntry, RType, TypeId};
 use super::FuncId;
 
 /// A value that flows: a concrete named type or a function. Packed as `id << 1 | tag`.
@@ -60,6 +60,8 @@ enum Key<'a> {
     /// Result `index` of one call of a func value (the callee's address in the facts): fed by
     /// the results of the functions that reach the callee.
     CallResult(usize, u32),
+    /// The values of one type assertion `x.(I)` (the assertion's address in the facts).
+    Assert(usize),
     /// Field `name` of a struct type the linker cannot name (declared inside a function, or
     /// anonymous): one node per field name.
     AnyField(&'a str),
@@ -103,7 +105,6 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
-    why: Option<String>,
 }
 
 /// The solved flow graph.
@@ -119,7 +120,11 @@ pub(crate) struct Flows<'a> {
     watchers: Vec<Watcher<'a>>,
     /// Watchers before this index are wired (after solving).
     settled: usize,
-    cause: FxHashMap<u32, String>,
+    /// Type-assertion nodes: the index of their interface's method names in `filters`.
+    filter_of: FxHashMap<u32, u32>,
+    filters: Vec<Vec<&'a str>>,
+    filter_ids: FxHashMap<Vec<&'a str>, u32>,
+    admitted: FxHashMap<(TypeId, u32), bool>,
 }
 
 struct Watcher<'a> {
@@ -155,29 +160,30 @@ impl<'a> Flows<'a> {
     }
 
     /// Adds `src` as a source of node `dst`.
-    fn flow(&mut self, src: &Src, dst: u32) {
+    fn flow(&mut self, l: &Linker<'a>, src: &Src, dst: u32) {
         let mut changed = false;
         for v in &src.vals {
-            changed |= self.vals[dst as usize].insert(*v);
+            if self.admits(l, dst, *v) {
+                changed |= self.vals[dst as usize].insert(*v);
+            }
         }
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
             changed = true;
-            if let Some(w) = &src.why { self.cause.insert(dst, w.clone()); }
         }
         for &n in &src.nodes {
             if n == dst || self.succs[n as usize].contains(&dst) {
                 continue;
             }
             self.succs[n as usize].push(dst);
-            changed |= self.merge(n, dst);
+            changed |= self.merge(l, n, dst);
         }
         if changed {
             self.enqueue(dst);
         }
     }
 
-    fn merge(&mut self, from: u32, to: u32) -> bool {
+    fn merge(&mut self, l: &Linker<'a>, from: u32, to: u32) -> bool {
         let mut changed = false;
         if self.unknown[from as usize] && !self.unknown[to as usize] {
             self.unknown[to as usize] = true;
@@ -185,20 +191,41 @@ impl<'a> Flows<'a> {
         }
         if !self.vals[from as usize].is_empty() {
             let vals: Vec<Val> = self.vals[from as usize].iter().copied().collect();
-            let set = &mut self.vals[to as usize];
             for v in vals {
-                changed |= set.insert(v);
+                if self.admits(l, to, v) {
+                    changed |= self.vals[to as usize].insert(v);
+                }
             }
         }
         changed
     }
 
-    fn solve(&mut self) {
+    /// Whether node `n` lets `v` in: a type assertion to an interface admits only the types
+    /// that implement it (as VTA filters at `x.(I)`).
+    fn admits(&mut self, l: &Linker<'a>, n: u32, v: Val) -> bool {
+        let Some(&filter) = self.filter_of.get(&n) else {
+            return true;
+        };
+        let Some(t) = v.as_type() else {
+            return true;
+        };
+        if let Some(&ok) = self.admitted.get(&(t, filter)) {
+            return ok;
+        }
+        let ms = l.method_set(t);
+        let ok = self.filters[filter as usize]
+            .iter()
+            .all(|m| ms.contains_key(m));
+        self.admitted.insert((t, filter), ok);
+        ok
+    }
+
+    fn solve(&mut self, l: &Linker<'a>) {
         while let Some(n) = self.work.pop() {
             self.queued[n as usize] = false;
             let succs = std::mem::take(&mut self.succs[n as usize]);
             for &s in &succs {
-                if self.merge(n, s) {
+                if self.merge(l, n, s) {
                     self.enqueue(s);
                 }
             }
@@ -240,7 +267,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             let dst = fl.node(Key::Global(fi as u32, vi as u32));
             let init = v.init.as_ref().unwrap_or(&v.ty);
             let src = eval(l, &mut fl, init, file_ctx, 0);
-            fl.flow(&src, dst);
+            fl.flow(l, &src, dst);
         }
         for (i, func) in f.funcs.iter().enumerate() {
             let id = l.func_of(fi as u32, i as u32);
@@ -253,7 +280,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 for (r, ty) in ret.iter().enumerate().take(n_results) {
                     let src = eval(l, &mut fl, ty, ctx, 0);
                     let dst = fl.node(Key::Result(id, r as u32));
-                    fl.flow(&src, dst);
+                    fl.flow(l, &src, dst);
                 }
             }
             for call in &func.calls {
@@ -266,7 +293,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                         let dst = fl.node(k);
                         for a in &call.args[1..] {
                             let src = eval(l, &mut fl, a, ctx, 0);
-                            fl.flow(&src, dst);
+                            fl.flow(l, &src, dst);
                         }
                     }
                     continue;
@@ -281,7 +308,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             }
         }
     }
-    fl.solve();
+    fl.solve(l);
     // Func-value calls: wire the arguments to each function that reaches the callee, until no
     // new target appears.
     for _round in 0..32 {
@@ -312,13 +339,14 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                                 nodes: vec![fl.node(Key::Result(g, w.index))],
                                 ..Src::default()
                             };
-                            fl.flow(&src, w.node);
+                            fl.flow(l, &src, w.node);
                             grew = true;
                         }
                     }
                 }
             } else if !fl.unknown[w.node as usize] {
                 fl.flow(
+                    l,
                     &Src {
                         unknown: true,
                         ..Src::default()
@@ -332,7 +360,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             watchers.append(&mut fl.watchers);
         }
         fl.watchers = watchers;
-        fl.solve();
+        fl.solve(l);
         if !grew {
             break;
         }
@@ -373,7 +401,7 @@ fn pass_args<'a>(
         }
         let src = eval(l, fl, a, ctx, 0);
         let dst = fl.node(Key::Param(g, i as u32));
-        fl.flow(&src, dst);
+        fl.flow(l, &src, dst);
     }
     // Variadic arguments are elements of the last parameter's slice.
     if sig.variadic && n > 0 && call.args.len() >= n {
@@ -382,7 +410,7 @@ fn pass_args<'a>(
             let dst = fl.node(k);
             for a in &call.args[n - 1..] {
                 let src = eval(l, fl, a, ctx, 0);
-                fl.flow(&src, dst);
+                fl.flow(l, &src, dst);
             }
         }
     }
@@ -426,7 +454,7 @@ fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx
     let Some(key) = key else { return };
     let s = eval(l, fl, src, ctx, 0);
     let dst = fl.node(key);
-    fl.flow(&s, dst);
+    fl.flow(l, &s, dst);
 }
 
 /// The node of field `name` of a value of type `rx`.
@@ -515,7 +543,6 @@ fn is_basic_conversion(name: &str) -> bool {
 fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
     let mut out = Src::default();
     eval_into(l, fl, ty, ctx, depth, &mut out);
-    if out.unknown { let mut k = format!("{} {ty:?}", l.files[ctx.file as usize].path); k.truncate(200); out.why = Some(k); }
     out
 }
 
@@ -607,7 +634,32 @@ fn eval_into<'a>(
             }
         }
         Ty::Pointer(x) | Ty::Deref(x) => eval_into(l, fl, x, ctx, depth + 1, out),
-        Ty::Assert { x, .. } => eval_into(l, fl, x, ctx, depth + 1, out),
+        Ty::Assert { x, ty: asserted } => {
+            let names = match l.underlying(l.resolve(asserted, ctx, 0), 0) {
+                RType::Iface(it, file) => Some(l.iface_method_names(IfaceRef::Inline(it, file))),
+                RType::Error => Some(vec!["Error"]),
+                _ => None,
+            };
+            match names {
+                Some(names) if !names.is_empty() => {
+                    let key = Key::Assert(ty as *const Ty as usize);
+                    let fresh = !fl.ids.contains_key(&key);
+                    let node = fl.node(key);
+                    if fresh {
+                        let next = fl.filters.len() as u32;
+                        let id = *fl.filter_ids.entry(names.clone()).or_insert(next);
+                        if id == next {
+                            fl.filters.push(names);
+                        }
+                        fl.filter_of.insert(node, id);
+                        let src = eval(l, fl, x, ctx, depth + 1);
+                        fl.flow(l, &src, node);
+                    }
+                    out.nodes.push(node);
+                }
+                _ => eval_into(l, fl, x, ctx, depth + 1, out),
+            }
+        }
         Ty::Elem(x) => match elem_key(l, l.resolve(x, ctx, 0)) {
             Some(k) => out.nodes.push(fl.node(k)),
             None => out.unknown |= untracked,
@@ -671,11 +723,12 @@ impl<'a> Flows<'a> {
                                     nodes: vec![self.node(Key::Result(g, index))],
                                     ..Src::default()
                                 };
-                                self.flow(&src, node);
+                                self.flow(l, &src, node);
                             }
                         }
                     }
                     None => self.flow(
+                        l,
                         &Src {
                             unknown: true,
                             ..Src::default()
@@ -684,7 +737,7 @@ impl<'a> Flows<'a> {
                     ),
                 }
             }
-            self.solve();
+            self.solve(l);
         }
     }
 
@@ -720,21 +773,6 @@ impl<'a> Flows<'a> {
     ) -> Option<Vec<TypeId>> {
         let src = eval(l, self, recv, ctx, 0);
         self.settle(l);
-        if std::env::var("DBG").ok().as_deref() == Some(l.files[ctx.file as usize].path.as_str()) {
-            let mut preds = vec![Vec::new(); self.succs.len()];
-            for (p, ss) in self.succs.iter().enumerate() { for s in ss { preds[*s as usize].push(p as u32); } }
-            let mut rev: FxHashMap<u32, Key> = FxHashMap::default();
-            for (k, v) in &self.ids { rev.insert(*v, *k); }
-            let mut seen: FxHashSet<u32> = FxHashSet::default();
-            let mut stack: Vec<(u32, u32)> = src.nodes.iter().map(|n| (*n, 0)).collect();
-            eprintln!("RECV {recv:?}");
-            while let Some((n, d)) = stack.pop() {
-                if !seen.insert(n) || d > 12 { continue; }
-                if !self.unknown[n as usize] { continue; }
-                if let Some(c) = self.cause.get(&n) { eprintln!("  d{d} {:?} <- CAUSE {c}", rev.get(&n)); }
-                for &p in &preds[n as usize] { stack.push((p, d + 1)); }
-            }
-        }
         let reach = self.reach(&src);
         let reach = reach?;
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
