@@ -383,6 +383,17 @@ fn is_value_call<'a>(l: &Linker<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> bool {
     }
 }
 
+/// Whether a call is an interface method call.
+fn is_abstract_call<'a>(l: &Linker<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> bool {
+    match callee {
+        Callee::Method { recv, name } => matches!(
+            l.find_method(&l.resolve(recv, ctx, 0), name),
+            Some(MethodEntry::Abstract(_))
+        ),
+        _ => false,
+    }
+}
+
 /// Argument `i` of `call` flows into parameter `i` of `g` (the last, variadic parameter gets
 /// nothing tracked: its elements are not a node).
 fn pass_args<'a>(
@@ -625,7 +636,8 @@ fn eval_into<'a>(
                         });
                     }
                     out.nodes.push(node);
-                } else {
+                } else if !is_abstract_call(l, callee, ctx) {
+                    // (An interface method with no implementation returns nothing.)
                     out.unknown |= untracked;
                 }
             }
