@@ -12,6 +12,7 @@ use crate::lang::go::{
 };
 
 use super::build_tags::BuildTarget;
+use super::flow::{self, Flows};
 use super::packages;
 use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId};
 use super::{
@@ -345,13 +346,15 @@ impl<'a> Linker<'a> {
             graph.add_node(FuncId(i as u32));
         }
         let mut unresolved = UnresolvedCounts::default();
+        let mut flows = flow::solve(self);
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
                 let caller = self.func_of(fi as u32, i as u32);
                 let ctx = self.ctx_of_func(caller);
                 for call in &func.calls {
-                    let targets = self.call_targets(&call.callee, ctx, &mut unresolved);
+                    let targets =
+                        self.call_targets(&call.callee, ctx, &mut unresolved, Some(&mut flows));
                     for (callee, kind) in targets {
                         // One edge per (caller, callee, line).
                         if !seen.insert((caller.0, callee.0, call.line)) {
@@ -378,12 +381,45 @@ impl<'a> Linker<'a> {
         program.strings = strings;
     }
 
+    /// The functions a call may reach without type flow (static targets, RTA dispatch): what
+    /// the type-flow pass passes arguments to.
+    pub(crate) fn plain_targets(&self, callee: &'a Callee, ctx: Ctx<'a>) -> Vec<FuncId> {
+        let mut unresolved = UnresolvedCounts::default();
+        self.call_targets(callee, ctx, &mut unresolved, None)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
     /// The functions a call may reach, with the edge kind; counts what it cannot resolve.
+    /// With `flows`, interface calls dispatch to the types reaching the receiver and calls of
+    /// func values to the functions reaching the callee.
     fn call_targets(
         &self,
         callee: &'a Callee,
         ctx: Ctx<'a>,
         unresolved: &mut UnresolvedCounts,
+        mut flows: Option<&mut Flows<'a>>,
+    ) -> Vec<(FuncId, EdgeKind)> {
+        let mut targets = self.direct_targets(callee, ctx, unresolved, flows.as_deref_mut());
+        if targets.is_empty() {
+            if let Some(fl) = flows {
+                let fs = fl.value_targets(self, callee, ctx);
+                if !fs.is_empty() {
+                    unresolved.func_value = unresolved.func_value.saturating_sub(1);
+                    targets = fs.into_iter().map(|f| (f, EdgeKind::Dynamic)).collect();
+                }
+            }
+        }
+        targets
+    }
+
+    fn direct_targets(
+        &self,
+        callee: &'a Callee,
+        ctx: Ctx<'a>,
+        unresolved: &mut UnresolvedCounts,
+        flows: Option<&mut Flows<'a>>,
     ) -> Vec<(FuncId, EdgeKind)> {
         match callee {
             Callee::Literal(i) => vec![(self.func_of(ctx.file, *i), EdgeKind::Static)],
@@ -446,6 +482,18 @@ impl<'a> Linker<'a> {
                         let impls = self.dispatch(iface, name.as_str());
                         if impls.is_empty() {
                             unresolved.no_implementation += 1;
+                        }
+                        // Type flow narrows RTA to the types that reach the receiver.
+                        if let Some(fl) = flows {
+                            if let Some(types) = fl.receiver_types(self, recv, ctx) {
+                                let names = self.iface_method_names(iface);
+                                if let Some(fs) = flow::methods_of(self, &types, &names, name) {
+                                    return fs
+                                        .into_iter()
+                                        .map(|f| (f, EdgeKind::Dynamic))
+                                        .collect();
+                                }
+                            }
                         }
                         impls.iter().map(|&f| (f, EdgeKind::Dynamic)).collect()
                     }
@@ -583,6 +631,88 @@ impl<'a> Linker<'a> {
         }
         let next = v.alias_of.as_ref()?;
         self.const_string(vf, next, depth + 1)
+    }
+}
+
+impl<'a> Linker<'a> {
+    /// The package variable `qual.name` (or `name` in this package or a dot import) seen from
+    /// `ctx`: (file, index in the file's values).
+    pub(crate) fn package_var(
+        &self,
+        ctx: Ctx<'a>,
+        qual: Option<&str>,
+        name: &str,
+    ) -> Option<(u32, u32)> {
+        let pkgs: Vec<u32> = match qual {
+            Some(q) => vec![self.import_target(ctx.file, q)??],
+            None => {
+                let mut v = vec![self.file_package[ctx.file as usize]];
+                v.extend(self.dot_imports[ctx.file as usize].iter().copied());
+                v
+            }
+        };
+        for p in pkgs {
+            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(name) {
+                if !self.files[vf as usize].values[vi as usize].is_const {
+                    return Some((vf, vi));
+                }
+            }
+        }
+        None
+    }
+
+    /// The named struct type that declares field `name` of a value of type `rx` (directly or
+    /// through embedded fields, shallowest first).
+    pub(crate) fn field_owner(&self, rx: &RType<'a>, name: &str) -> Option<TypeId> {
+        self.field_owner_at(rx, name, 0)
+    }
+
+    fn field_owner_at(&self, rx: &RType<'a>, name: &str, depth: u32) -> Option<TypeId> {
+        if depth > 4 {
+            return None;
+        }
+        let base = match rx {
+            RType::Ptr(inner) => inner.as_ref(),
+            other => other,
+        };
+        let RType::Named(t) = base else { return None };
+        let RType::Struct(fields, _) = self.underlying(RType::Named(*t), 0) else {
+            return None;
+        };
+        if fields.iter().any(|f| {
+            f.name.as_deref() == Some(name) || (f.name.is_none() && embedded(&f.ty) == Some(name))
+        }) {
+            return Some(*t);
+        }
+        let ctx = self.ctx_of_type(*t);
+        for f in fields.iter().filter(|f| f.name.is_none()) {
+            let et = self.resolve(&f.ty, ctx, 1);
+            if let Some(o) = self.field_owner_at(&et, name, depth + 1) {
+                return Some(o);
+            }
+        }
+        None
+    }
+
+    /// The name of the field at position `i` of named struct type `t`.
+    pub(crate) fn field_name_at(&self, t: TypeId, i: u32) -> Option<&'a str> {
+        let RType::Struct(fields, _) = self.underlying(RType::Named(t), 0) else {
+            return None;
+        };
+        let f = fields.get(i as usize)?;
+        match &f.name {
+            Some(n) => Some(n.as_str()),
+            None => embedded(&f.ty),
+        }
+    }
+}
+
+/// The field name an embedded field gets: its type's name.
+fn embedded(t: &crate::lang::go::Ty) -> Option<&str> {
+    match t {
+        crate::lang::go::Ty::Named { name, .. } => Some(name),
+        crate::lang::go::Ty::Pointer(inner) => embedded(inner),
+        _ => None,
     }
 }
 

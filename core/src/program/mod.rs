@@ -10,6 +10,7 @@
 //! and counted by reason, so a user can see how complete the graph is.
 
 mod build_tags;
+mod flow;
 mod link;
 mod packages;
 mod types;

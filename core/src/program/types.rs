@@ -195,6 +195,9 @@ impl<'a> Linker<'a> {
                 other => other,
             },
             Ty::FuncLit(i) => RType::FuncVal(self.func_of(ctx.file, *i)),
+            Ty::Param { ty, .. } | Ty::Local { ty, .. } | Ty::Assert { ty, .. } => {
+                self.resolve(ty, ctx, d)
+            }
             Ty::Unknown => RType::Unknown,
         }
     }

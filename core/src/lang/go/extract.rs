@@ -23,6 +23,8 @@ pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
         local_strings: Vec::new(),
         literal_of_node: FxHashMap::default(),
         literal_counts: Vec::new(),
+        local_counts: Vec::new(),
+        named_results: Vec::new(),
         init_literals: 0,
     };
     x.file.build_constraint = build_constraint(src, root);
@@ -44,6 +46,10 @@ struct Extractor<'s> {
     literal_of_node: FxHashMap<usize, u32>,
     /// Per function in `file.funcs`: how many literals it directly contains so far.
     literal_counts: Vec<u32>,
+    /// Per function in `file.funcs`: how many locals got a [`Ty::Local`] identity so far.
+    local_counts: Vec<u32>,
+    /// Per function in `file.funcs`: its named results as locals (what a bare return returns).
+    named_results: Vec<Vec<Ty>>,
     /// Literals in package-level initialisers (`init$N`).
     init_literals: u32,
 }
@@ -186,6 +192,8 @@ impl<'s> Extractor<'s> {
             strings: Vec::new(),
             error_refs: Vec::new(),
             sends: false,
+            returns: Vec::new(),
+            stores: Vec::new(),
         });
         if let Some(body) = n.child_by_field_name("body") {
             let ctx = Ctx {
@@ -201,7 +209,10 @@ impl<'s> Extractor<'s> {
 
     fn push_func(&mut self, f: Func) -> u32 {
         self.file.funcs.push(f);
-        self.literal_counts.push(0);
+        let n = self.file.funcs.len();
+        self.literal_counts.resize(n, 0);
+        self.local_counts.resize(n, 0);
+        self.named_results.resize(n, Vec::new());
         (self.file.funcs.len() - 1) as u32
     }
 
@@ -267,38 +278,79 @@ impl<'s> Extractor<'s> {
     }
 
     /// The signature of a function-like node; binds named parameters and results in scope.
+    /// Parameters are bound as [`Ty::Param`] of the function about to be pushed, so that the
+    /// type-flow pass can follow what callers pass; named results as their declared types.
     fn signature_and_bind(&mut self, n: Node<'_>) -> Signature {
         let (sig, names) = self.signature_with_names(n);
-        self.scope.extend(names);
+        let func = self.file.funcs.len() as u32;
+        // The function is pushed right after its signature is read.
+        let mut results = Vec::new();
+        for (name, ty, param) in names {
+            let ty = match param {
+                Some(index) => Ty::Param {
+                    func,
+                    index,
+                    ty: Box::new(ty),
+                },
+                None => {
+                    let local = self.new_local(func, ty);
+                    results.push(local.clone());
+                    local
+                }
+            };
+            self.scope.push((name, ty));
+        }
+        if self.named_results.len() <= func as usize {
+            self.named_results.resize(func as usize + 1, Vec::new());
+        }
+        self.named_results[func as usize] = results;
         sig
+    }
+
+    /// A fresh local identity in function `func`.
+    fn new_local(&mut self, func: u32, ty: Ty) -> Ty {
+        if self.local_counts.len() <= func as usize {
+            self.local_counts.resize(func as usize + 1, 0);
+        }
+        let slot = &mut self.local_counts[func as usize];
+        let id = *slot;
+        *slot += 1;
+        Ty::Local {
+            func,
+            id,
+            ty: Box::new(ty),
+        }
     }
 
     fn signature(&self, n: Node<'_>) -> Signature {
         self.signature_with_names(n).0
     }
 
-    /// The signature, and the named parameters and results with their types.
-    fn signature_with_names(&self, n: Node<'_>) -> (Signature, Vec<(String, Ty)>) {
+    /// The signature, and the named parameters (with their index) and results with their types.
+    #[allow(clippy::type_complexity)]
+    fn signature_with_names(&self, n: Node<'_>) -> (Signature, Vec<(String, Ty, Option<u32>)>) {
         let mut sig = Signature::default();
         let mut names = Vec::new();
-        let mut take = |list: Vec<(Option<String>, Ty)>, into: &mut Vec<Ty>| {
-            for (name, ty) in list {
-                if let Some(name) = name {
-                    names.push((name, ty.clone()));
-                }
-                into.push(ty);
-            }
-        };
         if let Some(params) = n.child_by_field_name("parameters") {
             let mut c = params.walk();
             sig.variadic = params
                 .named_children(&mut c)
                 .any(|p| p.kind() == "variadic_parameter_declaration");
-            take(self.parameters(params), &mut sig.params);
+            for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
+                if let Some(name) = name {
+                    names.push((name, ty.clone(), Some(i as u32)));
+                }
+                sig.params.push(ty);
+            }
         }
         if let Some(result) = n.child_by_field_name("result") {
             if result.kind() == "parameter_list" {
-                take(self.parameters(result), &mut sig.results);
+                for (name, ty) in self.parameters(result) {
+                    if let Some(name) = name {
+                        names.push((name, ty.clone(), None));
+                    }
+                    sig.results.push(ty);
+                }
             } else {
                 sig.results.push(self.ty(result));
             }
@@ -377,6 +429,10 @@ impl<'s> Extractor<'s> {
                     (None, None) => previous_ty.clone(),
                 };
                 previous_ty = ty.clone();
+                let init = match (&declared, value) {
+                    (Some(_), Some(v)) if !is_const => Some(self.expr_ty(v)),
+                    _ => None,
+                };
                 let mut decl = ValueDecl {
                     name: self.text(*nm).to_string(),
                     line: line(*nm),
@@ -385,6 +441,7 @@ impl<'s> Extractor<'s> {
                     string: None,
                     alias_of: None,
                     sentinel: None,
+                    init,
                 };
                 if let Some(v) = value {
                     match self.string_expr(v) {
@@ -403,6 +460,7 @@ impl<'s> Extractor<'s> {
 
     /// Walks a package-level initialiser for function literals and instantiated types.
     fn package_initialiser(&mut self, n: Node<'_>) {
+        let mut literals = Vec::new();
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
             match n.kind() {
@@ -415,6 +473,7 @@ impl<'s> Extractor<'s> {
                 "composite_literal" => {
                     if let Some(t) = n.child_by_field_name("type") {
                         let ty = self.ty(t);
+                        literals.push((ty.clone(), n));
                         self.file.instantiated.push(ty);
                     }
                 }
@@ -422,6 +481,11 @@ impl<'s> Extractor<'s> {
             }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
+        }
+        // After the walk, so that the function literals among the elements are known.
+        for (ty, n) in literals {
+            let stores = self.composite_stores(&ty, n);
+            self.file.init_stores.extend(stores);
         }
     }
 
@@ -579,8 +643,15 @@ impl<'s> Extractor<'s> {
                     self.expr(*r, ctx);
                     self.note_error_ref(*r, ctx);
                 }
-                for l in self.expr_list_owned(n.child_by_field_name("left")) {
-                    self.expr(l, ctx);
+                let left = self.expr_list_owned(n.child_by_field_name("left"));
+                for l in &left {
+                    self.expr(*l, ctx);
+                }
+                let plain = n
+                    .child_by_field_name("operator")
+                    .is_none_or(|o| self.text(o) == "=");
+                if plain {
+                    self.assignment_stores(&left, &right, ctx);
                 }
             }
             "if_statement"
@@ -592,12 +663,23 @@ impl<'s> Extractor<'s> {
                 self.scope.truncate(mark);
             }
             "type_switch_statement" => self.type_switch(n, ctx),
-            "range_clause" => self.range_clause(n, ctx),
-            "receive_statement" => self.receive_statement(n, ctx),
             "send_statement" => {
                 self.file.funcs[ctx.func as usize].sends = true;
-                self.expr(n, ctx);
+                self.walk_children(n, ctx);
+                if let (Some(ch), Some(v)) = (
+                    n.child_by_field_name("channel"),
+                    n.child_by_field_name("value"),
+                ) {
+                    let dst = Ty::Elem(Box::new(self.expr_ty(ch)));
+                    let src = self.expr_ty(v);
+                    self.file.funcs[ctx.func as usize].stores.push(Store {
+                        dst: Sink::Expr(dst),
+                        src,
+                    });
+                }
             }
+            "range_clause" => self.range_clause(n, ctx),
+            "receive_statement" => self.receive_statement(n, ctx),
             "expression_case" | "default_case" | "communication_case" | "labeled_statement"
             | "for_clause" => {
                 let mark = self.scope.len();
@@ -621,7 +703,7 @@ impl<'s> Extractor<'s> {
         for r in &right {
             self.expr(*r, ctx);
         }
-        self.bind(&left, &right);
+        self.bind(&left, &right, Some(ctx));
     }
 
     fn expr_list_owned<'t>(&self, n: Option<Node<'t>>) -> Vec<Node<'t>> {
@@ -632,8 +714,10 @@ impl<'s> Extractor<'s> {
             .collect()
     }
 
-    /// Binds the identifiers on the left to the types of the expressions on the right.
-    fn bind(&mut self, left: &[Node<'_>], right: &[Node<'_>]) {
+    /// Binds the identifiers on the left to the types of the expressions on the right. In a
+    /// function body (`ctx`), a variable that can hold an interface or func value gets a
+    /// [`Ty::Local`] identity and its definition is recorded as a store.
+    fn bind(&mut self, left: &[Node<'_>], right: &[Node<'_>], ctx: Option<Ctx>) {
         let tys = self.right_types(left.len(), right);
         for (l, ty) in left.iter().zip(tys) {
             if l.kind() != "identifier" {
@@ -643,6 +727,17 @@ impl<'s> Extractor<'s> {
             if name == "_" {
                 continue;
             }
+            let ty = match ctx {
+                Some(ctx) if may_hold_dynamic(&ty) => {
+                    let local = self.new_local(ctx.func, ty.clone());
+                    self.file.funcs[ctx.func as usize].stores.push(Store {
+                        dst: Sink::Expr(local.clone()),
+                        src: ty,
+                    });
+                    local
+                }
+                _ => ty,
+            };
             self.scope.push((name.to_string(), ty));
         }
         if left.len() == right.len() {
@@ -715,12 +810,29 @@ impl<'s> Extractor<'s> {
                 if matches!(ty, Ty::Named { .. }) {
                     self.file.instantiated.push(ty.clone());
                 }
-                for nm in names {
-                    let name = self.text(nm).to_string();
-                    self.scope.push((name, ty.clone()));
+                let inits = if values.is_empty() {
+                    Vec::new()
+                } else {
+                    self.right_types(names.len(), &values)
+                };
+                for (i, nm) in names.iter().enumerate() {
+                    let name = self.text(*nm).to_string();
+                    let local = if may_hold_dynamic(&ty) {
+                        let local = self.new_local(ctx.func, ty.clone());
+                        if let Some(init) = inits.get(i) {
+                            self.file.funcs[ctx.func as usize].stores.push(Store {
+                                dst: Sink::Expr(local.clone()),
+                                src: init.clone(),
+                            });
+                        }
+                        local
+                    } else {
+                        ty.clone()
+                    };
+                    self.scope.push((name, local));
                 }
             } else {
-                self.bind(&names, &values);
+                self.bind(&names, &values, Some(ctx));
             }
         }
     }
@@ -741,7 +853,7 @@ impl<'s> Extractor<'s> {
             for v in &values {
                 self.expr(*v, ctx);
             }
-            self.bind(&names, &values);
+            self.bind(&names, &values, None);
         }
     }
 
@@ -768,7 +880,7 @@ impl<'s> Extractor<'s> {
         };
         self.expr(right, ctx);
         let left = self.expr_list_owned(n.child_by_field_name("left"));
-        self.bind(&left, &[right]);
+        self.bind(&left, &[right], Some(ctx));
     }
 
     fn type_switch(&mut self, n: Node<'_>, ctx: Ctx) {
@@ -799,7 +911,10 @@ impl<'s> Extractor<'s> {
                 let mut c2 = case.walk();
                 let types: Vec<Node<'_>> = case.children_by_field_name("type", &mut c2).collect();
                 let ty = match types.as_slice() {
-                    [one] if self.text(*one) != "nil" => self.ty(*one),
+                    [one] if self.text(*one) != "nil" => Ty::Assert {
+                        x: Box::new(value_ty.clone()),
+                        ty: Box::new(self.ty(*one)),
+                    },
                     _ => value_ty.clone(),
                 };
                 self.scope.push((alias.clone(), ty));
@@ -819,9 +934,15 @@ impl<'s> Extractor<'s> {
 
     fn return_statement(&mut self, n: Node<'_>, ctx: Ctx) {
         let Some(list) = n.named_child(0) else {
+            // A bare return returns the named results (empty when there are none).
+            let named = self.named_results[ctx.func as usize].clone();
+            self.file.funcs[ctx.func as usize].returns.push(named);
             return;
         };
         let exprs = self.expr_list_owned(Some(list));
+        let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
+        let tys = self.right_types(n_results.max(exprs.len()), &exprs);
+        self.file.funcs[ctx.func as usize].returns.push(tys);
         for e in &exprs {
             self.expr(*e, ctx);
             self.note_error_ref(*e, ctx);
@@ -887,12 +1008,15 @@ impl<'s> Extractor<'s> {
                 self.func_literal(n, ctx);
             }
             "composite_literal" => {
-                if let Some(t) = n.child_by_field_name("type") {
-                    let ty = self.ty(t);
-                    self.file.instantiated.push(ty);
-                }
+                let ty = n.child_by_field_name("type").map(|t| self.ty(t));
                 if let Some(body) = n.child_by_field_name("body") {
                     self.expr(body, ctx);
+                }
+                // After the body, so that the function literals among the elements are known.
+                if let Some(ty) = ty {
+                    let stores = self.composite_stores(&ty, n);
+                    self.file.funcs[ctx.func as usize].stores.extend(stores);
+                    self.file.instantiated.push(ty);
                 }
             }
             "block" | "statement_list" => self.block(n, ctx),
@@ -952,6 +1076,8 @@ impl<'s> Extractor<'s> {
             strings: Vec::new(),
             error_refs: Vec::new(),
             sends: false,
+            returns: Vec::new(),
+            stores: Vec::new(),
         });
         self.literal_of_node.insert(n.id(), idx);
         if let Some(body) = n.child_by_field_name("body") {
@@ -1015,9 +1141,11 @@ impl<'s> Extractor<'s> {
                 }
             }
         }
+        let args = args.iter().map(|a| self.expr_ty(*a)).collect();
         self.file.funcs[ctx.func as usize].calls.push(Call {
             line: line(n),
             callee,
+            args,
             is_go,
             is_defer,
         });
@@ -1093,6 +1221,91 @@ impl<'s> Extractor<'s> {
             api,
             value,
         })
+    }
+
+    /// Stores of an assignment `left = right` into fields, package variables and parameters.
+    fn assignment_stores(&mut self, left: &[Node<'_>], right: &[Node<'_>], ctx: Ctx) {
+        let tys = self.right_types(left.len(), right);
+        for (l, src) in left.iter().zip(tys) {
+            let dst = self.expr_ty(strip_parens(*l));
+            if matches!(
+                dst,
+                Ty::Member(..)
+                    | Ty::Global(_)
+                    | Ty::PkgMember { .. }
+                    | Ty::Param { .. }
+                    | Ty::Local { .. }
+                    | Ty::Elem(_)
+            ) {
+                self.file.funcs[ctx.func as usize].stores.push(Store {
+                    dst: Sink::Expr(dst),
+                    src,
+                });
+            }
+        }
+    }
+
+    /// Stores of a struct literal's elements into its fields (keyed or positional).
+    fn composite_stores(&self, ty: &Ty, lit: Node<'_>) -> Vec<Store> {
+        let mut out = Vec::new();
+        let container = matches!(ty, Ty::Slice(_) | Ty::Array(_) | Ty::Map(..));
+        if !matches!(ty, Ty::Named { .. }) && !container {
+            return out;
+        }
+        let Some(body) = lit.child_by_field_name("body") else {
+            return out;
+        };
+        let mut cursor = body.walk();
+        let elements = body
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment");
+        for (i, el) in elements.enumerate() {
+            match el.kind() {
+                "keyed_element" => {
+                    let (Some(k), Some(v)) = (el.named_child(0), el.named_child(1)) else {
+                        continue;
+                    };
+                    let key = match k.kind() {
+                        "literal_element" => k.named_child(0).unwrap_or(k),
+                        _ => k,
+                    };
+                    let value = match v.kind() {
+                        "literal_element" => v.named_child(0).unwrap_or(v),
+                        _ => v,
+                    };
+                    if container || !matches!(key.kind(), "identifier" | "field_identifier") {
+                        // An element of a slice, array or map literal.
+                        out.push(Store {
+                            dst: Sink::Field {
+                                ty: ty.clone(),
+                                field: FieldSel::Index(i as u32),
+                            },
+                            src: self.expr_ty(value),
+                        });
+                        continue;
+                    }
+                    out.push(Store {
+                        dst: Sink::Field {
+                            ty: ty.clone(),
+                            field: FieldSel::Name(self.text(key).to_string()),
+                        },
+                        src: self.expr_ty(value),
+                    });
+                }
+                "literal_element" => {
+                    let value = el.named_child(0).unwrap_or(el);
+                    out.push(Store {
+                        dst: Sink::Field {
+                            ty: ty.clone(),
+                            field: FieldSel::Index(i as u32),
+                        },
+                        src: self.expr_ty(value),
+                    });
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     fn is_local(&self, name: &str) -> bool {
@@ -1242,7 +1455,19 @@ impl<'s> Extractor<'s> {
             "slice_expression" => n
                 .child_by_field_name("operand")
                 .map_or(Ty::Unknown, |o| self.expr_ty(o)),
-            "type_assertion_expression" | "type_conversion_expression" => n
+            "type_assertion_expression" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map_or(Ty::Unknown, |t| self.ty(t));
+                let x = n
+                    .child_by_field_name("operand")
+                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
+                Ty::Assert {
+                    x: Box::new(x),
+                    ty: Box::new(ty),
+                }
+            }
+            "type_conversion_expression" => n
                 .child_by_field_name("type")
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "parenthesized_expression" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
@@ -1261,6 +1486,12 @@ impl<'s> Extractor<'s> {
                     .child_by_field_name("left")
                     .map_or(Ty::Unknown, |l| self.expr_ty(l)),
             },
+            // `nil` is a package-level name as far as resolution goes (it resolves to nothing).
+            "nil" => Ty::Global("nil".into()),
+            // `f(xs...)`: the slice.
+            "variadic_argument" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
+            // An element literal with an elided type: a struct, slice or map value.
+            "literal_value" => Ty::Struct(Vec::new()),
             _ => Ty::Unknown,
         }
     }
@@ -1374,6 +1605,45 @@ impl StrExpr {
 }
 
 /// The form of a text that turned out to be a format.
+/// Whether a variable of this (symbolic) type may hold an interface or func value, so that
+/// it needs a flow identity: types written as composite or basic types cannot, and a local
+/// that merely aliases another identity keeps it.
+fn may_hold_dynamic(ty: &Ty) -> bool {
+    match ty {
+        Ty::Named { qual: None, name } => !matches!(
+            name.as_str(),
+            "string"
+                | "int"
+                | "bool"
+                | "byte"
+                | "rune"
+                | "float64"
+                | "int64"
+                | "uint64"
+                | "uint32"
+                | "int32"
+                | "uint8"
+                | "uint16"
+                | "int16"
+                | "int8"
+                | "uint"
+                | "uintptr"
+                | "float32"
+        ),
+        Ty::Pointer(_)
+        | Ty::Slice(_)
+        | Ty::Array(_)
+        | Ty::Map(..)
+        | Ty::Chan(_)
+        | Ty::Struct(_)
+        | Ty::FuncLit(_)
+        | Ty::Param { .. }
+        | Ty::Local { .. }
+        | Ty::Unknown => false,
+        _ => true,
+    }
+}
+
 fn as_format(form: Form) -> Form {
     match form {
         Form::WrapPrefix | Form::WrapPrefixf => Form::WrapPrefixf,

@@ -26,6 +26,9 @@ pub struct GoFile {
     /// Types the file creates or converts to an interface: composite literals, `new(T)`, `&T{}`,
     /// conversions `I(x)`. Used for RTA-style dispatch.
     pub instantiated: Vec<Ty>,
+    /// Stores made by package-level initialisers (struct literal elements), for type flow.
+    #[serde(default)]
+    pub init_stores: Vec<Store>,
     /// Syntax errors tree-sitter recovered from: (line, column).
     pub syntax_errors: Vec<(u32, u32)>,
 }
@@ -91,6 +94,28 @@ pub enum Ty {
     Deref(Box<Ty>),
     /// A function literal (index into [`GoFile::funcs`]).
     FuncLit(u32),
+    /// Parameter `index` of function `func` (index into [`GoFile::funcs`]; a literal's captured
+    /// parameter names its enclosing function), declared with type `ty`. Typed as `ty`; the
+    /// type-flow pass ([`crate::program`]) uses the identity to follow what callers pass.
+    Param {
+        func: u32,
+        index: u32,
+        ty: Box<Ty>,
+    },
+    /// `x.(T)` (and a type switch's variable in a one-type case): typed as `ty`; when `ty` is an
+    /// interface, the values are those of `x`.
+    Assert {
+        x: Box<Ty>,
+        ty: Box<Ty>,
+    },
+    /// Local variable number `id` of function `func` (index into [`GoFile::funcs`]), typed as
+    /// `ty` (its declared type, or the type of the expression that defined it). What is
+    /// assigned to it is recorded as [`Store`]s, for the type-flow pass.
+    Local {
+        func: u32,
+        id: u32,
+        ty: Box<Ty>,
+    },
     /// Type of a literal or an expression the front end could not read.
     Unknown,
 }
@@ -148,6 +173,10 @@ pub struct ValueDecl {
     pub alias_of: Option<ValueRef>,
     /// `var ErrX = errors.New("…")` and friends: the error text this sentinel carries.
     pub sentinel: Option<StringUse>,
+    /// The initialiser's type when a type is also declared (`var w io.Writer = os.Stdout`):
+    /// what flows into the variable, for the type-flow pass.
+    #[serde(default)]
+    pub init: Option<Ty>,
 }
 
 /// A reference to a package-level value: `Name` (this package) or `qual.Name`.
@@ -181,6 +210,39 @@ pub struct Func {
     /// The body sends on a channel (`errCh <- err`): a hand-off point for errors.
     #[serde(default)]
     pub sends: bool,
+    /// One entry per `return` statement: the types of the returned expressions, one per result
+    /// (`return f()` with several results is spread as `ResultOf` indices). Empty for a bare
+    /// `return`. Read by the type-flow pass.
+    #[serde(default)]
+    pub returns: Vec<Vec<Ty>>,
+    /// Values stored into fields, package variables and parameters: assignments and struct
+    /// literal elements. Read by the type-flow pass.
+    #[serde(default)]
+    pub stores: Vec<Store>,
+}
+
+/// `dst = src` as far as type flow is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Store {
+    pub dst: Sink,
+    pub src: Ty,
+}
+
+/// Where a stored value goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sink {
+    /// The left-hand side of an assignment, as an expression type (`x.f`, a package var, a
+    /// parameter).
+    Expr(Ty),
+    /// An element of a composite literal of type `ty`: a keyed field or the field at a position
+    /// (for slice, array and map literals: an element).
+    Field { ty: Ty, field: FieldSel },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldSel {
+    Name(String),
+    Index(u32),
 }
 
 impl Func {
@@ -202,6 +264,9 @@ pub struct Receiver {
 pub struct Call {
     pub line: u32,
     pub callee: Callee,
+    /// The argument expressions' types, in order (for the type-flow pass).
+    #[serde(default)]
+    pub args: Vec<Ty>,
     /// `go f()`.
     pub is_go: bool,
     /// `defer f()`.

@@ -1,0 +1,819 @@
+//! Type flow: which concrete types and which functions can reach an expression (a syntax-only
+//! cousin of VTA, `golang.org/x/tools/go/callgraph/vta`).
+//!
+//! Why: dispatching `w.Write(p)` RTA-style to every instantiated implementer of `io.Writer`
+//! drowns the graph in impossible edges, and a call of a func value (`f()`, `s.step(s, c)`,
+//! `cancel()`) has no target at all without knowing which functions flow into it.
+//!
+//! How: the nodes of a flow graph are the places a value lives beyond one expression —
+//! parameter `i` of a function, result `i` of a function, a field of a named struct type and a
+//! package-level variable. Locals need no node: the front end already types a local by the
+//! expression that defined it, so a local holding a parameter *is* that parameter
+//! ([`Ty::Param`]). Edges come from call arguments (to the parameters of every target the linker
+//! resolves, interface calls through the RTA set), `return` statements, assignments, struct
+//! literal elements and package variable initialisers. Each node collects the concrete named
+//! types and the function identities (declared functions, literals, method values) that reach
+//! it; calls of func values add their argument flows on the fly as new targets arrive.
+//!
+//! A node also records whether something *untracked* reaches it (a type assertion to an
+//! interface, a map or slice element, a value from outside the program, a local reassigned
+//! later is not seen at all). The linker then dispatches an interface call only to methods of
+//! the types reaching its receiver, and falls back to the RTA set when the receiver's flow is
+//! untracked or empty, so that recall holds where the flow is blind.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::lang::go::{Callee, FieldSel, Sink, Ty};
+
+use super::link::Linker;
+use super::types::{Ctx, IfaceRef, MethodEntry, RType, TypeId};
+use super::FuncId;
+
+/// A value that flows: a concrete named type or a function. Packed as `id << 1 | tag`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Val(u32);
+
+impl Val {
+    fn ty(t: TypeId) -> Val {
+        Val(t << 1)
+    }
+    fn func(f: FuncId) -> Val {
+        Val((f.0 << 1) | 1)
+    }
+    pub(crate) fn as_type(self) -> Option<TypeId> {
+        (self.0 & 1 == 0).then_some(self.0 >> 1)
+    }
+    pub(crate) fn as_func(self) -> Option<FuncId> {
+        (self.0 & 1 == 1).then_some(FuncId(self.0 >> 1))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Param(FuncId, u32),
+    Result(FuncId, u32),
+    Field(TypeId, &'a str),
+    /// A package-level variable: (file, index in the file's values).
+    Global(u32, u32),
+    /// A local variable of a function (its [`Ty::Local`] id).
+    Local(FuncId, u32),
+    /// Result `index` of one call of a func value (the callee's address in the facts): fed by
+    /// the results of the functions that reach the callee.
+    CallResult(usize, u32),
+    /// The values of one type assertion `x.(I)` (the assertion's address in the facts).
+    Assert(usize),
+    /// Field `name` of a struct type the linker cannot name (declared inside a function, or
+    /// anonymous): one node per field name.
+    AnyField(&'a str),
+    /// The elements of every slice, array, map or channel whose element type is this
+    /// interface (a [`TypeId`], or one of the `ELEM_*` keys), as VTA does.
+    Elem(u32),
+}
+
+const ELEM_ERROR: u32 = u32::MAX;
+const ELEM_FUNC: u32 = u32::MAX - 1;
+const ELEM_INLINE_IFACE: u32 = u32::MAX - 2;
+
+/// The element node of a container of resolved type `rx`, when its elements may hold
+/// interface or func values.
+fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
+    let e = match l.underlying(rx, 0) {
+        RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => *e,
+        RType::Ptr(p) => match l.underlying(*p, 0) {
+            RType::Seq(e) => *e,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let key = match &e {
+        RType::Named(t) => match l.underlying(e.clone(), 0) {
+            RType::Iface(..) | RType::Error | RType::Func(..) => *t,
+            _ => return None,
+        },
+        RType::Error => ELEM_ERROR,
+        RType::Func(..) => ELEM_FUNC,
+        RType::Iface(..) => ELEM_INLINE_IFACE,
+        _ => return None,
+    };
+    Some(Key::Elem(key))
+}
+
+/// What an expression evaluates to: constant values, nodes, and whether something untracked
+/// flows in as well.
+#[derive(Default, Debug)]
+pub(crate) struct Src {
+    vals: Vec<Val>,
+    nodes: Vec<u32>,
+    unknown: bool,
+}
+
+/// The solved flow graph.
+#[derive(Default)]
+pub(crate) struct Flows<'a> {
+    ids: FxHashMap<Key<'a>, u32>,
+    vals: Vec<FxHashSet<Val>>,
+    unknown: Vec<bool>,
+    succs: Vec<Vec<u32>>,
+    work: Vec<u32>,
+    queued: Vec<bool>,
+    /// Results of func-value calls: (callee, context, result index, node, functions wired).
+    watchers: Vec<Watcher<'a>>,
+    /// Watchers before this index are wired (after solving).
+    settled: usize,
+    /// Type-assertion nodes: the index of their interface's method names in `filters`.
+    filter_of: FxHashMap<u32, u32>,
+    filters: Vec<Vec<&'a str>>,
+    filter_ids: FxHashMap<Vec<&'a str>, u32>,
+    admitted: FxHashMap<(TypeId, u32), bool>,
+}
+
+struct Watcher<'a> {
+    callee: &'a Callee,
+    ctx: Ctx<'a>,
+    index: u32,
+    node: u32,
+    wired: FxHashSet<FuncId>,
+}
+
+/// The values reaching an expression; `None` when untracked values reach it too.
+pub(crate) type Reach = Option<FxHashSet<Val>>;
+
+impl<'a> Flows<'a> {
+    fn node(&mut self, k: Key<'a>) -> u32 {
+        if let Some(&id) = self.ids.get(&k) {
+            return id;
+        }
+        let id = self.vals.len() as u32;
+        self.ids.insert(k, id);
+        self.vals.push(FxHashSet::default());
+        self.unknown.push(false);
+        self.succs.push(Vec::new());
+        self.queued.push(false);
+        id
+    }
+
+    fn enqueue(&mut self, n: u32) {
+        if !self.queued[n as usize] {
+            self.queued[n as usize] = true;
+            self.work.push(n);
+        }
+    }
+
+    /// Adds `src` as a source of node `dst`.
+    fn flow(&mut self, l: &Linker<'a>, src: &Src, dst: u32) {
+        let mut changed = false;
+        for v in &src.vals {
+            if self.admits(l, dst, *v) {
+                changed |= self.vals[dst as usize].insert(*v);
+            }
+        }
+        if src.unknown && !self.unknown[dst as usize] {
+            self.unknown[dst as usize] = true;
+            changed = true;
+        }
+        for &n in &src.nodes {
+            if n == dst || self.succs[n as usize].contains(&dst) {
+                continue;
+            }
+            self.succs[n as usize].push(dst);
+            changed |= self.merge(l, n, dst);
+        }
+        if changed {
+            self.enqueue(dst);
+        }
+    }
+
+    fn merge(&mut self, l: &Linker<'a>, from: u32, to: u32) -> bool {
+        let mut changed = false;
+        if self.unknown[from as usize] && !self.unknown[to as usize] {
+            self.unknown[to as usize] = true;
+            changed = true;
+        }
+        if !self.vals[from as usize].is_empty() {
+            let vals: Vec<Val> = self.vals[from as usize].iter().copied().collect();
+            for v in vals {
+                if self.admits(l, to, v) {
+                    changed |= self.vals[to as usize].insert(v);
+                }
+            }
+        }
+        changed
+    }
+
+    /// Whether node `n` lets `v` in: a type assertion to an interface admits only the types
+    /// that implement it (as VTA filters at `x.(I)`).
+    fn admits(&mut self, l: &Linker<'a>, n: u32, v: Val) -> bool {
+        let Some(&filter) = self.filter_of.get(&n) else {
+            return true;
+        };
+        let Some(t) = v.as_type() else {
+            return true;
+        };
+        if let Some(&ok) = self.admitted.get(&(t, filter)) {
+            return ok;
+        }
+        let ms = l.method_set(t);
+        let ok = self.filters[filter as usize]
+            .iter()
+            .all(|m| ms.contains_key(m));
+        self.admitted.insert((t, filter), ok);
+        ok
+    }
+
+    fn solve(&mut self, l: &Linker<'a>) {
+        while let Some(n) = self.work.pop() {
+            self.queued[n as usize] = false;
+            let succs = std::mem::take(&mut self.succs[n as usize]);
+            for &s in &succs {
+                if self.merge(l, n, s) {
+                    self.enqueue(s);
+                }
+            }
+            self.succs[n as usize] = succs;
+        }
+    }
+
+    /// The values reaching `src`.
+    fn reach(&self, src: &Src) -> Reach {
+        if src.unknown || src.nodes.iter().any(|&n| self.unknown[n as usize]) {
+            return None;
+        }
+        let mut out: FxHashSet<Val> = src.vals.iter().copied().collect();
+        for &n in &src.nodes {
+            out.extend(self.vals[n as usize].iter().copied());
+        }
+        Some(out)
+    }
+}
+
+/// Builds and solves the flow graph of the whole program.
+pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
+    let mut fl = Flows::default();
+    // Calls of func values (and fields / package variables of func type), revisited as the
+    // functions reaching them grow: (caller, call index) and the targets already wired.
+    let mut value_calls: Vec<(FuncId, &'a crate::lang::go::Call, FxHashSet<FuncId>)> = Vec::new();
+    for (fi, f) in l.files.iter().enumerate() {
+        let file_ctx = Ctx {
+            file: fi as u32,
+            tparams: &[],
+        };
+        for s in &f.init_stores {
+            store(l, &mut fl, &s.dst, &s.src, file_ctx);
+        }
+        for (vi, v) in f.values.iter().enumerate() {
+            if v.is_const {
+                continue;
+            }
+            let dst = fl.node(Key::Global(fi as u32, vi as u32));
+            let init = v.init.as_ref().unwrap_or(&v.ty);
+            let src = eval(l, &mut fl, init, file_ctx, 0);
+            fl.flow(l, &src, dst);
+        }
+        for (i, func) in f.funcs.iter().enumerate() {
+            let id = l.func_of(fi as u32, i as u32);
+            let ctx = l.ctx_of_func(id);
+            for s in &func.stores {
+                store(l, &mut fl, &s.dst, &s.src, ctx);
+            }
+            let n_results = func.sig.results.len();
+            for ret in &func.returns {
+                for (r, ty) in ret.iter().enumerate().take(n_results) {
+                    let src = eval(l, &mut fl, ty, ctx, 0);
+                    let dst = fl.node(Key::Result(id, r as u32));
+                    fl.flow(l, &src, dst);
+                }
+            }
+            for call in &func.calls {
+                if call.args.is_empty() {
+                    continue;
+                }
+                if matches!(&call.callee, Callee::Global(n) if n == "append") {
+                    // `append(s, x, …)`: the values become elements of s's type.
+                    if let Some(k) = elem_key(l, l.resolve(&call.args[0], ctx, 0)) {
+                        let dst = fl.node(k);
+                        for a in &call.args[1..] {
+                            let src = eval(l, &mut fl, a, ctx, 0);
+                            fl.flow(l, &src, dst);
+                        }
+                    }
+                    continue;
+                }
+                let targets = l.plain_targets(&call.callee, ctx);
+                if is_value_call(l, &call.callee, ctx) {
+                    value_calls.push((id, call, FxHashSet::default()));
+                }
+                for g in targets {
+                    pass_args(l, &mut fl, call, ctx, g);
+                }
+            }
+        }
+    }
+    fl.solve(l);
+    // Func-value calls: wire the arguments to each function that reaches the callee, until no
+    // new target appears.
+    for _round in 0..32 {
+        let mut grew = false;
+        for (caller, call, wired) in value_calls.iter_mut() {
+            let ctx = l.ctx_of_func(*caller);
+            let Some(reach) = callee_reach(l, &mut fl, &call.callee, ctx) else {
+                continue;
+            };
+            for v in reach {
+                if let Some(g) = v.as_func() {
+                    if wired.insert(g) {
+                        pass_args(l, &mut fl, call, ctx, g);
+                        grew = true;
+                    }
+                }
+            }
+        }
+        let mut watchers = std::mem::take(&mut fl.watchers);
+        let mut i = 0;
+        while i < watchers.len() {
+            let w = &mut watchers[i];
+            if let Some(reach) = callee_reach(l, &mut fl, w.callee, w.ctx) {
+                for v in reach {
+                    if let Some(g) = v.as_func() {
+                        if w.wired.insert(g) {
+                            let src = Src {
+                                nodes: vec![fl.node(Key::Result(g, w.index))],
+                                ..Src::default()
+                            };
+                            fl.flow(l, &src, w.node);
+                            grew = true;
+                        }
+                    }
+                }
+            } else if !fl.unknown[w.node as usize] {
+                fl.flow(
+                    l,
+                    &Src {
+                        unknown: true,
+                        ..Src::default()
+                    },
+                    w.node,
+                );
+                grew = true;
+            }
+            i += 1;
+            // Watchers created meanwhile (by evaluating callees) join the list.
+            watchers.append(&mut fl.watchers);
+        }
+        fl.watchers = watchers;
+        fl.solve(l);
+        if !grew {
+            break;
+        }
+    }
+    fl.settled = fl.watchers.len();
+    fl
+}
+
+/// Whether a call may go through a func value (not a declared function or method).
+fn is_value_call<'a>(l: &Linker<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> bool {
+    match callee {
+        Callee::Value(_) => true,
+        Callee::Global(name) => !matches!(l.resolve_value_name(ctx, name, 0), RType::FuncVal(_)),
+        Callee::Qualified { .. } => true,
+        Callee::Method { recv, name } => {
+            let r = l.resolve(recv, ctx, 0);
+            l.find_method(&r, name).is_none()
+        }
+        Callee::Literal(_) => false,
+    }
+}
+
+/// Whether a call is an interface method call.
+fn is_abstract_call<'a>(l: &Linker<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> bool {
+    match callee {
+        Callee::Method { recv, name } => matches!(
+            l.find_method(&l.resolve(recv, ctx, 0), name),
+            Some(MethodEntry::Abstract(_))
+        ),
+        _ => false,
+    }
+}
+
+/// Argument `i` of `call` flows into parameter `i` of `g` (the last, variadic parameter gets
+/// nothing tracked: its elements are not a node).
+fn pass_args<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    call: &'a crate::lang::go::Call,
+    ctx: Ctx<'a>,
+    g: FuncId,
+) {
+    let (gf, gi) = l.func_origin[g.index()];
+    let sig = &l.files[gf as usize].funcs[gi as usize].sig;
+    let n = sig.params.len();
+    for (i, a) in call.args.iter().enumerate() {
+        if i >= n || (sig.variadic && i + 1 >= n) {
+            break;
+        }
+        let src = eval(l, fl, a, ctx, 0);
+        let dst = fl.node(Key::Param(g, i as u32));
+        fl.flow(l, &src, dst);
+    }
+    // Variadic arguments are elements of the last parameter's slice.
+    if sig.variadic && n > 0 && call.args.len() >= n {
+        let last = l.resolve(&sig.params[n - 1], l.ctx_of_func(g), 0);
+        if let Some(k) = elem_key(l, last) {
+            let dst = fl.node(k);
+            for a in &call.args[n - 1..] {
+                let src = eval(l, fl, a, ctx, 0);
+                fl.flow(l, &src, dst);
+            }
+        }
+    }
+}
+
+/// A store `dst = src` in context `ctx`.
+fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx: Ctx<'a>) {
+    let key = match dst {
+        Sink::Expr(Ty::Member(x, name)) => {
+            let rx = l.resolve(x, ctx, 0);
+            l.field_owner(&rx, name)
+                .map(|t| Key::Field(t, name.as_str()))
+        }
+        Sink::Expr(Ty::Param { func, index, .. }) => {
+            Some(Key::Param(l.func_of(ctx.file, *func), *index))
+        }
+        Sink::Expr(Ty::Local { func, id, .. }) => Some(Key::Local(l.func_of(ctx.file, *func), *id)),
+        Sink::Expr(t @ (Ty::Global(_) | Ty::PkgMember { .. })) => global_key(l, t, ctx),
+        Sink::Expr(Ty::Elem(x)) => elem_key(l, l.resolve(x, ctx, 0)),
+        Sink::Expr(_) => None,
+        Sink::Field { ty, field } => {
+            let r = l.resolve(ty, ctx, 0);
+            match (r, field) {
+                (RType::Named(t), FieldSel::Name(n))
+                    if matches!(l.underlying(RType::Named(t), 0), RType::Struct(..)) =>
+                {
+                    Some(Key::Field(t, n.as_str()))
+                }
+                (RType::Named(t), FieldSel::Index(i))
+                    if matches!(l.underlying(RType::Named(t), 0), RType::Struct(..)) =>
+                {
+                    l.field_name_at(t, *i).map(|n| Key::Field(t, n))
+                }
+                (RType::Unknown | RType::Struct(..), FieldSel::Name(n)) => {
+                    Some(Key::AnyField(n.as_str()))
+                }
+                (r, _) => elem_key(l, r),
+            }
+        }
+    };
+    let Some(key) = key else { return };
+    let s = eval(l, fl, src, ctx, 0);
+    let dst = fl.node(key);
+    fl.flow(l, &s, dst);
+}
+
+/// The node of field `name` of a value of type `rx`.
+fn member_key<'a>(l: &Linker<'a>, rx: &RType<'a>, name: &'a str) -> Option<Key<'a>> {
+    if let Some(t) = l.field_owner(rx, name) {
+        return Some(Key::Field(t, name));
+    }
+    let base = match rx {
+        RType::Ptr(inner) => inner.as_ref(),
+        other => other,
+    };
+    match base {
+        RType::Unknown | RType::Struct(..) => Some(Key::AnyField(name)),
+        _ => None,
+    }
+}
+
+/// The package variable a `Global` / `PkgMember` names, if it is one.
+fn global_key<'a>(l: &Linker<'a>, t: &'a Ty, ctx: Ctx<'a>) -> Option<Key<'a>> {
+    let (file, idx) = match t {
+        Ty::Global(name) => l.package_var(ctx, None, name)?,
+        Ty::PkgMember { qual, name } => l.package_var(ctx, Some(qual), name)?,
+        _ => return None,
+    };
+    Some(Key::Global(file, idx))
+}
+
+/// The value a resolved type stands for when it is concrete: a named non-interface type or a
+/// known function. `Err(true)` when untracked (interfaces, func types, unknown), `Err(false)`
+/// when the value carries no methods and no function (basic types, slices, maps).
+fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
+    match r {
+        RType::FuncVal(f) => Ok(Val::func(*f)),
+        RType::Named(t) => match l.underlying(RType::Named(*t), 0) {
+            RType::Iface(..) | RType::Error => Err(true),
+            RType::Unknown => Err(true),
+            _ => Ok(Val::ty(*t)),
+        },
+        RType::Ptr(inner) => match inner.as_ref() {
+            RType::Named(_) => concrete(l, inner),
+            _ => Err(false),
+        },
+        RType::Basic(_) | RType::Seq(_) | RType::Map(..) | RType::Chan(_) | RType::Struct(..) => {
+            Err(false)
+        }
+        RType::Func(..) | RType::Iface(..) | RType::Error | RType::External | RType::Unknown => {
+            Err(true)
+        }
+    }
+}
+
+const MAX_EVAL_DEPTH: u32 = 8;
+
+/// `int(x)`, `uintptr(p)`, …: conversions to basic types carry no methods.
+fn is_basic_conversion(name: &str) -> bool {
+    matches!(
+        name,
+        "string"
+            | "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+            | "float32"
+            | "float64"
+            | "complex64"
+            | "complex128"
+            | "bool"
+            | "len"
+            | "cap"
+            | "complex"
+            | "real"
+            | "imag"
+    )
+}
+
+/// Evaluates an expression type to its flow sources.
+fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
+    let mut out = Src::default();
+    eval_into(l, fl, ty, ctx, depth, &mut out);
+    out
+}
+
+fn eval_into<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    ty: &'a Ty,
+    ctx: Ctx<'a>,
+    depth: u32,
+    out: &mut Src,
+) {
+    if depth > MAX_EVAL_DEPTH {
+        out.unknown = true;
+        return;
+    }
+    if let Ty::Global(name) = ty {
+        if matches!(name.as_str(), "nil" | "true" | "false" | "iota") {
+            return;
+        }
+    }
+    let r = l.resolve(ty, ctx, 0);
+    if let (Ty::Named { qual: None, name }, RType::Unknown) = (ty, &r) {
+        if !ctx.tparams.iter().any(|t| t == name) {
+            // A type declared inside a function body (the front end keeps no facts for it): its
+            // values are tracked as carrying no methods of their own.
+            return;
+        }
+    }
+    let untracked = match concrete(l, &r) {
+        Ok(v) => {
+            out.vals.push(v);
+            return;
+        }
+        Err(u) => u,
+    };
+    match ty {
+        Ty::Param { func, index, .. } => {
+            let n = fl.node(Key::Param(l.func_of(ctx.file, *func), *index));
+            out.nodes.push(n);
+        }
+        Ty::Local { func, id, .. } => {
+            let n = fl.node(Key::Local(l.func_of(ctx.file, *func), *id));
+            out.nodes.push(n);
+        }
+        Ty::Global(_) | Ty::PkgMember { .. } => match global_key(l, ty, ctx) {
+            Some(k) => out.nodes.push(fl.node(k)),
+            None => out.unknown |= untracked,
+        },
+        Ty::Member(x, name) => {
+            let rx = l.resolve(x, ctx, 0);
+            match member_key(l, &rx, name) {
+                Some(k) => out.nodes.push(fl.node(k)),
+                None => out.unknown |= untracked,
+            }
+        }
+        Ty::ResultOf { callee, index } => {
+            if let Callee::Global(name) = callee.as_ref() {
+                if matches!(r, RType::Basic(_)) || is_basic_conversion(name) {
+                    return;
+                }
+            }
+            if l.is_type_name(callee, ctx) {
+                // A conversion to an interface or func type: the operand is not recorded.
+                out.unknown |= untracked;
+                return;
+            }
+            let targets = l.plain_targets(callee, ctx);
+            if targets.is_empty() {
+                if is_value_call(l, callee, ctx) {
+                    let key = Key::CallResult(callee.as_ref() as *const Callee as usize, *index);
+                    let fresh = !fl.ids.contains_key(&key);
+                    let node = fl.node(key);
+                    if fresh {
+                        fl.watchers.push(Watcher {
+                            callee,
+                            ctx,
+                            index: *index,
+                            node,
+                            wired: FxHashSet::default(),
+                        });
+                    }
+                    out.nodes.push(node);
+                } else if !is_abstract_call(l, callee, ctx) {
+                    // (An interface method with no implementation returns nothing.)
+                    out.unknown |= untracked;
+                }
+            }
+            for g in targets {
+                out.nodes.push(fl.node(Key::Result(g, *index)));
+            }
+        }
+        Ty::Pointer(x) | Ty::Deref(x) => eval_into(l, fl, x, ctx, depth + 1, out),
+        Ty::Assert { x, ty: asserted } => {
+            let names = match l.underlying(l.resolve(asserted, ctx, 0), 0) {
+                RType::Iface(it, file) => Some(l.iface_method_names(IfaceRef::Inline(it, file))),
+                RType::Error => Some(vec!["Error"]),
+                _ => None,
+            };
+            match names {
+                Some(names) if !names.is_empty() => {
+                    let key = Key::Assert(ty as *const Ty as usize);
+                    let fresh = !fl.ids.contains_key(&key);
+                    let node = fl.node(key);
+                    if fresh {
+                        let next = fl.filters.len() as u32;
+                        let id = *fl.filter_ids.entry(names.clone()).or_insert(next);
+                        if id == next {
+                            fl.filters.push(names);
+                        }
+                        fl.filter_of.insert(node, id);
+                        let src = eval(l, fl, x, ctx, depth + 1);
+                        fl.flow(l, &src, node);
+                    }
+                    out.nodes.push(node);
+                }
+                _ => eval_into(l, fl, x, ctx, depth + 1, out),
+            }
+        }
+        Ty::Elem(x) => match elem_key(l, l.resolve(x, ctx, 0)) {
+            Some(k) => out.nodes.push(fl.node(k)),
+            None => out.unknown |= untracked,
+        },
+        _ => out.unknown |= untracked,
+    }
+}
+
+/// The values reaching a callee expression that calls a func value.
+fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> Reach {
+    let src = match callee {
+        Callee::Value(t) => eval(l, fl, t, ctx, 0),
+        Callee::Global(name) => match l.package_var(ctx, None, name) {
+            Some((f, i)) => Src {
+                nodes: vec![fl.node(Key::Global(f, i))],
+                ..Src::default()
+            },
+            None => return None,
+        },
+        Callee::Qualified { qual, name } => match l.package_var(ctx, Some(qual), name) {
+            Some((f, i)) => Src {
+                nodes: vec![fl.node(Key::Global(f, i))],
+                ..Src::default()
+            },
+            None => return None,
+        },
+        Callee::Method { recv, name } => {
+            let rx = l.resolve(recv, ctx, 0);
+            match l.field_owner(&rx, name) {
+                Some(t) => Src {
+                    nodes: vec![fl.node(Key::Field(t, name.as_str()))],
+                    ..Src::default()
+                },
+                None => return None,
+            }
+        }
+        Callee::Literal(_) => return None,
+    };
+    fl.reach(&src)
+}
+
+impl<'a> Flows<'a> {
+    /// Wires the func-value call results first met after solving (in queries), so that they
+    /// are not mistaken for empty.
+    fn settle(&mut self, l: &Linker<'a>) {
+        let mut guard = 0;
+        while self.settled < self.watchers.len() && guard < 64 {
+            guard += 1;
+            let start = self.settled;
+            self.settled = self.watchers.len();
+            for i in start..self.settled {
+                let (callee, ctx, index, node) = {
+                    let w = &self.watchers[i];
+                    (w.callee, w.ctx, w.index, w.node)
+                };
+                match callee_reach(l, self, callee, ctx) {
+                    Some(reach) => {
+                        for g in reach.into_iter().filter_map(Val::as_func) {
+                            if self.watchers[i].wired.insert(g) {
+                                let src = Src {
+                                    nodes: vec![self.node(Key::Result(g, index))],
+                                    ..Src::default()
+                                };
+                                self.flow(l, &src, node);
+                            }
+                        }
+                    }
+                    None => self.flow(
+                        l,
+                        &Src {
+                            unknown: true,
+                            ..Src::default()
+                        },
+                        node,
+                    ),
+                }
+            }
+            self.solve(l);
+        }
+    }
+
+    /// Functions that reach a func-value callee (empty when none is tracked).
+    pub(crate) fn value_targets(
+        &mut self,
+        l: &Linker<'a>,
+        callee: &'a Callee,
+        ctx: Ctx<'a>,
+    ) -> Vec<FuncId> {
+        let reach = callee_reach(l, self, callee, ctx);
+        let reach = if self.settled < self.watchers.len() {
+            self.settle(l);
+            callee_reach(l, self, callee, ctx)
+        } else {
+            reach
+        };
+        let mut out: Vec<FuncId> = match reach {
+            Some(r) => r.into_iter().filter_map(Val::as_func).collect(),
+            None => Vec::new(),
+        };
+        out.sort_unstable();
+        out
+    }
+
+    /// The concrete types reaching a receiver expression; `None` when untracked or empty
+    /// (the caller falls back to RTA).
+    pub(crate) fn receiver_types(
+        &mut self,
+        l: &Linker<'a>,
+        recv: &'a Ty,
+        ctx: Ctx<'a>,
+    ) -> Option<Vec<TypeId>> {
+        let src = eval(l, self, recv, ctx, 0);
+        self.settle(l);
+        let reach = self.reach(&src);
+        let reach = reach?;
+        let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
+        out.sort_unstable();
+        Some(out)
+    }
+}
+
+/// The methods named `name` of `types` that implement an interface with `iface_methods`;
+/// `None` if one of them gets the method from an embedded interface (target unknown).
+pub(crate) fn methods_of<'a>(
+    l: &Linker<'a>,
+    types: &[TypeId],
+    iface_methods: &[&'a str],
+    name: &str,
+) -> Option<Vec<FuncId>> {
+    let mut out = Vec::new();
+    for &t in types {
+        let ms = l.method_set(t);
+        if !iface_methods.iter().all(|m| ms.contains_key(m)) {
+            continue;
+        }
+        match ms.get(name) {
+            Some(MethodEntry::Concrete(f)) => out.push(*f),
+            Some(MethodEntry::Abstract(_)) => return None,
+            None => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
