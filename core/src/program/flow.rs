@@ -114,6 +114,8 @@ pub(crate) struct Flows<'a> {
     vals: Vec<FxHashSet<Val>>,
     unknown: Vec<bool>,
     succs: Vec<Vec<u32>>,
+    /// The edges in `succs`, for de-duplication.
+    edges: FxHashSet<(u32, u32)>,
     work: Vec<u32>,
     queued: Vec<bool>,
     /// Results of func-value calls: (callee, context, result index, node, functions wired).
@@ -172,7 +174,7 @@ impl<'a> Flows<'a> {
             changed = true;
         }
         for &n in &src.nodes {
-            if n == dst || self.succs[n as usize].contains(&dst) {
+            if n == dst || !self.edges.insert((n, dst)) {
                 continue;
             }
             self.succs[n as usize].push(dst);
@@ -189,12 +191,28 @@ impl<'a> Flows<'a> {
             self.unknown[to as usize] = true;
             changed = true;
         }
-        if !self.vals[from as usize].is_empty() {
+        if self.vals[from as usize].is_empty() {
+            return changed;
+        }
+        if self.filter_of.contains_key(&to) {
             let vals: Vec<Val> = self.vals[from as usize].iter().copied().collect();
             for v in vals {
                 if self.admits(l, to, v) {
                     changed |= self.vals[to as usize].insert(v);
                 }
+            }
+        } else {
+            // No filter: a plain union, without copying the source set.
+            let (a, b) = (from as usize, to as usize);
+            let (src, dst) = if a < b {
+                let (lo, hi) = self.vals.split_at_mut(b);
+                (&lo[a], &mut hi[0])
+            } else {
+                let (lo, hi) = self.vals.split_at_mut(a);
+                (&hi[0], &mut lo[b])
+            };
+            for v in src {
+                changed |= dst.insert(*v);
             }
         }
         changed
