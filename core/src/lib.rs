@@ -21,4 +21,5 @@ pub mod index;
 pub mod intern;
 pub mod lang;
 pub mod program;
+pub mod query;
 pub mod source;

@@ -23,6 +23,9 @@ enum Version {
 enum Item {
     /// A Debian package (checked with `dpkg -s`).
     Apt(&'static str),
+    /// A Debian package that is only needed when `bin` is not on PATH already (e.g. `npm`, which
+    /// nodesource's `nodejs` ships and which conflicts with Debian's `npm` package).
+    AptUnlessOnPath { pkg: &'static str, bin: &'static str },
     /// `rustup target add` (checked with `rustup target list --installed`).
     RustupTarget(&'static str),
     /// `rustup component add` (checked with `rustup component list --installed`).
@@ -61,7 +64,13 @@ const TOOLS: &[Tool] = &[
     tool(Group::Base, Item::Apt("python3")),
     tool(Group::Web, Item::Apt("chromium")),
     tool(Group::Web, Item::Apt("chromium-driver")),
-    tool(Group::Web, Item::Apt("npm")),
+    tool(
+        Group::Web,
+        Item::AptUnlessOnPath {
+            pkg: "npm",
+            bin: "npm",
+        },
+    ),
     tool(Group::Base, Item::RustupTarget("wasm32-unknown-unknown")),
     tool(Group::Base, Item::RustupComponent("clippy")),
     tool(Group::Base, Item::RustupComponent("rustfmt")),
@@ -119,12 +128,22 @@ pub fn ensure(groups: &[Group]) -> Result<()> {
     // apt: one `apt-get update` and one `apt-get install` for everything missing.
     let mut missing_apt = Vec::new();
     for t in &wanted {
-        if let Item::Apt(pkg) = t.item {
-            if dpkg_installed(pkg) {
-                present.push(pkg.to_string());
-            } else {
-                missing_apt.push(pkg);
+        match t.item {
+            Item::Apt(pkg) => {
+                if dpkg_installed(pkg) {
+                    present.push(pkg.to_string());
+                } else {
+                    missing_apt.push(pkg);
+                }
             }
+            Item::AptUnlessOnPath { pkg, bin } => {
+                if util::on_path(bin) || dpkg_installed(pkg) {
+                    present.push(bin.to_string());
+                } else {
+                    missing_apt.push(pkg);
+                }
+            }
+            _ => {}
         }
     }
     if !missing_apt.is_empty() {
