@@ -87,7 +87,7 @@ pub fn index(files: &FileSet, opts: &IndexOptions) -> Index {
     let (facts, failures) = parse_go(&files.files);
     let parse_ms = clock.lap();
     let failures = failures.into_iter().map(|e| e.to_string()).collect();
-    let mut idx = link_parsed(&files.files, facts, failures, opts);
+    let mut idx = link_parsed(&files.files, facts, failures, opts, |_| {});
     idx.timings.parse_ms = parse_ms;
     idx
 }
@@ -96,11 +96,13 @@ pub fn index(files: &FileSet, opts: &IndexOptions) -> Index {
 /// and links in one): link → closure. `facts` may come in any order; they are sorted by path so
 /// the program is the same as [`index`] builds. `files` supplies the `go.mod` files and the byte
 /// count; `parse_failures` are the messages of files that could not be parsed at all.
+/// `on_linked` sees the program between linking and the closure (for progress reports).
 pub fn link_parsed(
     files: &[SourceFile],
     mut facts: Vec<GoFile>,
     parse_failures: Vec<String>,
     opts: &IndexOptions,
+    on_linked: impl FnOnce(&Program),
 ) -> Index {
     let clock = Clock::start();
     facts.sort_by(|a, b| a.path.cmp(&b.path));
@@ -111,6 +113,7 @@ pub fn link_parsed(
         .sum();
     let program = program::link(facts, &go_mods(files), &opts.target);
     let link_ms = clock.lap();
+    on_linked(&program);
     let closure = Closure::compute(&program, opts.k);
     let closure_ms = clock.lap();
     Index {
@@ -239,7 +242,11 @@ mod tests {
         let (mut facts, failed) = parse_go(&files);
         assert!(failed.is_empty());
         facts.reverse();
-        let split = link_parsed(&files, facts, Vec::new(), &IndexOptions::default());
+        let mut linked_funcs = 0;
+        let split = link_parsed(&files, facts, Vec::new(), &IndexOptions::default(), |p| {
+            linked_funcs = p.funcs.len()
+        });
+        assert_eq!(linked_funcs, split.program.funcs.len());
         assert_eq!(whole.program.funcs.len(), split.program.funcs.len());
         assert_eq!(whole.program.graph.edge_count(), 1);
         assert_eq!(split.program.graph.edge_count(), 1);

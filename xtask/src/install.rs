@@ -105,6 +105,16 @@ const TOOLS: &[Tool] = &[
             expect: "version 132",
         },
     ),
+    // Drives Debian's chromium in the real-browser tests (never `playwright install`).
+    tool(
+        Group::Web,
+        Item::Npm {
+            package: "playwright-core",
+            version: "1.65.1",
+            bin: "playwright-core",
+            expect: "1.65.1",
+        },
+    ),
 ];
 
 /// `cargo xtask install [base|web|all]...`

@@ -3,11 +3,14 @@
 //! Commands: `install`, `test`, `callgraph-score`, `bench`, `serve`, `build`. See README.md.
 
 mod bench;
+mod browser;
 mod callgraph;
 mod install;
 mod metadata;
+mod static_server;
 mod test;
 mod util;
+mod web;
 
 use anyhow::{bail, Result};
 
@@ -30,8 +33,10 @@ commands:
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
   bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS
-  serve                       (not available yet: the web app is not built yet)
-  build                       (not available yet: the web app is not built yet)
+  build                       install the web toolchain if missing, build the app into dist/
+                              (self-contained, relative URLs, demo bundled); print sizes
+  serve [--port N] [--no-build]
+                              build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
 
 environment:
   REFRACT_SHARED              the shared data directory (default: <repo>/../shared)
@@ -53,10 +58,8 @@ fn run() -> Result<()> {
         Some("test") => test::cmd(&rest),
         Some("callgraph-score") => callgraph::cmd(&rest),
         Some("bench") => bench::cmd(&rest),
-        Some(c @ ("serve" | "build")) => bail!(
-            "`cargo xtask {c}`: the web app is not built yet (it arrives with the web issue); \
-             nothing to {c}"
-        ),
+        Some("build") => web::cmd_build(&rest),
+        Some("serve") => web::cmd_serve(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
