@@ -6,8 +6,10 @@ mod bench_cmd;
 mod callgraph_cmd;
 mod closure_cmd;
 mod cluster_cmd;
+mod eval_cmd;
 mod index_cmd;
 mod repo;
+mod trace_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -34,6 +36,10 @@ enum Command {
     Bench(bench_cmd::Args),
     /// Mine log templates (Drain-style) and print LineId,ClusterId,Template as CSV.
     Cluster(cluster_cmd::ClusterArgs),
+    /// Explain log lines: logging function, pass-through functions, root cause.
+    Trace(trace_cmd::Args),
+    /// Score the explainer on labelled case files (root@1, path@1, text@1, hop F1).
+    Eval(eval_cmd::Args),
 }
 
 fn main() {
@@ -44,6 +50,8 @@ fn main() {
         Command::Closure(a) => closure_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
         Command::Cluster(a) => cluster_cmd::run(a),
+        Command::Trace(a) => trace_cmd::run(a),
+        Command::Eval(a) => eval_cmd::run(a),
     };
     if let Err(e) = result {
         eprintln!("refract: error: {e:#}");

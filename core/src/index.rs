@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::closure::Closure;
+use crate::explain::externals::{ExternalCalls, RawExternalCalls};
 use crate::lang::go::{self, GoFile, GoMod, ParseError};
 use crate::program::{self, BuildTarget, Program};
 use crate::source::{FileSet, SourceFile};
@@ -42,6 +43,8 @@ pub struct StageTimings {
 pub struct Index {
     pub program: Program,
     pub closure: Closure,
+    /// Calls into packages outside the repository, per function (for external origins).
+    pub externals: ExternalCalls,
     pub timings: StageTimings,
     /// Go source bytes parsed.
     pub bytes_parsed: usize,
@@ -111,7 +114,9 @@ pub fn link_parsed(
         .filter(|f| f.path.ends_with(".go"))
         .map(|f| f.text.len())
         .sum();
+    let raw_externals = RawExternalCalls::collect(&facts);
     let program = program::link(facts, &go_mods(files), &opts.target);
+    let externals = raw_externals.resolve(&program);
     let link_ms = clock.lap();
     on_linked(&program);
     let closure = Closure::compute(&program, opts.k);
@@ -119,6 +124,7 @@ pub fn link_parsed(
     Index {
         program,
         closure,
+        externals,
         timings: StageTimings {
             parse_ms: 0.0,
             link_ms,

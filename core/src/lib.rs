@@ -9,6 +9,7 @@
 //! lang::go (tree-sitter, one file)       → GoFile facts
 //! program  (link facts of all files)     → Program: functions + call graph
 //! closure  (C_k over the call graph)     → Closure
+//! explain  (log line, Program, Closure)  → Explanation: hops from logger to root cause
 //! ```
 //!
 //! Nothing here knows about a browser or a terminal: the CLI (`refract`) and the web app
@@ -17,9 +18,11 @@
 
 pub mod closure;
 pub mod cluster;
+pub mod explain;
 pub mod index;
 pub mod intern;
 pub mod lang;
+pub mod logs;
 pub mod program;
 pub mod query;
 pub mod source;

@@ -9,6 +9,8 @@ const expect = JSON.parse(process.env.REFRACT_DEMO_EXPECT);
 await withBrowser("demo", async (page) => {
   const t0 = Date.now();
   await page.goto(`${APP}?demo=1`);
+  await page.locator("#chain li").first().waitFor({ timeout: 60000 });
+  await page.click("#tab-overview");
   const functions = await overviewValue(page, "functions");
   const shownMs = Date.now() - t0;
   const goFiles = await overviewValue(page, "go_files");
@@ -36,7 +38,7 @@ await withBrowser("demo", async (page) => {
   await page.locator("#source-code .ln.mark").waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "functions.png"), fullPage: true });
 
-  if (await page.locator("#tab-explain").count()) {
+  {
     await page.click("#tab-explain");
     await page.locator("#chain li").first().waitFor({ timeout: 30000 });
     const hops = await page.locator("#chain li").count();

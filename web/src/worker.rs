@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 
+use refract_core::explain::{ExplainOptions, Explainer};
 use refract_core::index::{self, Index, IndexOptions};
 use refract_core::lang::go::{self, GoFile};
 use refract_core::program::FuncId;
@@ -19,11 +20,14 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use crate::bus;
 use crate::protocol::{FromWorker, LoadSummary, Stage, ToWorker};
 
-/// What the coordinator keeps between messages.
+/// What the coordinator keeps between messages. The index lives as long as the worker (the UI
+/// starts a fresh coordinator per analysis), so it is leaked to `'static` and the explainer,
+/// which borrows it, is built once on the first explain request.
 #[derive(Default)]
 struct State {
     files: Option<FileSet>,
-    index: Option<Index>,
+    index: Option<&'static Index>,
+    explainer: Option<Explainer<'static>>,
 }
 
 thread_local! {
@@ -118,7 +122,7 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
                 .map(|f| f.text.clone()),
             path,
         }),
-        ToWorker::Explain { .. } => out.fail("this build has no explain engine".into()),
+        ToWorker::Explain { lines } => explain(out, &lines),
     }
 }
 
@@ -260,8 +264,37 @@ fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
         out.progress(Stage::Closure, idx.program.funcs.len(), idx.program.funcs.len());
         let overview = query::overview(&files, &idx);
         s.files = Some(files);
-        s.index = Some(idx);
+        s.index = Some(Box::leak(Box::new(idx)));
+        s.explainer = None;
         FromWorker::Indexed { overview }
+    });
+    out.send(&reply);
+}
+
+fn explain(out: &Reply, lines: &[String]) {
+    let reply = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(idx) = s.index else {
+            return FromWorker::Failed {
+                message: "no repository has been analysed yet".into(),
+            };
+        };
+        let ex = s.explainer.get_or_insert_with(|| {
+            Explainer::new(&idx.program, &idx.closure, ExplainOptions::default())
+                .with_externals(idx.externals.clone())
+        });
+        let mut results = Vec::with_capacity(lines.len());
+        for line in lines {
+            match serde_json::to_value(ex.explain_line(line)) {
+                Ok(v) => results.push(v),
+                Err(e) => {
+                    return FromWorker::Failed {
+                        message: format!("explain: encoding the result: {e}"),
+                    }
+                }
+            }
+        }
+        FromWorker::Explained { results }
     });
     out.send(&reply);
 }

@@ -52,7 +52,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
     }
     println!("peak_rss_mb: {:.1}", maxrss_kb as f64 / 1024.0);
     println!("wall_s: {:.2}", wall.as_secs_f64());
-    Ok(())
+    crate::explain::bench(&repo)
 }
 
 /// `struct rusage` on Linux: two `timeval`s then 14 `long`s, the first of which is `ru_maxrss`

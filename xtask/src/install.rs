@@ -62,6 +62,17 @@ const TOOLS: &[Tool] = &[
     tool(Group::Base, Item::Apt("clang")),
     tool(Group::Base, Item::Apt("llvm")),
     tool(Group::Base, Item::Apt("python3")),
+    // Real Go projects under /usr/share/gocode/src labelled by the explain dev set (tests/eval).
+    tool(
+        Group::Base,
+        Item::Apt("golang-github-hashicorp-memberlist-dev"),
+    ),
+    tool(Group::Base, Item::Apt("golang-github-hashicorp-raft-dev")),
+    tool(Group::Base, Item::Apt("golang-github-hashicorp-yamux-dev")),
+    tool(
+        Group::Base,
+        Item::Apt("golang-github-go-sql-driver-mysql-dev"),
+    ),
     tool(Group::Web, Item::Apt("chromium")),
     tool(Group::Web, Item::Apt("chromium-driver")),
     tool(

@@ -5,6 +5,7 @@
 mod bench;
 mod browser;
 mod callgraph;
+mod explain;
 mod install;
 mod metadata;
 mod static_server;
@@ -28,11 +29,14 @@ usage: cargo xtask <command> [options]
 
 commands:
   install [base|web|all]...   install the tools the build needs (default: base); idempotent
-  test                        install, fmt check, clippy, cargo test, wasm32 build, call-graph score
+  test                        install, fmt check, clippy, cargo test, wasm32 build, call-graph score,
+                              explainer eval (fixture exact, dev set above its floors)
   callgraph-score [--min-recall R] [--min-precision P]
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
-  bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS
+  eval                        `refract eval`: the errpath fixture (exact) and tests/eval/*.json (floors)
+  bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS;
+                              then time `refract trace` on 1,000 error lines (p50/p99)
   build                       install the web toolchain if missing, build the app into dist/
                               (self-contained, relative URLs, demo bundled); print sizes
   serve [--port N] [--no-build]
@@ -58,6 +62,7 @@ fn run() -> Result<()> {
         Some("test") => test::cmd(&rest),
         Some("callgraph-score") => callgraph::cmd(&rest),
         Some("bench") => bench::cmd(&rest),
+        Some("eval") => explain::eval_gate(),
         Some("build") => web::cmd_build(&rest),
         Some("serve") => web::cmd_serve(&rest),
         Some("help" | "-h" | "--help") => {

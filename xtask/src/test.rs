@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, failing fast.
 
-use crate::{browser, callgraph, install, metadata, util};
+use crate::{browser, callgraph, explain, install, metadata, util};
 use anyhow::{bail, Result};
 
 pub fn cmd(args: &[String]) -> Result<()> {
@@ -33,6 +33,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
         callgraph::score(crate::TEST_MIN_RECALL, crate::TEST_MIN_PRECISION)
     })?;
     steps.run("Loghub template mining (score.py)", loghub_scores)?;
+    steps.run("explain eval (fixture + dev set)", explain::eval_gate)?;
     steps.run("real-browser tests (chromium)", browser::run)?;
     steps.print_summary();
     println!("\nall checks passed");

@@ -109,6 +109,7 @@ fn pack_demo(src: &Path, out: &Path) -> Result<()> {
             .arg(src)
             .arg("repo"),
     )?;
+    // The demo's log box gets the error and warning lines (info lines explain nothing).
     let mut logs = String::new();
     let logs_dir = src.join("logs");
     if logs_dir.is_dir() {
@@ -119,12 +120,23 @@ fn pack_demo(src: &Path, out: &Path) -> Result<()> {
         files.sort();
         for f in files {
             let t = std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
-            logs.push_str(t.trim_end());
-            logs.push('\n');
+            for line in t.lines().filter(|l| is_error_line(l)).take(DEMO_MAX_LINES) {
+                logs.push_str(line);
+                logs.push('\n');
+            }
         }
     }
     std::fs::write(out.join("logs.txt"), logs)?;
     Ok(())
+}
+
+const DEMO_MAX_LINES: usize = 60;
+
+/// klog `E…`/`W…` lines and JSON lines with level error/warn.
+pub fn is_error_line(l: &str) -> bool {
+    let klog = (l.starts_with('E') || l.starts_with('W'))
+        && l.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+    klog || l.contains("\"level\":\"error\"") || l.contains("\"level\":\"warn\"")
 }
 
 fn gzip_size(path: &Path) -> Result<u64> {
@@ -208,6 +220,15 @@ pub fn cmd_serve(args: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_keeps_error_lines() {
+        assert!(is_error_line("E1121 10:46:32.442162 1 handlers.go:54] \"checkout failed\""));
+        assert!(is_error_line("{\"level\":\"error\",\"msg\":\"x\"}"));
+        assert!(!is_error_line("I1121 10:46:32.442162 1 main.go:1] ok"));
+        assert!(!is_error_line("{\"level\":\"info\",\"msg\":\"order placed\"}"));
+        assert!(!is_error_line("Error: free text"));
+    }
 
     #[test]
     fn inline_boot_script_moves_out() {

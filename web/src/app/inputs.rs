@@ -300,9 +300,7 @@ pub fn load_demo(ui: Ui) {
             Ok(mut input) => {
                 input.name = "demo: checkoutd".into();
                 session::analyse(ui, input);
-                if ui.has_explain {
-                    session::explain(ui, ui.log_lines());
-                }
+                session::explain(ui, ui.log_lines());
             }
             Err(e) => ui.notes.update(|n| n.push(format!("demo repository: {e}"))),
         }
@@ -315,9 +313,7 @@ pub fn load_url(ui: Ui, url: String) {
         match fetch_archive(&url).await {
             Ok(input) => {
                 session::analyse(ui, input);
-                if ui.has_explain {
-                    session::explain(ui, ui.log_lines());
-                }
+                session::explain(ui, ui.log_lines());
             }
             Err(e) => ui.notes.update(|n| n.push(e)),
         }

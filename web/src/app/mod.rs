@@ -42,7 +42,7 @@ pub fn start() {
         embed::install(ui);
         if let Some(line) = hash::read().or(log) {
             ui.logs.set(line);
-            ui.tab.set(if ui.has_explain { Tab::Explain } else { Tab::Overview });
+            ui.tab.set(Tab::Explain);
         }
         if demo {
             inputs::load_demo(ui);
@@ -208,7 +208,7 @@ fn Tabs(ui: Ui) -> impl IntoView {
     view! {
         <nav class="tabs">
             {tab(Tab::Overview, "Overview", "tab-overview")}
-            {ui.has_explain.then(|| tab(Tab::Explain, "Explain", "tab-explain"))}
+            {tab(Tab::Explain, "Explain", "tab-explain")}
             {tab(Tab::Functions, "Functions", "tab-functions")}
         </nav>
     }

@@ -20,9 +20,6 @@ use super::trace::Trace;
 use crate::bus::{self, Outgoing};
 use crate::protocol::{FromWorker, Stage, ToWorker};
 
-/// Whether this build carries the explain engine.
-pub const HAS_EXPLAIN: bool = false;
-
 /// Upper bound on parser workers: more rarely helps and each holds a copy of the grammar.
 pub const MAX_PARSERS: u32 = 4;
 
@@ -380,10 +377,19 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 }
             }
             embed::results(results);
+            // Show the root cause of the first line (unless the URL hash names a hop).
+            let root_hop = traces
+                .first()
+                .and_then(|t| t.view.paths.first())
+                .map(|p| p.hops.len().saturating_sub(1));
             ui.traces.set(traces);
             ui.current.set(0);
             ui.alt_path.set(0);
+            ui.hop.set(root_hop);
             super::hash::apply_pending_hop(ui);
+            if ui.tab.get_untracked() == super::state::Tab::Overview {
+                ui.tab.set(super::state::Tab::Explain);
+            }
         }
         FromWorker::Failed { message } => {
             if ui.phase.get_untracked() == Phase::Ready {

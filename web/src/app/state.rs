@@ -59,7 +59,6 @@ pub struct Ui {
     pub hop: RwSignal<Option<usize>>,
     pub alt_path: RwSignal<usize>,
     pub embed: bool,
-    pub has_explain: bool,
 }
 
 impl Ui {
@@ -85,7 +84,6 @@ impl Ui {
             hop: RwSignal::new(None),
             alt_path: RwSignal::new(0),
             embed,
-            has_explain: super::session::HAS_EXPLAIN,
         }
     }
 

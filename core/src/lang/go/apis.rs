@@ -119,7 +119,19 @@ pub fn method_api(name: &str) -> Option<ApiSpec> {
         "InfoS" => spec(Log, Plain, 0),
         // slog methods with a context first.
         "ErrorContext" | "WarnContext" | "InfoContext" | "DebugContext" => spec(Log, Plain, 1),
+        // Printf-style logging wrappers (`srv.logf`, `t.Logf`, `c.vlogf`).
+        "logf" | "Logf" | "vlogf" => spec(Log, Printf, 0),
         _ => log_function(name, 0),
+    }
+}
+
+/// A package-level function of the file's own package, judged by name: the printf-style
+/// wrappers packages define for logging (`logf`) and for errors (`errorf`).
+pub fn local_api(name: &str) -> Option<ApiSpec> {
+    match name {
+        "logf" | "vlogf" => spec(Role::Log, Form::Printf, 0),
+        "errorf" => spec(Role::ErrorNew, Form::Printf, 0),
+        _ => None,
     }
 }
 
@@ -164,5 +176,8 @@ mod tests {
         assert_eq!(method_api("Warning").map(|s| s.form), Some(Form::Plain));
         assert_eq!(method_api("Close"), None);
         assert_eq!(method_api("Printer"), None);
+        assert_eq!(method_api("logf").map(|s| s.form), Some(Form::Printf));
+        assert_eq!(local_api("errorf").map(|s| s.role), Some(Role::ErrorNew));
+        assert_eq!(local_api("format"), None);
     }
 }

@@ -185,6 +185,7 @@ impl<'s> Extractor<'s> {
             calls: Vec::new(),
             strings: Vec::new(),
             error_refs: Vec::new(),
+            sends: false,
         });
         if let Some(body) = n.child_by_field_name("body") {
             let ctx = Ctx {
@@ -593,6 +594,10 @@ impl<'s> Extractor<'s> {
             "type_switch_statement" => self.type_switch(n, ctx),
             "range_clause" => self.range_clause(n, ctx),
             "receive_statement" => self.receive_statement(n, ctx),
+            "send_statement" => {
+                self.file.funcs[ctx.func as usize].sends = true;
+                self.expr(n, ctx);
+            }
             "expression_case" | "default_case" | "communication_case" | "labeled_statement"
             | "for_clause" => {
                 let mark = self.scope.len();
@@ -946,6 +951,7 @@ impl<'s> Extractor<'s> {
             calls: Vec::new(),
             strings: Vec::new(),
             error_refs: Vec::new(),
+            sends: false,
         });
         self.literal_of_node.insert(n.id(), idx);
         if let Some(body) = n.child_by_field_name("body") {
@@ -1025,6 +1031,7 @@ impl<'s> Extractor<'s> {
                 apis::package_api(path, name).map(|s| (format!("{qual}.{name}"), s))
             }
             Callee::Method { name, .. } => apis::method_api(name).map(|s| (name.clone(), s)),
+            Callee::Global(name) => apis::local_api(name).map(|s| (name.clone(), s)),
             _ => None,
         }
     }

@@ -178,6 +178,9 @@ pub struct Func {
     pub strings: Vec<StringUse>,
     /// Package-level values this function returns or wraps: sentinel candidates.
     pub error_refs: Vec<(ValueRef, u32)>,
+    /// The body sends on a channel (`errCh <- err`): a hand-off point for errors.
+    #[serde(default)]
+    pub sends: bool,
 }
 
 impl Func {

@@ -1,0 +1,243 @@
+//! Calls into packages outside the repository, and which of them an unexplained error text
+//! most likely came from; also which functions send on a channel (error hand-offs).
+//!
+//! The linker counts external calls but does not keep them; the explainer needs them to name the
+//! origin of a tail like `open /etc/x: permission denied` (`os.Open`, called by the innermost
+//! project function). They are read from the front end's facts before linking and attached to
+//! functions by (file, line of the function's name).
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::lang::go::{Callee, GoFile, ImportName};
+use crate::program::{FuncId, Program};
+
+/// One call of a function of an external package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalCall {
+    /// Import path of the package (`os`, `net/http`).
+    pub package: String,
+    pub name: String,
+    /// Line of the call.
+    pub line: u32,
+}
+
+impl ExternalCall {
+    /// `os.Open`, `http.Get`: the package's last path element and the name.
+    pub fn display(&self) -> String {
+        let last = self.package.rsplit('/').next().unwrap_or(&self.package);
+        format!("{last}.{}", self.name)
+    }
+}
+
+/// Package-qualified calls per function, before the program says which packages are external.
+#[derive(Debug, Clone, Default)]
+pub struct RawExternalCalls {
+    /// (file path, line of the function's name, calls).
+    funcs: Vec<(String, u32, Vec<ExternalCall>)>,
+    /// (file path, line of the function's name) of functions that send on a channel.
+    senders: Vec<(String, u32)>,
+}
+
+/// External calls of every function of a program.
+#[derive(Debug, Clone, Default)]
+pub struct ExternalCalls {
+    by_func: FxHashMap<FuncId, Vec<ExternalCall>>,
+    senders: FxHashSet<FuncId>,
+}
+
+impl RawExternalCalls {
+    /// Reads the `pkg.F(…)` calls of every function of every file.
+    pub fn collect(files: &[GoFile]) -> RawExternalCalls {
+        let mut funcs = Vec::new();
+        let mut senders = Vec::new();
+        for file in files {
+            let imports: FxHashMap<&str, &str> = file
+                .imports
+                .iter()
+                .filter_map(|i| match &i.name {
+                    ImportName::Default => Some((i.path.rsplit('/').next()?, i.path.as_str())),
+                    ImportName::Alias(a) => Some((a.as_str(), i.path.as_str())),
+                    ImportName::Dot | ImportName::Blank => None,
+                })
+                .collect();
+            for f in &file.funcs {
+                if f.sends {
+                    senders.push((file.path.clone(), f.line));
+                }
+                let calls: Vec<ExternalCall> = f
+                    .calls
+                    .iter()
+                    .filter_map(|c| match &c.callee {
+                        Callee::Qualified { qual, name } => Some(ExternalCall {
+                            package: imports.get(qual.as_str())?.to_string(),
+                            name: name.clone(),
+                            line: c.line,
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                if !calls.is_empty() {
+                    funcs.push((file.path.clone(), f.line, calls));
+                }
+            }
+        }
+        RawExternalCalls { funcs, senders }
+    }
+
+    /// Keeps the calls of packages the program does not hold, attached to function ids.
+    pub fn resolve(self, program: &Program) -> ExternalCalls {
+        let internal: FxHashSet<&str> = program.packages.iter().map(|p| p.path.as_str()).collect();
+        let mut by_site: FxHashMap<(&str, u32), FuncId> = FxHashMap::default();
+        for (i, f) in program.funcs.iter().enumerate() {
+            by_site
+                .entry((program.files[f.file.0 as usize].path.as_str(), f.line))
+                .or_insert(FuncId(i as u32));
+        }
+        let mut by_func: FxHashMap<FuncId, Vec<ExternalCall>> = FxHashMap::default();
+        for (path, line, calls) in self.funcs {
+            let Some(&id) = by_site.get(&(path.as_str(), line)) else {
+                continue;
+            };
+            let ext: Vec<ExternalCall> = calls
+                .into_iter()
+                .filter(|c| !internal.contains(c.package.as_str()))
+                .collect();
+            if !ext.is_empty() {
+                by_func.entry(id).or_default().extend(ext);
+            }
+        }
+        let senders = self
+            .senders
+            .iter()
+            .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
+            .collect();
+        ExternalCalls { by_func, senders }
+    }
+}
+
+impl ExternalCalls {
+    pub fn of(&self, f: FuncId) -> &[ExternalCall] {
+        self.by_func.get(&f).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether `f`'s body sends on a channel.
+    pub fn sends(&self, f: FuncId) -> bool {
+        self.senders.contains(&f)
+    }
+}
+
+/// The external APIs whose errors read like `text`: (import path, function names; empty = any).
+pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])> {
+    let t = text.trim_start();
+    let mut out: Vec<(&'static str, &'static [&'static str])> = Vec::new();
+    let word = t.split(' ').next().unwrap_or("");
+    match word {
+        "open" => {
+            out.push((
+                "os",
+                &["Open", "OpenFile", "ReadFile", "Create", "ReadDir", "WriteFile"],
+            ));
+            out.push(("io/ioutil", &["ReadFile", "ReadDir", "WriteFile"]));
+        }
+        "stat" | "lstat" => out.push(("os", &["Stat", "Lstat"])),
+        "mkdir" => out.push(("os", &["Mkdir", "MkdirAll", "MkdirTemp"])),
+        "remove" | "unlinkat" => out.push(("os", &["Remove", "RemoveAll"])),
+        "rename" => out.push(("os", &["Rename"])),
+        "readlink" => out.push(("os", &["Readlink"])),
+        "chmod" => out.push(("os", &["Chmod"])),
+        "dial" => {
+            out.push(("net", &[]));
+            out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));
+        }
+        "lookup" => out.push(("net", &[])),
+        "listen" => out.push(("net", &["Listen", "ListenPacket", "ListenTCP", "ListenUDP"])),
+        "parse" => out.push(("net/url", &["Parse", "ParseRequestURI"])),
+        "exec:" | "fork/exec" => out.push(("os/exec", &[])),
+        "Get" | "Post" | "Head" | "Put" | "Delete" | "Patch" => out.push(("net/http", &[])),
+        _ => {}
+    }
+    if t.starts_with("strconv.") {
+        out.push(("strconv", &[]));
+    }
+    if t.starts_with("json: ")
+        || t.starts_with("invalid character")
+        || t.starts_with("unexpected end of JSON input")
+    {
+        out.push(("encoding/json", &[]));
+    }
+    if t.starts_with("yaml: ") {
+        out.push(("gopkg.in/yaml.v2", &[]));
+        out.push(("gopkg.in/yaml.v3", &[]));
+        out.push(("sigs.k8s.io/yaml", &[]));
+    }
+    if t.starts_with("x509: ") {
+        out.push(("crypto/x509", &[]));
+    }
+    if t.starts_with("tls: ") {
+        out.push(("crypto/tls", &[]));
+    }
+    if t.starts_with("sql: ") {
+        out.push(("database/sql", &[]));
+    }
+    if t == "EOF" || t == "unexpected EOF" {
+        out.push(("io", &[]));
+        out.push(("bufio", &[]));
+    }
+    if t.starts_with("context deadline exceeded") || t.starts_with("context canceled") {
+        out.push(("context", &[]));
+    }
+    if t.starts_with("rpc error: ") {
+        out.push(("google.golang.org/grpc", &[]));
+    }
+    out
+}
+
+/// Whether `call` is one of `sources`.
+pub fn call_matches(call: &ExternalCall, sources: &[(&str, &[&str])]) -> bool {
+    sources
+        .iter()
+        .any(|(p, names)| call.package == *p && (names.is_empty() || names.contains(&call.name.as_str())))
+}
+
+/// Whether a captured value reads like an error message rather than a plain value.
+pub fn looks_like_error(text: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "error",
+        "failed",
+        "denied",
+        "refused",
+        "not found",
+        "no such",
+        "timeout",
+        "timed out",
+        "invalid",
+        "cannot",
+        "can't",
+        "unexpected",
+        "EOF",
+        "exceeded",
+    ];
+    text.contains(": ") || !likely_sources(text).is_empty() || WORDS.iter().any(|w| text.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sources_of_common_stdlib_errors() {
+        let s = likely_sources("open /etc/x: permission denied");
+        assert!(s.iter().any(|(p, n)| *p == "os" && n.contains(&"Open")));
+        assert!(likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
+            .iter()
+            .any(|(p, _)| *p == "net"));
+        assert!(likely_sources("hello world").is_empty());
+    }
+
+    #[test]
+    fn error_like_text() {
+        assert!(looks_like_error("open x: no such file or directory"));
+        assert!(looks_like_error("EOF"));
+        assert!(!looks_like_error("user-42"));
+    }
+}

@@ -1,0 +1,145 @@
+//! Pass-through reconstruction: the call path an error travelled between two functions that left
+//! text in the line.
+//!
+//! Between the owner of an outer template and the owner of the inner one, the error was returned
+//! unchanged by every function in between. Among the call paths from outer to inner, the one
+//! taken is the shortest through functions that return an error (function literals are allowed
+//! too: `go func() { errCh <- work() }()` hands the error over a channel), with fewer dynamic
+//! (interface-dispatch) edges breaking ties. When no such path exists the unrestricted shortest
+//! path is used and flagged.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap;
+
+use super::externals::{self, ExternalCalls};
+use crate::program::{EdgeKind, FuncId, FuncKind, Program};
+
+/// Longest pass-through path searched.
+pub const MAX_PATH: u32 = 8;
+/// Functions settled by one search, at most (the graph of a large repo is big; paths are short).
+const MAX_VISITS: usize = 20_000;
+
+/// A path `[from, …, to]` and how many of its edges are dynamic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallPath {
+    pub funcs: Vec<FuncId>,
+    pub dynamic_edges: u32,
+    /// Some intermediate function does not return an error.
+    pub relaxed: bool,
+}
+
+/// Whether `f` can hand an error on to its caller (returns one, or is a literal).
+pub fn may_pass_error(program: &Program, f: FuncId) -> bool {
+    let func = program.func(f);
+    func.returns_error || func.kind == FuncKind::Literal
+}
+
+/// The shortest call path from `from` to any function for which `is_target` holds.
+pub fn shortest_to(
+    program: &Program,
+    from: FuncId,
+    is_target: impl Fn(FuncId) -> bool,
+    max: u32,
+) -> Option<CallPath> {
+    search(program, from, &is_target, max, true)
+        .or_else(|| search(program, from, &is_target, max, false))
+}
+
+/// The shortest call path from `from` to `to`.
+pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> {
+    if from == to {
+        return Some(CallPath {
+            funcs: vec![from],
+            dynamic_edges: 0,
+            relaxed: false,
+        });
+    }
+    shortest_to(program, from, |g| g == to, MAX_PATH)
+}
+
+fn search(
+    program: &Program,
+    from: FuncId,
+    is_target: &impl Fn(FuncId) -> bool,
+    max: u32,
+    strict: bool,
+) -> Option<CallPath> {
+    // Dijkstra on (hops, dynamic edges), lexicographic.
+    let mut best: FxHashMap<FuncId, ((u32, u32), FuncId)> = FxHashMap::default();
+    let mut heap = BinaryHeap::new();
+    best.insert(from, ((0, 0), from));
+    heap.push(Reverse(((0u32, 0u32), from)));
+    let mut visits = 0usize;
+    while let Some(Reverse((cost, g))) = heap.pop() {
+        if best.get(&g).is_some_and(|(c, _)| *c < cost) {
+            continue;
+        }
+        visits += 1;
+        if visits > MAX_VISITS {
+            return None;
+        }
+        if g != from && is_target(g) {
+            let mut funcs = vec![g];
+            let mut cur = g;
+            while cur != from {
+                cur = best[&cur].1;
+                funcs.push(cur);
+            }
+            funcs.reverse();
+            return Some(CallPath {
+                funcs,
+                dynamic_edges: cost.1,
+                relaxed: !strict,
+            });
+        }
+        if cost.0 >= max || (g != from && strict && !may_pass_error(program, g)) {
+            continue;
+        }
+        for (c, e) in program.callees(g) {
+            let next = (cost.0 + 1, cost.1 + u32::from(e.kind == EdgeKind::Dynamic));
+            let better = best.get(&c).is_none_or(|(old, _)| next < *old);
+            if better {
+                best.insert(c, (next, g));
+                heap.push(Reverse((next, c)));
+            }
+        }
+    }
+    None
+}
+
+/// Where an unexplained tail most likely came from: the nearest function, from `innermost`
+/// down through error-returning callees, that calls an external API whose errors read like
+/// `tail`. Returns the path from `innermost` to it and the API's display name.
+pub fn external_origin(
+    program: &Program,
+    externals: &ExternalCalls,
+    innermost: FuncId,
+    tail: &str,
+) -> Option<(CallPath, String)> {
+    let sources = externals::likely_sources(tail);
+    if sources.is_empty() {
+        return None;
+    }
+    let calls = |g: FuncId| {
+        externals
+            .of(g)
+            .iter()
+            .find(|c| externals::call_matches(c, &sources))
+            .map(|c| c.display())
+    };
+    if let Some(api) = calls(innermost) {
+        return Some((
+            CallPath {
+                funcs: vec![innermost],
+                dynamic_edges: 0,
+                relaxed: false,
+            },
+            api,
+        ));
+    }
+    let path = search(program, innermost, &|g| calls(g).is_some(), MAX_PATH, true)?;
+    let api = calls(*path.funcs.last()?)?;
+    Some((path, api))
+}

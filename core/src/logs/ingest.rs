@@ -1,0 +1,300 @@
+//! Streaming ingestion: bytes → lines → [`LogRecord`]s, with a report of malformed lines.
+//!
+//! Log files of a gigabyte must not be held whole, and a browser hands us a file in chunks, so
+//! the core is an [`Ingester`] fed byte chunks of any size; [`ingest`] drives it from a
+//! `BufRead`. Memory is bounded by `max_line_bytes` (a longer line is cut there and reported)
+//! and `max_listed` malformed examples. Bad lines are never fatal: invalid UTF-8 is decoded
+//! lossily, a `{` line that is not JSON is read as plain text, a line not matching the header
+//! format is auto-detected — each counted and listed by line number.
+
+use std::io::{self, BufRead};
+
+use serde::{Deserialize, Serialize};
+
+use super::{looks_malformed, parse_line_with, LineFormat, LogRecord, ParseOptions};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestOptions {
+    pub parse: ParseOptions,
+    /// Longer lines are truncated to this many bytes (and reported).
+    pub max_line_bytes: usize,
+    /// At most this many malformed lines are listed (all are counted).
+    pub max_listed: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            parse: ParseOptions::default(),
+            max_line_bytes: 1 << 20,
+            max_listed: 100,
+        }
+    }
+}
+
+/// Why a line was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    InvalidUtf8,
+    /// Starts with `{` but is not a JSON object.
+    InvalidJson,
+    /// A header format was given and the line does not match it.
+    HeaderMismatch,
+    TooLong,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Malformed {
+    /// 1-based line number.
+    pub line: u64,
+    pub problem: Problem,
+    /// The first 120 characters of the line (lossy).
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestReport {
+    /// Lines read, including empty ones.
+    pub lines: u64,
+    /// Records delivered (non-empty lines).
+    pub records: u64,
+    pub bytes: u64,
+    pub malformed_count: u64,
+    /// The first `max_listed` malformed lines.
+    pub malformed: Vec<Malformed>,
+    /// Records per detected format, most frequent first.
+    pub formats: Vec<(LineFormat, u64)>,
+}
+
+/// Push-style line reader: feed chunks, receive `(line_number, record)`.
+#[derive(Debug)]
+pub struct Ingester {
+    opts: IngestOptions,
+    buf: Vec<u8>,
+    /// The current line exceeded `max_line_bytes`; the rest of it is being skipped.
+    overflow: bool,
+    report: IngestReport,
+}
+
+impl Ingester {
+    pub fn new(opts: IngestOptions) -> Ingester {
+        Ingester {
+            opts,
+            buf: Vec::new(),
+            overflow: false,
+            report: IngestReport::default(),
+        }
+    }
+
+    pub fn report(&self) -> &IngestReport {
+        &self.report
+    }
+
+    /// Consumes a chunk; calls `sink` for every complete non-empty line in it.
+    pub fn feed(&mut self, mut chunk: &[u8], sink: &mut impl FnMut(u64, LogRecord)) {
+        self.report.bytes += chunk.len() as u64;
+        while !chunk.is_empty() {
+            let nl = chunk.iter().position(|&b| b == b'\n');
+            let part = &chunk[..nl.unwrap_or(chunk.len())];
+            let room = self.opts.max_line_bytes.saturating_sub(self.buf.len());
+            if part.len() > room {
+                self.buf.extend_from_slice(&part[..room]);
+                self.overflow = true;
+            } else {
+                self.buf.extend_from_slice(part);
+            }
+            match nl {
+                Some(i) => {
+                    self.end_line(sink);
+                    chunk = &chunk[i + 1..];
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Flushes a last line without a newline and returns the report.
+    pub fn finish(mut self, sink: &mut impl FnMut(u64, LogRecord)) -> IngestReport {
+        if !self.buf.is_empty() || self.overflow {
+            self.end_line(sink);
+        }
+        let mut formats = std::mem::take(&mut self.report.formats);
+        formats.sort_by_key(|f| std::cmp::Reverse(f.1));
+        self.report.formats = formats;
+        self.report
+    }
+
+    fn end_line(&mut self, sink: &mut impl FnMut(u64, LogRecord)) {
+        self.report.lines += 1;
+        let n = self.report.lines;
+        let mut bytes = std::mem::take(&mut self.buf);
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        let overflow = std::mem::take(&mut self.overflow);
+        let (text, utf8_ok) = match String::from_utf8(bytes) {
+            Ok(s) => (s, true),
+            Err(e) => {
+                // A cut at max_line_bytes may split a character; that is not the input's fault.
+                let valid_prefix = e.utf8_error().valid_up_to();
+                let b = e.into_bytes();
+                let ok =
+                    overflow && b.len() - valid_prefix < 4 && e_is_incomplete(&b[valid_prefix..]);
+                (String::from_utf8_lossy(&b).into_owned(), ok)
+            }
+        };
+        if overflow {
+            self.flag(n, Problem::TooLong, &text);
+        } else if !utf8_ok {
+            self.flag(n, Problem::InvalidUtf8, &text);
+        }
+        if text.trim().is_empty() {
+            self.buf = text.into_bytes();
+            self.buf.clear();
+            return;
+        }
+        let rec = parse_line_with(&text, &self.opts.parse);
+        if looks_malformed(&text, &rec) && !overflow {
+            self.flag(n, Problem::InvalidJson, &text);
+        } else if self.opts.parse.header.is_some() && rec.format != LineFormat::Header && !overflow
+        {
+            self.flag(n, Problem::HeaderMismatch, &text);
+        }
+        match self
+            .report
+            .formats
+            .iter_mut()
+            .find(|(f, _)| *f == rec.format)
+        {
+            Some((_, c)) => *c += 1,
+            None => self.report.formats.push((rec.format, 1)),
+        }
+        self.report.records += 1;
+        sink(n, rec);
+        // reuse the allocation for the next line
+        self.buf = text.into_bytes();
+        self.buf.clear();
+    }
+
+    fn flag(&mut self, line: u64, problem: Problem, text: &str) {
+        self.report.malformed_count += 1;
+        if self.report.malformed.len() < self.opts.max_listed {
+            self.report.malformed.push(Malformed {
+                line,
+                problem,
+                excerpt: text.chars().take(120).collect(),
+            });
+        }
+    }
+}
+
+fn e_is_incomplete(tail: &[u8]) -> bool {
+    std::str::from_utf8(tail).is_err_and(|e| e.error_len().is_none())
+}
+
+/// Reads `input` to the end, calling `sink(line_number, record)` for every non-empty line.
+/// Only I/O errors are returned; malformed content is in the report.
+pub fn ingest(
+    mut input: impl BufRead,
+    opts: IngestOptions,
+    mut sink: impl FnMut(u64, LogRecord),
+) -> io::Result<IngestReport> {
+    let mut ing = Ingester::new(opts);
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let len = chunk.len();
+        ing.feed(chunk, &mut sink);
+        input.consume(len);
+    }
+    Ok(ing.finish(&mut sink))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::{HeaderFormat, Level};
+
+    fn run(input: &[u8], opts: IngestOptions) -> (Vec<(u64, LogRecord)>, IngestReport) {
+        let mut out = Vec::new();
+        let rep = ingest(input, opts, |n, r| out.push((n, r))).unwrap();
+        (out, rep)
+    }
+
+    #[test]
+    fn counts_and_lists_malformed_lines() {
+        let input =
+            b"{\"level\":\"error\",\"msg\":\"a\"}\n{\n\nplain \xff text\r\n{\"msg\": \"b\"}";
+        let (recs, rep) = run(input, IngestOptions::default());
+        assert_eq!(rep.lines, 5);
+        assert_eq!(rep.records, 4);
+        assert_eq!(rep.malformed_count, 2);
+        assert_eq!(
+            rep.malformed
+                .iter()
+                .map(|m| (m.line, m.problem))
+                .collect::<Vec<_>>(),
+            vec![(2, Problem::InvalidJson), (4, Problem::InvalidUtf8)]
+        );
+        assert_eq!(recs[0].1.level, Some(Level::Error));
+        assert_eq!(recs[2].0, 4);
+        assert_eq!(recs[2].1.message, "plain \u{fffd} text");
+        assert_eq!(recs[3].0, 5);
+        assert_eq!(recs[3].1.message, "b");
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_matter() {
+        let text = "level=error msg=\"x y\" err=EOF\nE1121 10:00:00.000000 1 a.go:1] boom\nlast";
+        let whole = run(text.as_bytes(), IngestOptions::default()).0;
+        let mut ing = Ingester::new(IngestOptions::default());
+        let mut out = Vec::new();
+        for b in text.as_bytes().chunks(3) {
+            ing.feed(b, &mut |n, r| out.push((n, r)));
+        }
+        let rep = ing.finish(&mut |n, r| out.push((n, r)));
+        assert_eq!(out, whole);
+        assert_eq!(rep.records, 3);
+        assert_eq!(rep.bytes, text.len() as u64);
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_reported() {
+        let mut input = vec![b'a'; 50];
+        input.extend_from_slice(b"\nshort\n");
+        let opts = IngestOptions {
+            max_line_bytes: 10,
+            max_listed: 1,
+            ..Default::default()
+        };
+        let (recs, rep) = run(&input, opts);
+        assert_eq!(recs[0].1.message, "aaaaaaaaaa");
+        assert_eq!(recs[1].1.message, "short");
+        assert_eq!(rep.malformed_count, 1);
+        assert_eq!(rep.malformed[0].problem, Problem::TooLong);
+    }
+
+    #[test]
+    fn header_mismatch_is_reported_and_auto_detected() {
+        let opts = IngestOptions {
+            parse: ParseOptions {
+                header: Some(HeaderFormat::parse("<Date> <Time> <Level> <Content>").unwrap()),
+            },
+            ..Default::default()
+        };
+        let (recs, rep) = run(b"2024-01-02 03:04:05 ERROR boom\nnot a header\n", opts);
+        assert_eq!(recs[0].1.format, LineFormat::Header);
+        assert_eq!(recs[0].1.message, "boom");
+        assert_eq!(recs[1].1.message, "not a header");
+        assert_eq!(rep.malformed_count, 1);
+        assert_eq!(rep.malformed[0].line, 2);
+        assert_eq!(rep.malformed[0].problem, Problem::HeaderMismatch);
+    }
+}
