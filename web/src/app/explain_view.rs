@@ -135,6 +135,10 @@ fn result(ui: Ui, t: Trace, status: RwSignal<String>) -> impl IntoView {
         parts.push((v.log[at..].to_string(), None));
     }
     let md = trace::markdown(&v, p);
+    let paths = v.paths.clone();
+    let n_paths = paths.len();
+    let candidates = v.candidates.clone();
+    let n_candidates = candidates.len();
     let raw = t.raw.clone();
     let all = ui.traces.get_untracked();
     view! {
@@ -149,7 +153,8 @@ fn result(ui: Ui, t: Trace, status: RwSignal<String>) -> impl IntoView {
                 }).collect_view()}
             </p>
             {if hops.is_empty() {
-                view! { <p class="nopath" id="nopath">"No propagation path was found for this line."</p> }.into_any()
+                view! { <p class="nopath" id="nopath">"No propagation path was found for this line. "
+                    {v.note.clone().unwrap_or_default()}</p> }.into_any()
             } else {
                 view! {
                     <ol class="chain" id="chain">
@@ -175,11 +180,11 @@ fn result(ui: Ui, t: Trace, status: RwSignal<String>) -> impl IntoView {
                     {r.external_origin.map(|x| format!(" (error from {x})"))}
                 </p>
             })}
-            <Show when={let n = v.paths.len(); move || n > 1}>
+            <Show when=move || { n_paths > 1 }>
                 <details class="alternatives">
-                    <summary>{format!("{} alternative paths", v.paths.len() - 1)}</summary>
+                    <summary>{format!("{} alternative paths", n_paths.saturating_sub(1))}</summary>
                     <ol>
-                        {v.paths.iter().enumerate().map(|(i, alt)| {
+                        {paths.iter().enumerate().map(|(i, alt)| {
                             let desc = alt.hops.iter().map(|h| h.func.as_str()).collect::<Vec<_>>().join(" → ");
                             view! {
                                 <li class:current=move || ui.alt_path.get() == i>
@@ -192,14 +197,15 @@ fn result(ui: Ui, t: Trace, status: RwSignal<String>) -> impl IntoView {
                     </ol>
                 </details>
             </Show>
-            <Show when={let n = v.candidates.len(); move || n > 0}>
+            <Show when=move || { n_candidates > 0 }>
                 <details class="candidates">
-                    <summary>{format!("{} candidate functions", v.candidates.len())}</summary>
+                    <summary>{format!("{} candidate functions", n_candidates)}</summary>
                     <ul>
-                        {v.candidates.iter().map(|c| {
+                        {candidates.iter().map(|c| {
                             let get = |k: &str| c.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()));
                             let label = match (get("func"), get("file"), get("line")) {
-                                (Some(f), Some(file), Some(line)) => format!("{f} {file}:{line}"),
+                                (Some(f), Some(file), Some(line)) => format!(
+                                    "{f} {file}:{line} — {}", get("template").unwrap_or_default()),
                                 _ => c.to_string(),
                             };
                             view! { <li><code>{label}</code></li> }

@@ -82,7 +82,7 @@ fn App(ui: Ui) -> impl IntoView {
     }
 }
 
-fn picked(e: &leptos::ev::Event) -> Vec<web_sys::File> {
+fn picked(e: &web_sys::Event) -> Vec<web_sys::File> {
     let input: HtmlInputElement = event_target(e);
     let files = input.files().map(|l| inputs::file_list(&l)).unwrap_or_default();
     input.set_value("");

@@ -18,6 +18,9 @@ pub struct TraceView {
     pub root: Option<Root>,
     #[serde(default)]
     pub candidates: Vec<serde_json::Value>,
+    /// Why there is no path, or what was done to the input.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
