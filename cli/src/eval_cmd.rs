@@ -72,7 +72,11 @@ fn run_file(file: &Path, verbose: bool) -> anyhow::Result<Vec<CaseResult>> {
         }
     };
     if !repo.exists() {
-        bail!("{}: repository {} does not exist", file.display(), repo.display());
+        bail!(
+            "{}: repository {} does not exist",
+            file.display(),
+            repo.display()
+        );
     }
     let files = source::load_path(
         &repo,
@@ -126,7 +130,14 @@ fn print_failure(case: &eval::Case, r: &CaseResult, got: &Explanation, verbose: 
                 .collect()
         })
         .unwrap_or_default();
-    println!("  got:  {}", if have.is_empty() { "(no path)".into() } else { have.join(" → ") });
+    println!(
+        "  got:  {}",
+        if have.is_empty() {
+            "(no path)".into()
+        } else {
+            have.join(" → ")
+        }
+    );
     if verbose {
         if let Some(p) = got.paths.first() {
             for h in &p.hops {

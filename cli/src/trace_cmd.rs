@@ -141,7 +141,11 @@ fn bench(args: &Args, n: usize) -> anyhow::Result<()> {
         .take(3)
         .map(|(t, l)| serde_json::json!({"ms": t, "line": l.chars().take(200).collect::<String>()}))
         .collect();
-    let pct = |p: f64| ms.get(((ms.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+    let pct = |p: f64| {
+        ms.get(((ms.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(0.0)
+    };
     println!(
         "{}",
         serde_json::json!({

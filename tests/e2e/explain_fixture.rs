@@ -27,7 +27,11 @@ fn every_labelled_case_is_exact() {
             got.paths.first()
         );
         let root = got.root.as_ref().expect("root");
-        assert_eq!(root.external_origin, case.root.external_origin, "{}", case.id);
+        assert_eq!(
+            root.external_origin, case.root.external_origin,
+            "{}",
+            case.id
+        );
         assert_eq!(root.sentinel, case.root.sentinel, "{}", case.id);
     }
 }
@@ -42,8 +46,14 @@ fn same_text_in_two_functions_gives_two_close_paths() {
         .iter()
         .map(|p| p.hops.last().expect("hop").func.as_str())
         .collect();
-    assert!(roots.contains(&"(*example.com/errpath/store.DB).readRow"), "{roots:?}");
-    assert!(roots.contains(&"example.com/errpath/svc.check"), "{roots:?}");
+    assert!(
+        roots.contains(&"(*example.com/errpath/store.DB).readRow"),
+        "{roots:?}"
+    );
+    assert!(
+        roots.contains(&"example.com/errpath/svc.check"),
+        "{roots:?}"
+    );
 }
 
 #[test]
@@ -70,7 +80,10 @@ fn error_field_is_explained_as_the_inner_error() {
     });
     let hops = &e.paths.first().expect("path").hops;
     assert_eq!(hops.last().expect("hop").kind, HopKind::Origin);
-    assert_eq!(hops.last().expect("hop").fmt.as_deref(), Some("fetch %s: status %d"));
+    assert_eq!(
+        hops.last().expect("hop").fmt.as_deref(),
+        Some("fetch %s: status %d")
+    );
 }
 
 #[test]
@@ -80,7 +93,10 @@ fn unmatched_line_is_an_answer_with_nearest_candidates() {
     // Drifted from the code: `%d` printed as a word, so no exact match.
     let e = ex.explain(LogInput::text("gave up after three retries"));
     assert!(e.paths.is_empty(), "{:?}", e.paths);
-    assert!(e.note.as_deref().is_some_and(|n| n.contains("no template matched")));
+    assert!(e
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("no template matched")));
     assert!(e
         .candidates
         .iter()

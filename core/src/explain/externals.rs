@@ -14,7 +14,7 @@ use crate::program::{FuncId, Program};
 /// One call of a function of an external package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternalCall {
-    /// Import path of the package (`os`, `net/http`).
+    /// Import path of the package (`os`, `net/http`); empty for a method call on a value.
     pub package: String,
     pub name: String,
     /// Line of the call.
@@ -24,6 +24,9 @@ pub struct ExternalCall {
 impl ExternalCall {
     /// `os.Open`, `http.Get`: the package's last path element and the name.
     pub fn display(&self) -> String {
+        if self.package.is_empty() {
+            return format!(".{}", self.name);
+        }
         let last = self.package.rsplit('/').next().unwrap_or(&self.package);
         format!("{last}.{}", self.name)
     }
@@ -73,6 +76,13 @@ impl RawExternalCalls {
                             name: name.clone(),
                             line: c.line,
                         }),
+                        // A method of a value whose type the syntax does not show: kept by name
+                        // (`conn.Write`, `db.QueryRowContext`); `package` stays empty.
+                        Callee::Method { name, .. } => Some(ExternalCall {
+                            package: String::new(),
+                            name: name.clone(),
+                            line: c.line,
+                        }),
                         _ => None,
                     })
                     .collect();
@@ -98,9 +108,17 @@ impl RawExternalCalls {
             let Some(&id) = by_site.get(&(path.as_str(), line)) else {
                 continue;
             };
+            // Method calls the linker resolved into the repository are not external.
+            let linked: FxHashSet<u32> = program.callees(id).map(|(_, e)| e.line).collect();
             let ext: Vec<ExternalCall> = calls
                 .into_iter()
-                .filter(|c| !internal.contains(c.package.as_str()))
+                .filter(|c| {
+                    if c.package.is_empty() {
+                        !linked.contains(&c.line)
+                    } else {
+                        !internal.contains(c.package.as_str())
+                    }
+                })
                 .collect();
             if !ext.is_empty() {
                 by_func.entry(id).or_default().extend(ext);
@@ -135,7 +153,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "open" => {
             out.push((
                 "os",
-                &["Open", "OpenFile", "ReadFile", "Create", "ReadDir", "WriteFile"],
+                &[
+                    "Open",
+                    "OpenFile",
+                    "ReadFile",
+                    "Create",
+                    "ReadDir",
+                    "WriteFile",
+                ],
             ));
             out.push(("io/ioutil", &["ReadFile", "ReadDir", "WriteFile"]));
         }
@@ -145,6 +170,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "rename" => out.push(("os", &["Rename"])),
         "readlink" => out.push(("os", &["Readlink"])),
         "chmod" => out.push(("os", &["Chmod"])),
+        "read" | "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", NET_PACKET_METHODS));
+        }
+        "read" | "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push(("", NET_CONN_METHODS));
+        }
+        "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
+        "sync" | "close" | "seek" => out.push(("", &["Sync", "Close", "Seek"])),
         "dial" => {
             out.push(("net", &[]));
             out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));
@@ -176,8 +209,10 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     if t.starts_with("tls: ") {
         out.push(("crypto/tls", &[]));
     }
-    if t.starts_with("sql: ") {
+    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(")
+    {
         out.push(("database/sql", &[]));
+        out.push(("", SQL_METHODS));
     }
     if t == "EOF" || t == "unexpected EOF" {
         out.push(("io", &[]));
@@ -192,11 +227,41 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     out
 }
 
+/// Methods of `net.Conn` whose errors read `read tcp …` / `write tcp …`.
+const NET_CONN_METHODS: &[&str] = &["Read", "Write", "ReadFull", "Copy", "Flush"];
+
+/// Methods of `net.PacketConn` / `*net.UDPConn` (`write udp …`).
+const NET_PACKET_METHODS: &[&str] = &[
+    "WriteTo",
+    "ReadFrom",
+    "WriteToUDP",
+    "ReadFromUDP",
+    "WriteMsgUDP",
+    "ReadMsgUDP",
+];
+
+/// Methods of `*sql.DB`, `*sql.Tx`, `*sql.Row(s)` and `*sql.Stmt`.
+const SQL_METHODS: &[&str] = &[
+    "Exec",
+    "ExecContext",
+    "Query",
+    "QueryContext",
+    "QueryRow",
+    "QueryRowContext",
+    "Scan",
+    "Prepare",
+    "PrepareContext",
+    "Begin",
+    "BeginTx",
+    "Commit",
+    "Rollback",
+];
+
 /// Whether `call` is one of `sources`.
 pub fn call_matches(call: &ExternalCall, sources: &[(&str, &[&str])]) -> bool {
-    sources
-        .iter()
-        .any(|(p, names)| call.package == *p && (names.is_empty() || names.contains(&call.name.as_str())))
+    sources.iter().any(|(p, names)| {
+        call.package == *p && (names.is_empty() || names.contains(&call.name.as_str()))
+    })
 }
 
 /// Whether a captured value reads like an error message rather than a plain value.
@@ -217,7 +282,9 @@ pub fn looks_like_error(text: &str) -> bool {
         "EOF",
         "exceeded",
     ];
-    text.contains(": ") || !likely_sources(text).is_empty() || WORDS.iter().any(|w| text.contains(w))
+    text.contains(": ")
+        || !likely_sources(text).is_empty()
+        || WORDS.iter().any(|w| text.contains(w))
 }
 
 #[cfg(test)]
@@ -228,9 +295,11 @@ mod tests {
     fn names_sources_of_common_stdlib_errors() {
         let s = likely_sources("open /etc/x: permission denied");
         assert!(s.iter().any(|(p, n)| *p == "os" && n.contains(&"Open")));
-        assert!(likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
-            .iter()
-            .any(|(p, _)| *p == "net"));
+        assert!(
+            likely_sources("dial tcp 1.2.3.4:80: connect: connection refused")
+                .iter()
+                .any(|(p, _)| *p == "net")
+        );
         assert!(likely_sources("hello world").is_empty());
     }
 

@@ -54,19 +54,21 @@ impl MatcherIndex {
         for (fi, f) in program.funcs.iter().enumerate() {
             for (si, s) in f.strings.iter().enumerate() {
                 let open_tail = s.role == Role::Log && s.form == Form::Plain;
-                let id = *key_to_id.entry((s.text, s.form, open_tail)).or_insert_with(|| {
-                    entries.push(TemplateEntry {
-                        text: s.text,
-                        form: s.form,
-                        template: Template::compile(
-                            program.strings.resolve(s.text),
-                            s.form,
-                            s.role,
-                        ),
-                        owners: Vec::new(),
+                let id = *key_to_id
+                    .entry((s.text, s.form, open_tail))
+                    .or_insert_with(|| {
+                        entries.push(TemplateEntry {
+                            text: s.text,
+                            form: s.form,
+                            template: Template::compile(
+                                program.strings.resolve(s.text),
+                                s.form,
+                                s.role,
+                            ),
+                            owners: Vec::new(),
+                        });
+                        (entries.len() - 1) as TplId
                     });
-                    (entries.len() - 1) as TplId
-                });
                 entries[id as usize].owners.push(Owner {
                     func: FuncId(fi as u32),
                     string: si as u32,

@@ -346,13 +346,22 @@ impl<'a> Explainer<'a> {
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
-        let extended = chain.links.iter().filter(|l| l.reach == segment::Reach::Extended).count();
-        let unrelated = chain.links.iter().filter(|l| l.reach == segment::Reach::Unrelated).count();
+        let extended = chain
+            .links
+            .iter()
+            .filter(|l| l.reach == segment::Reach::Extended)
+            .count();
+        let unrelated = chain
+            .links
+            .iter()
+            .filter(|l| l.reach == segment::Reach::Unrelated)
+            .count();
         let n = chain.links.len();
         // The caller the logger printed names the logging function even when its message is not
         // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
         let mut caller_hit = false;
-        if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first()) {
+        if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first())
+        {
             if cf == first.owner.func {
                 caller_hit = true;
             } else if let Some(cp) = path::between(p, cf, first.owner.func) {
@@ -406,7 +415,8 @@ impl<'a> Explainer<'a> {
                 None => contributed.push_str(&line[link.span.0..link.span.1]),
             }
             // A sentinel's text is its declaration's, not something this function formats.
-            let fmt = (kind != HopKind::OriginSentinel).then(|| p.strings.resolve(owned.text).to_string());
+            let fmt = (kind != HopKind::OriginSentinel)
+                .then(|| p.strings.resolve(owned.text).to_string());
             let hop = Hop {
                 text: Some(contributed),
                 fmt,
@@ -415,7 +425,10 @@ impl<'a> Explainer<'a> {
             };
             // One hop per function: a function that both wraps and creates (`fmt.Errorf("%w:
             // %s", ErrSentinel, x)`) is one hop with the innermost kind and the outer text.
-            if let Some(last) = hops.last_mut().filter(|h| h.func == hop.func && h.file == hop.file) {
+            if let Some(last) = hops
+                .last_mut()
+                .filter(|h| h.func == hop.func && h.file == hop.file)
+            {
                 if innermost && last.kind != HopKind::Log {
                     last.kind = hop.kind;
                 }
@@ -433,8 +446,7 @@ impl<'a> Explainer<'a> {
                         if h.kind == HopKind::OriginExternal {
                             let o = chain.links[n - 1].owner;
                             let s = &p.func(o.func).strings[o.string as usize];
-                            h.kind =
-                                self.wrap_kind(s.role, s.form, p.strings.resolve(s.api));
+                            h.kind = self.wrap_kind(s.role, s.form, p.strings.resolve(s.api));
                         }
                     }
                     let k = cp.funcs.len();
@@ -450,12 +462,12 @@ impl<'a> Explainer<'a> {
                 }
                 Some((_, api)) => external_origin = Some(api),
                 None => {
-                    external_origin = externals::likely_sources(tail)
-                        .first()
-                        .map(|(pkg, names)| match names.first() {
+                    external_origin = externals::likely_sources(tail).first().map(|(pkg, names)| {
+                        match names.first() {
                             Some(n) => format!("{}.{n}", pkg.rsplit('/').next().unwrap_or(pkg)),
                             None => (*pkg).to_string(),
-                        })
+                        }
+                    })
                 }
             }
         }
@@ -493,7 +505,18 @@ impl<'a> Explainer<'a> {
             }
             _ => 0.0,
         };
-        let score = coverage + caller_bonus
+        // A tail whose origin was found in the code is explained further than a tail not looked
+        // into or a value.
+        let origin_bonus = if root
+            .external_origin
+            .as_deref()
+            .is_some_and(|o| o != "unknown")
+        {
+            0.03
+        } else {
+            0.0
+        };
+        let score = coverage + caller_bonus + origin_bonus
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
@@ -528,7 +551,8 @@ impl<'a> Explainer<'a> {
             let path = &p.files[f.file.0 as usize].path;
             let same = path == file
                 || path.ends_with(file) && path.as_bytes()[path.len() - file.len() - 1] == b'/'
-                || file.ends_with(path.as_str()) && file.as_bytes()[file.len() - path.len() - 1] == b'/';
+                || file.ends_with(path.as_str())
+                    && file.as_bytes()[file.len() - path.len() - 1] == b'/';
             if !same {
                 continue;
             }
@@ -587,9 +611,9 @@ impl<'a> Explainer<'a> {
             let _ = t;
             push(o, score, true, &mut out);
         }
-        for (t, sim) in self
-            .fuzzy
-            .nearest(line, self.opts.fuzzy_threshold, self.opts.max_candidates)
+        for (t, sim) in
+            self.fuzzy
+                .nearest(line, self.opts.fuzzy_threshold, self.opts.max_candidates)
         {
             for &o in self.index.entry(t).owners.iter().take(8) {
                 push(o, 0.9 * sim, false, &mut out);
@@ -616,8 +640,7 @@ fn interior(funcs: &[FuncId]) -> &[FuncId] {
 
 fn same_hops(a: &[Hop], b: &[Hop]) -> bool {
     a.len() == b.len()
-        && a
-            .iter()
+        && a.iter()
             .zip(b)
             .all(|(x, y)| x.func == y.func && x.kind == y.kind && x.fmt == y.fmt)
 }

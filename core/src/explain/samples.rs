@@ -44,7 +44,9 @@ pub fn sample_lines(index: &MatcherIndex, n: usize) -> Vec<String> {
     // A linear congruential sequence: cheap, deterministic, no dependency.
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         pool[(state >> 33) as usize % pool.len()]
     };
     (0..n)

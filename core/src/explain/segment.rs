@@ -13,8 +13,8 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::externals;
-use super::path;
 use super::matcher_index::{MatcherIndex, Owner, TplId};
+use super::path;
 use super::template::{Captures, Hole};
 use crate::closure::Closure;
 use crate::program::{FuncId, Program};
@@ -69,7 +69,14 @@ pub struct Chain {
 }
 
 impl Chain {
-    fn key(&self) -> (usize, usize, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>) {
+    fn key(
+        &self,
+    ) -> (
+        usize,
+        usize,
+        std::cmp::Reverse<usize>,
+        std::cmp::Reverse<usize>,
+    ) {
         let weakness = self
             .links
             .iter()
@@ -88,16 +95,19 @@ impl Chain {
     }
 }
 
+/// A per-line cache of shared results.
+type Memo<K, V> = RefCell<FxHashMap<K, Rc<V>>>;
+
 pub struct Segmenter<'a> {
     program: &'a Program,
     closure: &'a Closure,
     index: &'a MatcherIndex,
     line: &'a str,
     hits: FxHashMap<TplId, Vec<(usize, usize)>>,
-    memo: RefCell<FxHashMap<(usize, usize, FuncId), Rc<Vec<Chain>>>>,
-    reach: RefCell<FxHashMap<(FuncId, bool), Rc<FxHashSet<FuncId>>>>,
+    memo: Memo<(usize, usize, FuncId), Vec<Chain>>,
+    reach: Memo<(FuncId, bool), FxHashSet<FuncId>>,
     generic: RefCell<FxHashMap<FuncId, Rc<Vec<TplId>>>>,
-    matches: RefCell<FxHashMap<(TplId, usize, usize), Rc<Vec<Captures>>>>,
+    matches: Memo<(TplId, usize, usize), Vec<Captures>>,
     budget: Cell<usize>,
     /// Every (template, owner) that matched some span: material for the candidate list.
     pub matched: RefCell<Vec<(TplId, Owner, usize)>>,
@@ -133,12 +143,7 @@ impl<'a> Segmenter<'a> {
         for t in tpls {
             let tpl = &self.index.entry(t).template;
             let starts: Vec<usize> = match tpl.leading_literal() {
-                Some(l) => self
-                    .line
-                    .match_indices(l)
-                    .map(|(p, _)| p)
-                    .take(8)
-                    .collect(),
+                Some(l) => self.line.match_indices(l).map(|(p, _)| p).take(8).collect(),
                 None => vec![0],
             };
             for s in starts {
@@ -295,7 +300,8 @@ impl<'a> Segmenter<'a> {
                 .map(|&o| {
                     if in_ck && reach.contains(&o.func) {
                         (o, Reach::Closure)
-                    } else if extended.contains(&o.func) {
+                    } else if i < anchored && extended.contains(&o.func) {
+                        // Generic templates (`"%v: %v"`) match almost anything: only within C_k.
                         (o, Reach::Extended)
                     } else {
                         (o, Reach::Unrelated)
@@ -304,6 +310,7 @@ impl<'a> Segmenter<'a> {
                 // Unrelated owners only directly inside the outermost template: an error handed
                 // to a logging callback, not anywhere in a chain.
                 .filter(|&(_, r)| r != Reach::Unrelated || (i < anchored && depth == 1))
+                .filter(|&(_, r)| i < anchored || r == Reach::Closure)
                 .collect();
             if owners.is_empty() {
                 continue;
@@ -312,7 +319,12 @@ impl<'a> Segmenter<'a> {
             // `tls: ` an `Error()` method puts before a message).
             let mut starts = vec![0usize];
             if let Some(l) = e.template.leading_literal() {
-                starts.extend(text.match_indices(l).map(|(p, _)| p).filter(|&p| p > 0).take(4));
+                starts.extend(
+                    text.match_indices(l)
+                        .map(|(p, _)| p)
+                        .filter(|&p| p > 0)
+                        .take(4),
+                );
             }
             for st in starts {
                 let sub = (span.0 + st, span.1);
@@ -341,7 +353,11 @@ impl<'a> Segmenter<'a> {
         let mut seen: FxHashSet<FuncId> = FxHashSet::default();
         seen.insert(f);
         let mut frontier = vec![f];
-        let depth = if extended { EXTENDED_REACH } else { self.closure.k };
+        let depth = if extended {
+            EXTENDED_REACH
+        } else {
+            self.closure.k
+        };
         for _ in 0..depth {
             let mut next = Vec::new();
             for g in frontier {
@@ -378,7 +394,9 @@ impl<'a> Segmenter<'a> {
             .map(|c| shift(c, span.0))
             .collect();
         let m = Rc::new(m);
-        self.matches.borrow_mut().insert((t, span.0, span.1), m.clone());
+        self.matches
+            .borrow_mut()
+            .insert((t, span.0, span.1), m.clone());
         m
     }
 
@@ -431,7 +449,9 @@ pub fn error_field(text: &str) -> Option<(usize, usize)> {
 }
 
 fn shift(caps: Captures, by: usize) -> Captures {
-    caps.into_iter().map(|(h, a, b)| (h, a + by, b + by)).collect()
+    caps.into_iter()
+        .map(|(h, a, b)| (h, a + by, b + by))
+        .collect()
 }
 
 /// Best first; ties keep their order.

@@ -63,12 +63,15 @@ impl Hole {
             }
             Hole::Float => {
                 !s_trim.is_empty()
-                    && (s_trim.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+                    && (s_trim
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
                         || matches!(s_trim, "NaN" | "+Inf" | "-Inf"))
             }
             Hole::Hex => {
+                // `%x` of a slice prints `[a0 ff]`.
                 let t = s_trim.strip_prefix("0x").unwrap_or(s_trim);
-                !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit() || b == b' ')
+                !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit() || b" []".contains(&b))
             }
             Hole::Quoted => {
                 s.len() >= 2
@@ -217,7 +220,8 @@ impl Template {
                 }
                 Some(Piece::Lit(next)) => {
                     // Later occurrences first: error holes usually hold the longer text.
-                    let found: Vec<usize> = rest.match_indices(next.as_str()).map(|(q, _)| q).collect();
+                    let found: Vec<usize> =
+                        rest.match_indices(next.as_str()).map(|(q, _)| q).collect();
                     for q in found.into_iter().rev() {
                         if h.accepts(&rest[..q]) {
                             caps.push((*h, pos, pos + q));
@@ -347,7 +351,10 @@ mod tests {
         let m = t.match_full("sync failed: EOF", 4);
         assert_eq!(m, vec![vec![(Hole::Error, 13, 16)]]);
         let p = Template::compile("closing conn: ", Form::Plain, Role::Log);
-        assert_eq!(p.match_full("closing conn: EOF", 4), vec![vec![(Hole::Error, 14, 17)]]);
+        assert_eq!(
+            p.match_full("closing conn: EOF", 4),
+            vec![vec![(Hole::Error, 14, 17)]]
+        );
         let n = Template::compile("retry %d\n", Form::Printf, Role::Log);
         assert_eq!(n.match_full("retry 3", 4).len(), 1);
         let e = Template::compile("sync failed", Form::Plain, Role::ErrorNew);
