@@ -12,7 +12,7 @@ use std::process::Command;
 fn native_counts(repo: &Path) -> Result<serde_json::Value> {
     let out = util::output(
         util::cargo()
-            .args(["run", "--quiet", "--release", "-p", "refract", "--", "index", "--json", "--repo"])
+            .args(["run", "--quiet", "-p", "refract", "--", "index", "--json", "--repo"])
             .arg(repo),
     )?;
     serde_json::from_str(&out).context("refract index --json: invalid JSON")
@@ -29,8 +29,20 @@ fn zip_dir(dir: &Path, out: &Path) -> Result<()> {
 }
 
 pub fn run() -> Result<()> {
+    run_on(web::build()?)
+}
+
+/// `cargo xtask test-browser [--no-build]`.
+pub fn cmd(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        None => run(),
+        Some("--no-build") => run_on(web::dist_dir()),
+        Some(a) => bail!("test-browser: unexpected argument `{a}` (--no-build)"),
+    }
+}
+
+fn run_on(dist: PathBuf) -> Result<()> {
     let root = util::repo_root();
-    let dist = web::build()?;
     let artifacts = root.join("tests").join("artifacts");
     std::fs::create_dir_all(&artifacts)?;
 

@@ -39,6 +39,7 @@ commands:
                               then time `refract trace` on 1,000 error lines (p50/p99)
   build                       install the web toolchain if missing, build the app into dist/
                               (self-contained, relative URLs, demo bundled); print sizes
+  test-browser [--no-build]   build, then only the real-browser tests (tests/browser/*.mjs)
   serve [--port N] [--no-build]
                               build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
 
@@ -65,6 +66,7 @@ fn run() -> Result<()> {
         Some("eval") => explain::eval_gate(),
         Some("build") => web::cmd_build(&rest),
         Some("serve") => web::cmd_serve(&rest),
+        Some("test-browser") => browser::cmd(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
