@@ -355,7 +355,14 @@ mod tests {
         assert_eq!(texts, ["run: %v", "b: %w", "a failed"]);
         let deepest = &entries[2];
         let chain: Vec<&str> = deepest.chain.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(chain, ["example.com/m.main", "example.com/m/b.B", "example.com/m/a.A"]);
+        assert_eq!(
+            chain,
+            [
+                "example.com/m.main",
+                "example.com/m/b.B",
+                "example.com/m/a.A"
+            ]
+        );
         assert_eq!(deepest.role, "error_new");
         assert_eq!(deepest.line, 6);
         assert!(closure_of(&idx, FuncId(99), 10).is_empty());

@@ -57,13 +57,26 @@ pub enum ToWorker {
     /// Parser: buffer 0 is a postcard `Vec<(path, text)>`.
     Parse,
     /// Coordinator: buffer i is the postcard `Vec<GoFile>` of parser i.
-    Link { parse_failures: Vec<String> },
-    Search { query: String },
-    Neighbourhood { id: u32, depth: u32 },
-    Closure { id: u32 },
-    Source { path: String },
+    Link {
+        parse_failures: Vec<String>,
+    },
+    Search {
+        query: String,
+    },
+    Neighbourhood {
+        id: u32,
+        depth: u32,
+    },
+    Closure {
+        id: u32,
+    },
+    Source {
+        path: String,
+    },
     /// Coordinator: explain each line (`refract trace --json` objects back).
-    Explain { lines: Vec<String> },
+    Explain {
+        lines: Vec<String>,
+    },
 }
 
 /// Worker → UI thread.
@@ -78,17 +91,39 @@ pub enum FromWorker {
         total: u32,
     },
     /// Buffers: one postcard share per parser.
-    Loaded { summary: LoadSummary },
+    Loaded {
+        summary: LoadSummary,
+    },
     /// Buffer 0: postcard `Vec<GoFile>`.
-    Parsed { files: u32, failures: Vec<String> },
-    Indexed { overview: Overview },
-    Functions { query: String, hits: Vec<FuncSummary> },
-    Neighbourhood { view: Option<Neighbourhood> },
-    Closure { id: u32, entries: Vec<ClosureEntry> },
-    Source { path: String, text: Option<String> },
+    Parsed {
+        files: u32,
+        failures: Vec<String>,
+    },
+    Indexed {
+        overview: Overview,
+    },
+    Functions {
+        query: String,
+        hits: Vec<FuncSummary>,
+    },
+    Neighbourhood {
+        view: Option<Neighbourhood>,
+    },
+    Closure {
+        id: u32,
+        entries: Vec<ClosureEntry>,
+    },
+    Source {
+        path: String,
+        text: Option<String>,
+    },
     /// One `refract trace --json` object per requested line, in order.
-    Explained { results: Vec<serde_json::Value> },
-    Failed { message: String },
+    Explained {
+        results: Vec<serde_json::Value>,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 /// What loading found, before parsing.

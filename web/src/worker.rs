@@ -261,7 +261,11 @@ fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
                 out.progress(Stage::Closure, 0, p.funcs.len());
             },
         );
-        out.progress(Stage::Closure, idx.program.funcs.len(), idx.program.funcs.len());
+        out.progress(
+            Stage::Closure,
+            idx.program.funcs.len(),
+            idx.program.funcs.len(),
+        );
         let overview = query::overview(&files, &idx);
         s.files = Some(files);
         s.index = Some(Box::leak(Box::new(idx)));

@@ -12,7 +12,9 @@ use std::process::Command;
 fn native_counts(repo: &Path) -> Result<serde_json::Value> {
     let out = util::output(
         util::cargo()
-            .args(["run", "--quiet", "-p", "refract", "--", "index", "--json", "--repo"])
+            .args([
+                "run", "--quiet", "-p", "refract", "--", "index", "--json", "--repo",
+            ])
             .arg(repo),
     )?;
     serde_json::from_str(&out).context("refract index --json: invalid JSON")
@@ -92,7 +94,10 @@ pub fn wasm32_clippy() -> Result<()> {
     let include = crate::metadata::load()?.ts_wasm_include()?;
     util::run(
         util::cargo()
-            .env("CFLAGS_wasm32_unknown_unknown", format!("-isystem {}", include.display()))
+            .env(
+                "CFLAGS_wasm32_unknown_unknown",
+                format!("-isystem {}", include.display()),
+            )
             .args([
                 "clippy",
                 "-p",

@@ -25,7 +25,10 @@ enum Item {
     Apt(&'static str),
     /// A Debian package that is only needed when `bin` is not on PATH already (e.g. `npm`, which
     /// nodesource's `nodejs` ships and which conflicts with Debian's `npm` package).
-    AptUnlessOnPath { pkg: &'static str, bin: &'static str },
+    AptUnlessOnPath {
+        pkg: &'static str,
+        bin: &'static str,
+    },
     /// `rustup target add` (checked with `rustup target list --installed`).
     RustupTarget(&'static str),
     /// `rustup component add` (checked with `rustup component list --installed`).
@@ -338,9 +341,18 @@ mod tests {
     #[test]
     fn web_group_is_separate() {
         let base: Vec<_> = TOOLS.iter().filter(|t| t.group == Group::Base).collect();
-        assert_eq!(base.len(), 7);
         assert!(base
             .iter()
             .all(|t| !matches!(t.item, Item::Cargo { .. } | Item::Npm { .. })));
+        let web_apt: Vec<&str> = TOOLS
+            .iter()
+            .filter(|t| t.group == Group::Web)
+            .filter_map(|t| match t.item {
+                Item::Apt(p) => Some(p),
+                Item::AptUnlessOnPath { pkg, .. } => Some(pkg),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(web_apt, ["chromium", "chromium-driver", "npm"]);
     }
 }

@@ -98,15 +98,33 @@ fn handle(stream: TcpStream, root: &Path) -> Result<()> {
     let target = parts.next().unwrap_or("/");
     let mut out = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(&mut out, "405 Method Not Allowed", "text/plain", b"method not allowed\n", true);
+        return respond(
+            &mut out,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"method not allowed\n",
+            true,
+        );
     }
     match resolve(root, target).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
         Some((p, body)) => respond(&mut out, "200 OK", mime(&p), &body, method == "GET"),
-        None => respond(&mut out, "404 Not Found", "text/plain", b"not found\n", true),
+        None => respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            true,
+        ),
     }
 }
 
-fn respond(out: &mut TcpStream, status: &str, mime: &str, body: &[u8], with_body: bool) -> Result<()> {
+fn respond(
+    out: &mut TcpStream,
+    status: &str,
+    mime: &str,
+    body: &[u8],
+    with_body: bool,
+) -> Result<()> {
     write!(
         out,
         "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
@@ -126,11 +144,20 @@ mod tests {
     #[test]
     fn paths_stay_inside_the_root() {
         let root = Path::new("/srv/dist");
-        assert_eq!(resolve(root, "/app.js?x=1"), Some(PathBuf::from("/srv/dist/app.js")));
-        assert_eq!(resolve(root, "/demo/repo.tar.gz"), Some(PathBuf::from("/srv/dist/demo/repo.tar.gz")));
+        assert_eq!(
+            resolve(root, "/app.js?x=1"),
+            Some(PathBuf::from("/srv/dist/app.js"))
+        );
+        assert_eq!(
+            resolve(root, "/demo/repo.tar.gz"),
+            Some(PathBuf::from("/srv/dist/demo/repo.tar.gz"))
+        );
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/%2e%2e/etc/passwd"), None);
-        assert_eq!(resolve(root, "/a%20b.txt"), Some(PathBuf::from("/srv/dist/a b.txt")));
+        assert_eq!(
+            resolve(root, "/a%20b.txt"),
+            Some(PathBuf::from("/srv/dist/a b.txt"))
+        );
     }
 
     #[test]
@@ -146,7 +173,8 @@ mod tests {
         std::fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
         let port = spawn("127.0.0.1:0", dir.clone()).unwrap();
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.write_all(b"GET /?demo=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        s.write_all(b"GET /?demo=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
         let mut resp = String::new();
         std::io::Read::read_to_string(&mut s, &mut resp).unwrap();
         assert!(resp.starts_with("HTTP/1.1 200 OK"), "{resp}");

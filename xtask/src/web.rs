@@ -20,7 +20,10 @@ pub fn dist_dir() -> PathBuf {
 
 /// PATH with `<repo>/.tools/node_modules/.bin` first (wasm-opt 132 from npm).
 pub fn tools_path() -> std::ffi::OsString {
-    let bin = util::repo_root().join(".tools").join("node_modules").join(".bin");
+    let bin = util::repo_root()
+        .join(".tools")
+        .join("node_modules")
+        .join(".bin");
     let mut paths = vec![bin];
     if let Some(p) = std::env::var_os("PATH") {
         paths.extend(std::env::split_paths(&p));
@@ -56,7 +59,10 @@ pub fn build() -> Result<PathBuf> {
     println!("trunk build: {:.1} s", started.elapsed().as_secs_f64());
     let dist = dist_dir();
     extract_boot_script(&dist)?;
-    pack_demo(&util::repo_root().join("static").join("demo"), &dist.join("demo"))?;
+    pack_demo(
+        &util::repo_root().join("static").join("demo"),
+        &dist.join("demo"),
+    )?;
     report_sizes(&dist)?;
     Ok(dist)
 }
@@ -64,7 +70,8 @@ pub fn build() -> Result<PathBuf> {
 /// Moves trunk's inline `<script type="module">…</script>` into `boot.js`.
 fn extract_boot_script(dist: &Path) -> Result<()> {
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
+    let html =
+        std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
     let (html, script) = split_inline_module(&html)
         .with_context(|| format!("{}: no inline module script from trunk", index.display()))?;
     std::fs::write(dist.join("boot.js"), script)?;
@@ -119,7 +126,8 @@ fn pack_demo(src: &Path, out: &Path) -> Result<()> {
             .collect();
         files.sort();
         for f in files {
-            let t = std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+            let t =
+                std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
             for line in t.lines().filter(|l| is_error_line(l)).take(DEMO_MAX_LINES) {
                 logs.push_str(line);
                 logs.push('\n');
@@ -174,13 +182,17 @@ pub fn report_sizes(dist: &Path) -> Result<()> {
         println!("{rel:<44} {raw:>12} {gz:>12}");
         all_raw += raw;
         all_gz += gz;
-        let first_view = !rel.starts_with("worker") && !rel.starts_with("demo/") && !rel.starts_with("embed-");
+        let first_view =
+            !rel.starts_with("worker") && !rel.starts_with("demo/") && !rel.starts_with("embed-");
         if first_view {
             first_raw += raw;
             first_gz += gz;
         }
     }
-    println!("{:<44} {first_raw:>12} {first_gz:>12}", "first view (app, no worker/demo)");
+    println!(
+        "{:<44} {first_raw:>12} {first_gz:>12}",
+        "first view (app, no worker/demo)"
+    );
     println!("{:<44} {all_raw:>12} {all_gz:>12}", "everything");
     Ok(())
 }
@@ -205,7 +217,10 @@ pub fn cmd_serve(args: &[String]) -> Result<()> {
     }
     let dist = if build_first { build()? } else { dist_dir() };
     if !dist.join("index.html").is_file() {
-        bail!("{} has no index.html; run `cargo xtask build`", dist.display());
+        bail!(
+            "{} has no index.html; run `cargo xtask build`",
+            dist.display()
+        );
     }
     let (listener, port) = static_server::bind(&format!("127.0.0.1:{port}"))?;
     println!("\nRefract is served from {}", dist.display());
@@ -223,10 +238,14 @@ mod tests {
 
     #[test]
     fn demo_keeps_error_lines() {
-        assert!(is_error_line("E1121 10:46:32.442162 1 handlers.go:54] \"checkout failed\""));
+        assert!(is_error_line(
+            "E1121 10:46:32.442162 1 handlers.go:54] \"checkout failed\""
+        ));
         assert!(is_error_line("{\"level\":\"error\",\"msg\":\"x\"}"));
         assert!(!is_error_line("I1121 10:46:32.442162 1 main.go:1] ok"));
-        assert!(!is_error_line("{\"level\":\"info\",\"msg\":\"order placed\"}"));
+        assert!(!is_error_line(
+            "{\"level\":\"info\",\"msg\":\"order placed\"}"
+        ));
         assert!(!is_error_line("Error: free text"));
     }
 
@@ -234,7 +253,10 @@ mod tests {
     fn inline_boot_script_moves_out() {
         let html = "<head><script type=\"module\">\nimport init from './app-1.js';\nawait init();\n</script></head>";
         let (out, script) = split_inline_module(html).unwrap();
-        assert_eq!(out, "<head><script type=\"module\" src=\"./boot.js\"></script></head>");
+        assert_eq!(
+            out,
+            "<head><script type=\"module\" src=\"./boot.js\"></script></head>"
+        );
         assert_eq!(script, "import init from './app-1.js';\nawait init();");
         assert!(split_inline_module("<p>no script</p>").is_none());
     }

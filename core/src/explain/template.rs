@@ -71,7 +71,9 @@ impl Hole {
             Hole::Hex => {
                 // `%x` of a slice prints `[a0 ff]`.
                 let t = s_trim.strip_prefix("0x").unwrap_or(s_trim);
-                !t.is_empty() && t.bytes().all(|b| b.is_ascii_hexdigit() || b" []".contains(&b))
+                !t.is_empty()
+                    && t.bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b" []".contains(&b))
             }
             Hole::Quoted => {
                 s.len() >= 2

@@ -68,7 +68,10 @@ pub fn error(message: &str) {
         if let Some(h) = h.borrow_mut().take() {
             post(
                 &h,
-                &object(&[("type", "refract:error".into()), ("message", message.into())]),
+                &object(&[
+                    ("type", "refract:error".into()),
+                    ("message", message.into()),
+                ]),
             );
         }
     });
@@ -87,7 +90,10 @@ pub fn results(results: Vec<serde_json::Value>) {
         if let Some(h) = h.borrow_mut().take() {
             let json = serde_json::Value::Array(results).to_string();
             let value = js_sys::JSON::parse(&json).unwrap_or_else(|_| Array::new().into());
-            post(&h, &object(&[("type", "refract:result".into()), ("results", value)]));
+            post(
+                &h,
+                &object(&[("type", "refract:result".into()), ("results", value)]),
+            );
         }
     });
 }
@@ -110,7 +116,12 @@ fn from_host(win: &Window, e: &MessageEvent) -> bool {
     };
     let source: JsValue = source.into();
     let me: JsValue = win.clone().into();
-    let parent: JsValue = win.parent().ok().flatten().map(Into::into).unwrap_or(JsValue::NULL);
+    let parent: JsValue = win
+        .parent()
+        .ok()
+        .flatten()
+        .map(Into::into)
+        .unwrap_or(JsValue::NULL);
     let opener: JsValue = win.opener().unwrap_or(JsValue::NULL);
     let is_parent = !parent.is_null() && parent != me && source == parent;
     let is_opener = !opener.is_null() && !opener.is_undefined() && source == opener;

@@ -76,7 +76,9 @@ pub fn ExplainView(ui: Ui) -> impl IntoView {
             return;
         };
         hash::write(&t.view.log, hop);
-        if let Some(h) = hop.and_then(|i| t.view.paths.get(ui.alt_path.get_untracked())?.hops.get(i)) {
+        if let Some(h) =
+            hop.and_then(|i| t.view.paths.get(ui.alt_path.get_untracked())?.hops.get(i))
+        {
             hop_source(ui, h);
         }
     });

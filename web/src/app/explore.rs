@@ -15,7 +15,28 @@ const BOX_H: f64 = 26.0;
 const GAP: f64 = 8.0;
 const COLS: [f64; 3] = [10.0, 330.0, 650.0];
 
+/// A display name without the module path (`github.com/x/y/internal/config.Load` →
+/// `config.Load`), cut from the left to `max` characters.
 fn short(name: &str, max: usize) -> String {
+    let name = match name.find('(') {
+        // `(*github.com/x/pkg.T).M` → `(*pkg.T).M`
+        Some(open) => {
+            let (head, rest) = name.split_at(open + 1);
+            let rest = rest.trim_start_matches('*');
+            let star = if name[open + 1..].starts_with('*') {
+                "*"
+            } else {
+                ""
+            };
+            let tail = rest.rsplit_once('/').map_or(rest, |(_, t)| t);
+            return cut(&format!("{head}{star}{tail}"), max);
+        }
+        None => name.rsplit_once('/').map_or(name, |(_, t)| t),
+    };
+    cut(name, max)
+}
+
+fn cut(name: &str, max: usize) -> String {
     let n = name.chars().count();
     if n <= max {
         name.to_string()
@@ -80,7 +101,10 @@ fn graph(ui: Ui, n: Neighbourhood) -> impl IntoView {
     let height = rows as f64 * (BOX_H + GAP) + GAP;
     let mut pos = std::collections::HashMap::new();
     let mut placed: Vec<(FuncSummary, f64, f64, bool)> = Vec::new();
-    let place = |list: &[&FuncSummary], x: f64, placed: &mut Vec<_>, pos: &mut std::collections::HashMap<u32, (f64, f64)>| {
+    let place = |list: &[&FuncSummary],
+                 x: f64,
+                 placed: &mut Vec<_>,
+                 pos: &mut std::collections::HashMap<u32, (f64, f64)>| {
         let top = (height - list.len() as f64 * (BOX_H + GAP)) / 2.0;
         for (i, f) in list.iter().enumerate() {
             let y = top + i as f64 * (BOX_H + GAP) + GAP / 2.0;
@@ -101,7 +125,14 @@ fn graph(ui: Ui, n: Neighbourhood) -> impl IntoView {
         .filter_map(|e| {
             let (x1, y1) = *pos.get(&e.from)?;
             let (x2, y2) = *pos.get(&e.to)?;
-            Some((x1 + BOX_W, y1 + BOX_H / 2.0, x2, y2 + BOX_H / 2.0, e.dynamic, e.line))
+            Some((
+                x1 + BOX_W,
+                y1 + BOX_H / 2.0,
+                x2,
+                y2 + BOX_H / 2.0,
+                e.dynamic,
+                e.line,
+            ))
         })
         .collect();
     let width = COLS[2] + BOX_W + 10.0;
@@ -189,7 +220,9 @@ fn Closure(ui: Ui) -> impl IntoView {
 #[component]
 pub fn SourcePane(ui: Ui) -> impl IntoView {
     Effect::new(move |_| {
-        let mark = ui.source.with(|s| s.as_ref().filter(|s| s.text.is_some()).and_then(|s| s.mark));
+        let mark = ui
+            .source
+            .with(|s| s.as_ref().filter(|s| s.text.is_some()).and_then(|s| s.mark));
         if let Some(m) = mark {
             request_scroll(m);
         }

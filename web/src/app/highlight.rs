@@ -3,9 +3,35 @@
 //! function's span and a highlighted fragment. Presentation only; it knows nothing of analysis.
 
 const KEYWORDS: &[&str] = &[
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-    "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return",
-    "select", "struct", "switch", "type", "var", "nil", "true", "false", "iota",
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+    "nil",
+    "true",
+    "false",
+    "iota",
 ];
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -161,7 +187,12 @@ fn find_fragment(line: &str, fragment: &str) -> Option<(usize, usize)> {
 }
 
 /// The whole file as HTML lines.
-pub fn render(text: &str, mark: Option<u32>, span: Option<(u32, u32)>, fragment: Option<&str>) -> String {
+pub fn render(
+    text: &str,
+    mark: Option<u32>,
+    span: Option<(u32, u32)>,
+    fragment: Option<&str>,
+) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut carry = Carry::None;
     for (i, line) in text.lines().enumerate() {
@@ -175,7 +206,9 @@ pub fn render(text: &str, mark: Option<u32>, span: Option<(u32, u32)>, fragment:
         if in_span {
             out.push_str(" span");
         }
-        out.push_str(&format!("\" id=\"L{no}\"><span class=\"no\">{no}</span><code>"));
+        out.push_str(&format!(
+            "\" id=\"L{no}\"><span class=\"no\">{no}</span><code>"
+        ));
         let hl = if marked {
             fragment.and_then(|f| find_fragment(line, f))
         } else {

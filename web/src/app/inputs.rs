@@ -104,7 +104,11 @@ async fn walk(ui: Ui, roots: Vec<FileSystemEntry>) -> Result<Vec<(String, File)>
 
 /// Files of a folder (dropped or picked) → a repository input; log files among them are not
 /// treated specially (a repository may contain `.txt` files).
-async fn folder_input(ui: Ui, name: String, files: Vec<(String, File)>) -> Result<RepoInput, String> {
+async fn folder_input(
+    ui: Ui,
+    name: String,
+    files: Vec<(String, File)>,
+) -> Result<RepoInput, String> {
     let mut paths = Vec::with_capacity(files.len());
     let mut buffers = Vec::with_capacity(files.len());
     for (i, (path, f)) in files.iter().enumerate() {
@@ -112,7 +116,8 @@ async fn folder_input(ui: Ui, name: String, files: Vec<(String, File)>) -> Resul
         paths.push(path.clone());
         if i % 64 == 0 {
             let n = i as u32 + 1;
-            ui.progress.update(|p| p[Stage::Read.index()] = (n, files.len() as u32));
+            ui.progress
+                .update(|p| p[Stage::Read.index()] = (n, files.len() as u32));
         }
     }
     Ok(RepoInput {
@@ -194,11 +199,7 @@ pub fn on_drop(ui: Ui, dt: DataTransfer) {
     }
     leptos::task::spawn_local(async move {
         if !dirs.is_empty() {
-            let name = dirs
-                .iter()
-                .map(|d| d.name())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let name = dirs.iter().map(|d| d.name()).collect::<Vec<_>>().join(", ");
             let r = async {
                 let files = walk(ui, dirs).await?;
                 let input = folder_input(ui, name, files).await?;
@@ -319,4 +320,3 @@ pub fn load_url(ui: Ui, url: String) {
         }
     });
 }
-

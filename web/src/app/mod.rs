@@ -33,7 +33,10 @@ pub fn start() {
     let repo = get("repo");
     let log = get("log");
     if embed {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.class_list().add_1("embed");
         }
     }
@@ -84,7 +87,10 @@ fn App(ui: Ui) -> impl IntoView {
 
 fn picked(e: &web_sys::Event) -> Vec<web_sys::File> {
     let input: HtmlInputElement = event_target(e);
-    let files = input.files().map(|l| inputs::file_list(&l)).unwrap_or_default();
+    let files = input
+        .files()
+        .map(|l| inputs::file_list(&l))
+        .unwrap_or_default();
     input.set_value("");
     files
 }

@@ -267,7 +267,13 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
     };
     let reply = match serde_json::from_str::<FromWorker>(&msg.header) {
         Ok(r) => r,
-        Err(e) => return fail(ui, generation, format!("a worker sent an unreadable reply: {e}")),
+        Err(e) => {
+            return fail(
+                ui,
+                generation,
+                format!("a worker sent an unreadable reply: {e}"),
+            )
+        }
     };
     match reply {
         FromWorker::Ready => SESSION.with(|s| {
@@ -305,7 +311,10 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 s.parsers.clear();
                 for (i, share) in msg.buffers.iter().enumerate() {
                     let mut h = spawn(ui, generation, Role::Parser(i))?;
-                    h.post(bus::outgoing_js(ToWorker::Parse.to_json(), std::slice::from_ref(share)));
+                    h.post(bus::outgoing_js(
+                        ToWorker::Parse.to_json(),
+                        std::slice::from_ref(share),
+                    ));
                     s.parsers.push(Some(h));
                 }
                 Ok::<usize, String>(n)
@@ -364,7 +373,8 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
         }
         FromWorker::Source { path, text } => ui.source.update(|s| {
             if let Some(s) = s.as_mut().filter(|s| s.path == path) {
-                s.text = Some(text.unwrap_or_else(|| format!("({path} is not in the analysed files)")));
+                s.text =
+                    Some(text.unwrap_or_else(|| format!("({path} is not in the analysed files)")));
             }
         }),
         FromWorker::Explained { results } => {

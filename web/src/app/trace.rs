@@ -111,7 +111,10 @@ pub fn markdown(t: &TraceView, path: usize) -> String {
         None => s.push_str("No propagation path was found.\n"),
     }
     if let Some(r) = &t.root {
-        s.push_str(&format!("\n**Root cause**: `{}` at `{}:{}`", r.func, r.file, r.line));
+        s.push_str(&format!(
+            "\n**Root cause**: `{}` at `{}:{}`",
+            r.func, r.file, r.line
+        ));
         if let Some(x) = &r.external_origin {
             s.push_str(&format!(" (error from `{x}`)"));
         }
