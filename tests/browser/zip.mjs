@@ -2,7 +2,7 @@
 // give the counts the native CLI gives for it. Cancel stops a run and keeps the inputs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { APP, ARTIFACTS, check, overviewValue, withBrowser } from "./lib.mjs";
+import { APP, HOST, ARTIFACTS, check, overviewValue, withBrowser } from "./lib.mjs";
 
 const zip = process.env.REFRACT_FIXTURE_ZIP;
 const expect = JSON.parse(process.env.REFRACT_EXPECT);
@@ -15,9 +15,16 @@ await withBrowser("zip-picker", async (page) => {
   check((await overviewValue(page, "go_files")) === expect.go_files, "go files");
 });
 
+await withBrowser("zip-subpath", async (page) => {
+  // The same dist/ served under a sub-path of another origin (relative asset URLs).
+  check(new URL(HOST).pathname !== "/", "HOST is a sub-path");
+  await page.goto(HOST);
+  await page.setInputFiles("#pick-repo", zip);
+  check((await overviewValue(page, "functions")) === expect.functions, "functions from a sub-path");
+});
+
 await withBrowser("zip-drop", async (page) => {
   await page.goto(APP);
-  await page.fill("body", "").catch(() => {});
   const b64 = readFileSync(zip).toString("base64");
   await page.evaluate((b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

@@ -1,5 +1,6 @@
-//! The real-browser tests step of `cargo xtask test`: builds `dist/`, serves it twice (the app on
-//! one origin, an embedding host page on another) with the xtask static server, computes the
+//! The real-browser tests step of `cargo xtask test`: builds `dist/`, serves it twice (the app at
+//! the root of one origin; on another origin, under the sub-path `/dist/`, the embedding host
+//! page and the app again) with the xtask static server, computes the
 //! expected counts with the native CLI, and runs every `tests/browser/*.mjs` (node +
 //! playwright-core driving Debian's headless chromium). Screenshots go to `tests/artifacts/`.
 
@@ -57,9 +58,15 @@ fn run_on(dist: PathBuf) -> Result<()> {
     demo["probe_function"] = serde_json::Value::from("main");
 
     let app_port = static_server::spawn("127.0.0.1:0", dist.clone())?;
-    let host_port = static_server::spawn("127.0.0.1:0", dist)?;
+    // The second origin serves the repository root, so `dist/` is also reached from a sub-path.
+    let sub_path = dist
+        .strip_prefix(&root)
+        .context("dist/ is not inside the repository")?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let host_port = static_server::spawn("127.0.0.1:0", root.clone())?;
     let app = format!("http://127.0.0.1:{app_port}/");
-    let host = format!("http://localhost:{host_port}/");
+    let host = format!("http://localhost:{host_port}/{sub_path}/");
     println!("app at {app}, embedding host at {host}");
 
     let dir = root.join("tests").join("browser");
