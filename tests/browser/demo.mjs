@@ -44,8 +44,10 @@ await withBrowser("demo", async (page) => {
     const hops = await page.locator("#chain li").count();
     check(hops >= 2, `explained path has ${hops} hops`);
     await page.locator("#chain li").nth(hops - 1).click();
-    await page.locator("#source-code .ln.mark").waitFor();
-    check((await page.locator("#message mark").count()) >= 2, "message highlights");
+    // The root cause's format call is marked, its text highlighted in the line.
+    await page.locator("#source-code .ln.mark mark").waitFor();
+    const marks = await page.locator("#message mark").count();
+    check(marks >= 2, `message highlights: ${marks}`);
     check(page.url().includes("#log="), "hash state holds the line");
     await page.screenshot({ path: join(ARTIFACTS, "explain.png"), fullPage: true });
   }

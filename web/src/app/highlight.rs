@@ -170,7 +170,7 @@ fn escape(s: &str, out: &mut String) {
 
 /// Where `fragment` (or its longest literal prefix before a format verb) occurs in `line`.
 fn find_fragment(line: &str, fragment: &str) -> Option<(usize, usize)> {
-    let f = fragment.trim();
+    let f = fragment.trim().trim_end_matches(':').trim_end();
     if f.is_empty() {
         return None;
     }

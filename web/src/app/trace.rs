@@ -70,10 +70,17 @@ pub fn segments(log: &str, hops: &[Hop]) -> Vec<(usize, usize, usize)> {
         let Some(t) = h.text.as_deref().filter(|t| !t.is_empty()) else {
             continue;
         };
-        if let Some(pos) = log.get(from..).and_then(|rest| rest.find(t)) {
+        // A logger's text may carry the ": " that joins it to the error, which a structured log
+        // line prints apart (`"failed" err="…"`): fall back to the text without it.
+        let trimmed = t.trim_end_matches([':', ' ']);
+        let found = [t, trimmed]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .find_map(|x| Some((log.get(from..)?.find(x)?, x.len())));
+        if let Some((pos, len)) = found {
             let start = from + pos;
-            out.push((start, start + t.len(), i));
-            from = start + t.len();
+            out.push((start, start + len, i));
+            from = start + len;
         }
     }
     out
