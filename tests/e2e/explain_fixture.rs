@@ -113,3 +113,30 @@ fn a_megabyte_line_is_cut_not_fatal() {
     let e = ex.explain(LogInput::text(&line));
     assert!(e.note.as_deref().is_some_and(|n| n.contains("cut")));
 }
+
+#[test]
+fn the_printed_caller_answers_a_bare_standard_sentinel() {
+    // `log.Print(err)` with `log.Lshortfile`: `jobs.go:33: unexpected EOF`.
+    let idx = index_repo(&fixture("go/errpath"), 3);
+    let ex = explainer(&idx);
+    let e = ex.explain_line("2026/11/21 03:12:44 jobs.go:33: unexpected EOF");
+    let hops: Vec<(&str, HopKind)> = e.paths[0]
+        .hops
+        .iter()
+        .map(|h| (h.func.as_str(), h.kind))
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("example.com/errpath/jobs.LogHeader", HopKind::Log),
+            ("example.com/errpath/jobs.Header", HopKind::Passthrough),
+            (
+                "example.com/errpath/jobs.readHeader",
+                HopKind::OriginSentinel
+            ),
+        ]
+    );
+    let root = e.root.expect("root");
+    assert_eq!(root.sentinel.as_deref(), Some("io.ErrUnexpectedEOF"));
+    assert_eq!(root.external_origin, None);
+}

@@ -39,6 +39,9 @@ pub struct RawExternalCalls {
     funcs: Vec<(String, u32, Vec<ExternalCall>)>,
     /// (file path, line of the function's name) of functions that send on a channel.
     senders: Vec<(String, u32)>,
+    /// (file path, line of the function's name, (import path, name)) of package-level values of
+    /// other packages a function returns or wraps (`return io.ErrUnexpectedEOF`).
+    sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
 }
 
 /// External calls of every function of a program.
@@ -46,13 +49,19 @@ pub struct RawExternalCalls {
 pub struct ExternalCalls {
     by_func: FxHashMap<FuncId, Vec<ExternalCall>>,
     senders: FxHashSet<FuncId>,
+    /// External sentinels each function returns or wraps: (import path, name).
+    sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
 }
+
+/// A package-level value of another package: (import path, name).
+type PackageValue = (String, String);
 
 impl RawExternalCalls {
     /// Reads the `pkg.F(…)` calls of every function of every file.
     pub fn collect(files: &[GoFile]) -> RawExternalCalls {
         let mut funcs = Vec::new();
         let mut senders = Vec::new();
+        let mut sentinel_refs = Vec::new();
         for file in files {
             let imports: FxHashMap<&str, &str> = file
                 .imports
@@ -66,6 +75,17 @@ impl RawExternalCalls {
             for f in &file.funcs {
                 if f.sends {
                     senders.push((file.path.clone(), f.line));
+                }
+                let refs: Vec<PackageValue> = f
+                    .error_refs
+                    .iter()
+                    .filter_map(|(r, _)| {
+                        let q = r.qual.as_deref()?;
+                        Some((imports.get(q)?.to_string(), r.name.clone()))
+                    })
+                    .collect();
+                if !refs.is_empty() {
+                    sentinel_refs.push((file.path.clone(), f.line, refs));
                 }
                 let calls: Vec<ExternalCall> = f
                     .calls
@@ -91,7 +111,11 @@ impl RawExternalCalls {
                 }
             }
         }
-        RawExternalCalls { funcs, senders }
+        RawExternalCalls {
+            funcs,
+            senders,
+            sentinel_refs,
+        }
     }
 
     /// Keeps the calls of packages the program does not hold, attached to function ids.
@@ -129,13 +153,33 @@ impl RawExternalCalls {
             .iter()
             .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
             .collect();
-        ExternalCalls { by_func, senders }
+        let mut sentinels: FxHashMap<FuncId, Vec<PackageValue>> = FxHashMap::default();
+        for (p, l, refs) in &self.sentinel_refs {
+            if let Some(&id) = by_site.get(&(p.as_str(), *l)) {
+                let ext = refs
+                    .iter()
+                    .filter(|(pkg, _)| !internal.contains(pkg.as_str()));
+                sentinels.entry(id).or_default().extend(ext.cloned());
+            }
+        }
+        ExternalCalls {
+            by_func,
+            senders,
+            sentinels,
+        }
     }
 }
 
 impl ExternalCalls {
     pub fn of(&self, f: FuncId) -> &[ExternalCall] {
         self.by_func.get(&f).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether `f` returns or wraps the external sentinel `package.name`.
+    pub fn returns_sentinel(&self, f: FuncId, package: &str, name: &str) -> bool {
+        self.sentinels
+            .get(&f)
+            .is_some_and(|v| v.iter().any(|(p, n)| p == package && n == name))
     }
 
     /// Whether `f`'s body sends on a channel.
@@ -170,16 +214,37 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "rename" => out.push(("os", &["Rename"])),
         "readlink" => out.push(("os", &["Readlink"])),
         "chmod" => out.push(("os", &["Chmod"])),
-        "read" | "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
-            out.push(("", NET_PACKET_METHODS));
+        "read" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", &["ReadFrom", "ReadFromUDP", "ReadMsgUDP"]));
         }
-        "read" | "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", NET_CONN_METHODS));
+        "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
+        }
+        "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push(("", &["Read", "ReadFull", "ReadFrom", "Peek", "ReadByte"]));
+            out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
+        }
+        "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push(("", &["Write", "WriteTo", "Flush", "WriteString"]));
+            out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
-        "sync" | "close" | "seek" => out.push(("", &["Sync", "Close", "Seek"])),
+        "sync" => out.push(("", &["Sync"])),
+        "close" => out.push(("", &["Close"])),
+        "seek" => out.push(("", &["Seek"])),
         "dial" => {
-            out.push(("net", &[]));
+            out.push((
+                "net",
+                &[
+                    "Dial",
+                    "DialTimeout",
+                    "DialTCP",
+                    "DialUDP",
+                    "DialIP",
+                    "DialUnix",
+                ],
+            ));
+            out.push(("", &["Dial", "DialContext"]));
             out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));
         }
         "lookup" => out.push(("net", &[])),
@@ -218,27 +283,17 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         out.push(("io", &[]));
         out.push(("bufio", &[]));
     }
+    // A context error surfaces from the call that observed it (a query, a request), not from
+    // `context.WithTimeout`.
     if t.starts_with("context deadline exceeded") || t.starts_with("context canceled") {
-        out.push(("context", &[]));
+        out.push(("", SQL_METHODS));
+        out.push(("net/http", &[]));
     }
     if t.starts_with("rpc error: ") {
         out.push(("google.golang.org/grpc", &[]));
     }
     out
 }
-
-/// Methods of `net.Conn` whose errors read `read tcp …` / `write tcp …`.
-const NET_CONN_METHODS: &[&str] = &["Read", "Write", "ReadFull", "Copy", "Flush"];
-
-/// Methods of `net.PacketConn` / `*net.UDPConn` (`write udp …`).
-const NET_PACKET_METHODS: &[&str] = &[
-    "WriteTo",
-    "ReadFrom",
-    "WriteToUDP",
-    "ReadFromUDP",
-    "WriteMsgUDP",
-    "ReadMsgUDP",
-];
 
 /// Methods of `*sql.DB`, `*sql.Tx`, `*sql.Row(s)` and `*sql.Stmt`.
 const SQL_METHODS: &[&str] = &[
@@ -256,6 +311,27 @@ const SQL_METHODS: &[&str] = &[
     "Commit",
     "Rollback",
 ];
+
+/// The standard-library sentinel whose text this is exactly: (import path, name).
+pub fn known_sentinel(text: &str) -> Option<(&'static str, &'static str)> {
+    Some(match text.trim() {
+        "EOF" => ("io", "EOF"),
+        "unexpected EOF" => ("io", "ErrUnexpectedEOF"),
+        "short write" => ("io", "ErrShortWrite"),
+        "io: read/write on closed pipe" => ("io", "ErrClosedPipe"),
+        "context canceled" => ("context", "Canceled"),
+        "context deadline exceeded" => ("context", "DeadlineExceeded"),
+        "sql: no rows in result set" => ("database/sql", "ErrNoRows"),
+        "sql: connection is already closed" => ("database/sql", "ErrConnDone"),
+        "sql: transaction has already been committed or rolled back" => {
+            ("database/sql", "ErrTxDone")
+        }
+        "file already closed" => ("os", "ErrClosed"),
+        "http: server closed" => ("net/http", "ErrServerClosed"),
+        "driver: bad connection" => ("database/sql/driver", "ErrBadConn"),
+        _ => return None,
+    })
+}
 
 /// Whether `call` is one of `sources`.
 pub fn call_matches(call: &ExternalCall, sources: &[(&str, &[&str])]) -> bool {

@@ -173,6 +173,10 @@ pub struct Explainer<'a> {
     opts: ExplainOptions,
 }
 
+/// Pass-through paths already searched while explaining one line.
+type PathCache =
+    std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
+
 /// A path under construction, with what ranks it.
 struct Built {
     hops: Vec<Hop>,
@@ -278,11 +282,15 @@ impl<'a> Explainer<'a> {
             return (e, 0);
         }
         let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
+        let paths_cache = PathCache::default();
         let chains = seg.top(32);
         let mut built: Vec<Built> = chains
             .iter()
-            .map(|c| self.build(&text, c, input.caller))
+            .map(|c| self.build(&text, c, input.caller, &paths_cache))
             .collect();
+        if built.is_empty() {
+            built.extend(self.build_from_caller(&text, input.caller));
+        }
         built.sort_by(|a, b| b.score.total_cmp(&a.score));
         let mut paths: Vec<Built> = Vec::new();
         for b in built {
@@ -341,8 +349,22 @@ impl<'a> Explainer<'a> {
 
     /// Turns a chain of templates into hops: pass-through functions between owners, kinds, the
     /// root cause.
-    fn build(&self, line: &str, chain: &Chain, caller: Option<(&str, u32)>) -> Built {
+    fn build(
+        &self,
+        line: &str,
+        chain: &Chain,
+        caller: Option<(&str, u32)>,
+        cache: &PathCache,
+    ) -> Built {
         let p = self.program;
+        let between = |a: FuncId, b: FuncId| -> Option<path::CallPath> {
+            if let Some(r) = cache.borrow().get(&(a, b)) {
+                return r.clone();
+            }
+            let r = path::between(p, a, b);
+            cache.borrow_mut().insert((a, b), r.clone());
+            r
+        };
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
@@ -364,7 +386,7 @@ impl<'a> Explainer<'a> {
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = path::between(p, cf, first.owner.func) {
+            } else if let Some(cp) = between(cf, first.owner.func) {
                 caller_hit = true;
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
@@ -379,7 +401,7 @@ impl<'a> Explainer<'a> {
             let f = link.owner.func;
             if i > 0 {
                 let prev = chain.links[i - 1].owner.func;
-                match path::between(p, prev, f) {
+                match between(prev, f) {
                     Some(cp) => {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
@@ -438,7 +460,35 @@ impl<'a> Explainer<'a> {
         }
         let innermost = chain.links.last().map(|l| l.owner.func);
         let mut external_origin = None;
+        let mut std_sentinel: Option<String> = None;
         if let (Some((a, b)), Some(last)) = (chain.tail, innermost) {
+            let tail = &line[a..b];
+            if let Some((cp, name)) = path::sentinel_origin(p, &self.externals, last, tail) {
+                // `unexpected EOF`: the function returning `io.ErrUnexpectedEOF` is the root.
+                if let Some(h) = hops.last_mut() {
+                    if h.kind == HopKind::OriginExternal {
+                        h.kind = if cp.funcs.len() > 1 {
+                            let o = chain.links[n - 1].owner;
+                            let s = &p.func(o.func).strings[o.string as usize];
+                            self.wrap_kind(s.role, s.form, p.strings.resolve(s.api))
+                        } else {
+                            HopKind::OriginSentinel
+                        };
+                    }
+                }
+                let k = cp.funcs.len();
+                for (j, &g) in cp.funcs[1..].iter().enumerate() {
+                    let kind = if j + 2 == k {
+                        HopKind::OriginSentinel
+                    } else {
+                        HopKind::Passthrough
+                    };
+                    hops.push(self.hop(g, kind));
+                }
+                std_sentinel = Some(name);
+            }
+        }
+        if let (Some((a, b)), Some(last), None) = (chain.tail, innermost, &std_sentinel) {
             let tail = &line[a..b];
             match path::external_origin(p, &self.externals, last, tail) {
                 Some((cp, api)) if cp.funcs.len() > 1 => {
@@ -476,15 +526,17 @@ impl<'a> Explainer<'a> {
             func: last.map(|h| h.func.clone()).unwrap_or_default(),
             file: last.map(|h| h.file.clone()).unwrap_or_default(),
             line: last.map_or(0, |h| h.line),
-            external_origin: if chain.tail.is_some() {
+            external_origin: if chain.tail.is_some() && std_sentinel.is_none() {
                 external_origin.or_else(|| Some("unknown".into()))
             } else {
                 None
             },
-            sentinel: chain.links.last().and_then(|l| {
-                let s = &p.func(l.owner.func).strings[l.owner.string as usize];
-                (s.role == Role::Sentinel && chain.tail.is_none())
-                    .then(|| p.strings.resolve(s.api).to_string())
+            sentinel: std_sentinel.clone().or_else(|| {
+                chain.links.last().and_then(|l| {
+                    let s = &p.func(l.owner.func).strings[l.owner.string as usize];
+                    (s.role == Role::Sentinel && chain.tail.is_none())
+                        .then(|| p.strings.resolve(s.api).to_string())
+                })
             }),
         };
         let coverage = chain.covered as f64 / line.len().max(1) as f64;
@@ -528,6 +580,48 @@ impl<'a> Explainer<'a> {
             score,
             covered: chain.covered,
         }
+    }
+
+    /// No template matched, but the logger printed its caller (`packets.go:36: unexpected EOF`
+    /// from `errLog.Print(err)`): the caller is the logging hop and the whole message is the
+    /// error, traced to the function returning a standard sentinel or calling an external API.
+    fn build_from_caller(&self, text: &str, caller: Option<(&str, u32)>) -> Option<Built> {
+        let p = self.program;
+        let cf = self.func_at(caller?)?;
+        let (cp, sentinel, external) = match path::sentinel_origin(p, &self.externals, cf, text) {
+            Some((cp, name)) => (cp, Some(name), None),
+            None => {
+                let (cp, api) = path::external_origin(p, &self.externals, cf, text)?;
+                (cp, None, Some(api))
+            }
+        };
+        if cp.funcs.len() < 2 {
+            return None;
+        }
+        let mut hops = vec![self.hop(cf, HopKind::Log)];
+        let k = cp.funcs.len();
+        for (j, &g) in cp.funcs[1..].iter().enumerate() {
+            let kind = match (j + 2 == k, sentinel.is_some()) {
+                (false, _) => HopKind::Passthrough,
+                (true, true) => HopKind::OriginSentinel,
+                (true, false) => HopKind::OriginExternal,
+            };
+            hops.push(self.hop(g, kind));
+        }
+        let last = hops.last()?;
+        let root = Root {
+            func: last.func.clone(),
+            file: last.file.clone(),
+            line: last.line,
+            external_origin: external,
+            sentinel,
+        };
+        Some(Built {
+            score: 0.5 - 0.01 * hops.len() as f64,
+            hops,
+            root,
+            covered: 0,
+        })
     }
 
     /// Whether a function on a call path is a hop of the error: it returns one, or it is a

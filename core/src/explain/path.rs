@@ -143,3 +143,32 @@ pub fn external_origin(
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
+
+/// Where a tail that is exactly a standard-library sentinel's text (`unexpected EOF`) came
+/// from: the nearest function, from `innermost` down through error-returning callees, that
+/// returns or wraps that sentinel. Returns the path and the sentinel's name (`io.ErrUnexpectedEOF`).
+pub fn sentinel_origin(
+    program: &Program,
+    externals: &ExternalCalls,
+    innermost: FuncId,
+    tail: &str,
+) -> Option<(CallPath, String)> {
+    let (pkg, name) = externals::known_sentinel(tail)?;
+    let display = format!("{pkg}.{name}");
+    if externals.returns_sentinel(innermost, pkg, name) {
+        let path = CallPath {
+            funcs: vec![innermost],
+            dynamic_edges: 0,
+            relaxed: false,
+        };
+        return Some((path, display));
+    }
+    let path = search(
+        program,
+        innermost,
+        &|g| externals.returns_sentinel(g, pkg, name),
+        MAX_PATH,
+        true,
+    )?;
+    Some((path, display))
+}

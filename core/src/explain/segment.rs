@@ -30,7 +30,7 @@ const TOP_OWNERS: usize = 64;
 /// Total `link` expansions per line.
 const BUDGET: usize = 4_000;
 /// Functions visited by one extended-reach search, at most.
-const REACH_VISITS: usize = 50_000;
+const REACH_VISITS: usize = 20_000;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
@@ -77,15 +77,23 @@ impl Chain {
         std::cmp::Reverse<usize>,
         std::cmp::Reverse<usize>,
     ) {
-        let weakness = self
+        // A function wrapping its own result again is rarer than two functions each wrapping once
+        // (`status.Errorf("place order: %v", err)` around `fmt.Errorf("place order: %w", …)`).
+        let repeated = self
             .links
-            .iter()
-            .map(|l| match l.reach {
-                Reach::Closure => 0,
-                Reach::Extended => 1,
-                Reach::Unrelated => 4,
-            })
-            .sum();
+            .windows(2)
+            .filter(|w| w[0].owner.func == w[1].owner.func)
+            .count();
+        let weakness = repeated * 2
+            + self
+                .links
+                .iter()
+                .map(|l| match l.reach {
+                    Reach::Closure => 0,
+                    Reach::Extended => 1,
+                    Reach::Unrelated => 4,
+                })
+                .sum::<usize>();
         (
             self.covered,
             self.literal,
@@ -206,6 +214,15 @@ impl<'a> Segmenter<'a> {
                 .map(|c| c.2 - c.1)
                 .sum()
         };
+        // An unexplained capture is an error from outside when the verb says so (`%w`), when it
+        // is a `%v` that reads like an error, or when it names a known external error (`%s` is
+        // usually a plain string: a message from a response body).
+        let is_tail = |h: Hole, text: &str| match h {
+            Hole::Error => true,
+            Hole::Value => externals::looks_like_error(text),
+            _ => !externals::likely_sources(text).is_empty(),
+        };
+        let any_tail = holes.iter().any(|&(h, a, b)| is_tail(h, &self.line[a..b]));
         let mut out = Vec::new();
         if holes.is_empty() {
             out.push(Chain {
@@ -238,16 +255,7 @@ impl<'a> Segmenter<'a> {
                     });
                 }
             }
-            // An unexplained capture is an error from outside when the verb says so (`%w`),
-            // when it is a `%v` that reads like an error, or when it names a known external
-            // error (`%s` is usually a plain string: a message from a response body).
-            let text = &self.line[a..b];
-            let is_tail = match h {
-                Hole::Error => true,
-                Hole::Value => externals::looks_like_error(text),
-                _ => !externals::likely_sources(text).is_empty(),
-            };
-            if is_tail {
+            if is_tail(h, &self.line[a..b]) {
                 out.push(Chain {
                     links: vec![Link {
                         inner: Some((a, b)),
@@ -257,7 +265,8 @@ impl<'a> Segmenter<'a> {
                     covered: whole - (b - a) - others,
                     literal,
                 });
-            } else {
+            } else if !any_tail {
+                // A plain value — unless another hole holds the error, whose reading is better.
                 out.push(Chain {
                     links: vec![base.clone()],
                     tail: None,
