@@ -88,17 +88,37 @@ pub fn go_mods(files: &[SourceFile]) -> Vec<(String, GoMod)> {
 pub fn index(files: &FileSet, opts: &IndexOptions) -> Index {
     let clock = Clock::start();
     let (facts, failures) = parse_go(&files.files);
+    let parse_ms = clock.lap();
+    let failures = failures.into_iter().map(|e| e.to_string()).collect();
+    let mut idx = link_parsed(&files.files, facts, failures, opts, |_| {});
+    idx.timings.parse_ms = parse_ms;
+    idx
+}
+
+/// The tail of [`index`] for facts parsed elsewhere (the web app parses in several Web Workers
+/// and links in one): link → closure. `facts` may come in any order; they are sorted by path so
+/// the program is the same as [`index`] builds. `files` supplies the `go.mod` files and the byte
+/// count; `parse_failures` are the messages of files that could not be parsed at all.
+/// `on_linked` sees the program between linking and the closure (for progress reports).
+pub fn link_parsed(
+    files: &[SourceFile],
+    mut facts: Vec<GoFile>,
+    parse_failures: Vec<String>,
+    opts: &IndexOptions,
+    on_linked: impl FnOnce(&Program),
+) -> Index {
+    let clock = Clock::start();
+    facts.sort_by(|a, b| a.path.cmp(&b.path));
     let bytes_parsed = files
-        .files
         .iter()
         .filter(|f| f.path.ends_with(".go"))
         .map(|f| f.text.len())
         .sum();
-    let parse_ms = clock.lap();
     let raw_externals = RawExternalCalls::collect(&facts);
-    let program = program::link(facts, &go_mods(&files.files), &opts.target);
+    let program = program::link(facts, &go_mods(files), &opts.target);
     let externals = raw_externals.resolve(&program);
     let link_ms = clock.lap();
+    on_linked(&program);
     let closure = Closure::compute(&program, opts.k);
     let closure_ms = clock.lap();
     Index {
@@ -106,13 +126,39 @@ pub fn index(files: &FileSet, opts: &IndexOptions) -> Index {
         closure,
         externals,
         timings: StageTimings {
-            parse_ms,
+            parse_ms: 0.0,
             link_ms,
             closure_ms,
         },
         bytes_parsed,
-        parse_failures: failures.into_iter().map(|e| e.to_string()).collect(),
+        parse_failures,
     }
+}
+
+/// Splits the `.go` files of `files` into at most `n` shares of about equal bytes (largest file
+/// first onto the lightest share), for parsing in `n` workers. Returns indices into `files`,
+/// each share in ascending order; empty shares are dropped.
+pub fn go_shares(files: &[SourceFile], n: usize) -> Vec<Vec<usize>> {
+    let n = n.max(1);
+    let mut go: Vec<usize> = (0..files.len())
+        .filter(|&i| files[i].path.ends_with(".go"))
+        .collect();
+    go.sort_by_key(|&i| std::cmp::Reverse(files[i].text.len()));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); n];
+    for i in go {
+        if let Some(lightest) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
+            lightest.0 += files[i].text.len();
+            lightest.1.push(i);
+        }
+    }
+    shares
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(_, mut v)| {
+            v.sort_unstable();
+            v
+        })
+        .collect()
 }
 
 /// Bare tree-sitter parse of every `.go` file (no extraction): the benchmark's baseline.
@@ -162,5 +208,92 @@ impl Clock {
         {
             0.0
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: path.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    fn sample() -> Vec<SourceFile> {
+        vec![
+            file("go.mod", "module example.com/m\n"),
+            file(
+                "a/a.go",
+                "package a\nimport \"errors\"\nvar ErrA = errors.New(\"a failed\")\nfunc A() error { return ErrA }\n",
+            ),
+            file(
+                "b/b.go",
+                "package b\nimport (\"fmt\"; \"example.com/m/a\")\nfunc B() error {\n\tif err := a.A(); err != nil {\n\t\treturn fmt.Errorf(\"b: %w\", err)\n\t}\n\treturn nil\n}\n",
+            ),
+            file("README.md", "hello"),
+        ]
+    }
+
+    #[test]
+    fn link_parsed_matches_index_whatever_the_fact_order() {
+        let files = sample();
+        let set = FileSet {
+            files: files.clone(),
+            ..Default::default()
+        };
+        let whole = index(&set, &IndexOptions::default());
+        let (mut facts, failed) = parse_go(&files);
+        assert!(failed.is_empty());
+        facts.reverse();
+        let mut linked_funcs = 0;
+        let split = link_parsed(&files, facts, Vec::new(), &IndexOptions::default(), |p| {
+            linked_funcs = p.funcs.len()
+        });
+        assert_eq!(linked_funcs, split.program.funcs.len());
+        assert_eq!(whole.program.funcs.len(), split.program.funcs.len());
+        assert_eq!(whole.program.graph.edge_count(), 1);
+        assert_eq!(split.program.graph.edge_count(), 1);
+        let names = |p: &Program| -> Vec<String> {
+            (0..p.funcs.len() as u32)
+                .map(|i| p.name(program::FuncId(i)).to_string())
+                .collect()
+        };
+        assert_eq!(names(&whole.program), names(&split.program));
+        assert_eq!(whole.bytes_parsed, split.bytes_parsed);
+        assert_eq!(whole.closure.stats(), split.closure.stats());
+    }
+
+    #[test]
+    fn shares_cover_every_go_file_once_and_balance_bytes() {
+        let mut files = sample();
+        files.push(file("c/big.go", &"x".repeat(100)));
+        files.push(file("c/mid.go", &"x".repeat(60)));
+        files.push(file("c/small.go", &"x".repeat(50)));
+        let shares = go_shares(&files, 2);
+        assert_eq!(shares.len(), 2);
+        let mut all: Vec<usize> = shares.concat();
+        all.sort_unstable();
+        let go: Vec<usize> = (0..files.len())
+            .filter(|&i| files[i].path.ends_with(".go"))
+            .collect();
+        assert_eq!(all, go);
+        let bytes: Vec<usize> = shares
+            .iter()
+            .map(|s| s.iter().map(|&i| files[i].text.len()).sum())
+            .collect();
+        let (lo, hi) = (bytes[0].min(bytes[1]), bytes[0].max(bytes[1]));
+        assert!(hi - lo <= 100, "unbalanced: {bytes:?}");
+        assert!(shares.iter().all(|s| s.windows(2).all(|w| w[0] < w[1])));
+    }
+
+    #[test]
+    fn shares_never_exceed_the_files_or_zero_workers() {
+        let files = sample();
+        assert_eq!(go_shares(&files, 8).len(), 2);
+        assert_eq!(go_shares(&files, 0).len(), 1);
+        assert!(go_shares(&files[..1], 4).is_empty());
     }
 }

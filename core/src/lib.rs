@@ -28,5 +28,6 @@ pub mod intern;
 pub mod lang;
 pub mod logs;
 pub mod program;
+pub mod query;
 pub mod source;
 pub mod traces;

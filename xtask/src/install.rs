@@ -23,6 +23,12 @@ enum Version {
 enum Item {
     /// A Debian package (checked with `dpkg -s`).
     Apt(&'static str),
+    /// A Debian package that is only needed when `bin` is not on PATH already (e.g. `npm`, which
+    /// nodesource's `nodejs` ships and which conflicts with Debian's `npm` package).
+    AptUnlessOnPath {
+        pkg: &'static str,
+        bin: &'static str,
+    },
     /// `rustup target add` (checked with `rustup target list --installed`).
     RustupTarget(&'static str),
     /// `rustup component add` (checked with `rustup component list --installed`).
@@ -72,7 +78,13 @@ const TOOLS: &[Tool] = &[
     ),
     tool(Group::Web, Item::Apt("chromium")),
     tool(Group::Web, Item::Apt("chromium-driver")),
-    tool(Group::Web, Item::Apt("npm")),
+    tool(
+        Group::Web,
+        Item::AptUnlessOnPath {
+            pkg: "npm",
+            bin: "npm",
+        },
+    ),
     tool(Group::Base, Item::RustupTarget("wasm32-unknown-unknown")),
     tool(Group::Base, Item::RustupComponent("clippy")),
     tool(Group::Base, Item::RustupComponent("rustfmt")),
@@ -107,6 +119,16 @@ const TOOLS: &[Tool] = &[
             expect: "version 132",
         },
     ),
+    // Drives Debian's chromium in the real-browser tests (never `playwright install`).
+    tool(
+        Group::Web,
+        Item::Npm {
+            package: "playwright-core",
+            version: "1.65.1",
+            bin: "playwright-core",
+            expect: "1.65.1",
+        },
+    ),
 ];
 
 /// `cargo xtask install [base|web|all]...`
@@ -130,12 +152,22 @@ pub fn ensure(groups: &[Group]) -> Result<()> {
     // apt: one `apt-get update` and one `apt-get install` for everything missing.
     let mut missing_apt = Vec::new();
     for t in &wanted {
-        if let Item::Apt(pkg) = t.item {
-            if dpkg_installed(pkg) {
-                present.push(pkg.to_string());
-            } else {
-                missing_apt.push(pkg);
+        match t.item {
+            Item::Apt(pkg) => {
+                if dpkg_installed(pkg) {
+                    present.push(pkg.to_string());
+                } else {
+                    missing_apt.push(pkg);
+                }
             }
+            Item::AptUnlessOnPath { pkg, bin } => {
+                if util::on_path(bin) || dpkg_installed(pkg) {
+                    present.push(bin.to_string());
+                } else {
+                    missing_apt.push(pkg);
+                }
+            }
+            _ => {}
         }
     }
     if !missing_apt.is_empty() {
@@ -309,9 +341,18 @@ mod tests {
     #[test]
     fn web_group_is_separate() {
         let base: Vec<_> = TOOLS.iter().filter(|t| t.group == Group::Base).collect();
-        assert_eq!(base.len(), 7);
         assert!(base
             .iter()
             .all(|t| !matches!(t.item, Item::Cargo { .. } | Item::Npm { .. })));
+        let web_apt: Vec<&str> = TOOLS
+            .iter()
+            .filter(|t| t.group == Group::Web)
+            .filter_map(|t| match t.item {
+                Item::Apt(p) => Some(p),
+                Item::AptUnlessOnPath { pkg, .. } => Some(pkg),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(web_apt, ["chromium", "chromium-driver", "npm"]);
     }
 }

@@ -3,12 +3,15 @@
 //! Commands: `install`, `test`, `callgraph-score`, `bench`, `serve`, `build`. See README.md.
 
 mod bench;
+mod browser;
 mod callgraph;
 mod explain;
 mod install;
 mod metadata;
+mod static_server;
 mod test;
 mod util;
+mod web;
 
 use anyhow::{bail, Result};
 
@@ -37,8 +40,11 @@ commands:
                               `refract trace` on 1,000 error lines (p50/p99), and run
                               `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
                               OTLP spans); report each one's peak RSS
-  serve                       (not available yet: the web app is not built yet)
-  build                       (not available yet: the web app is not built yet)
+  build                       install the web toolchain if missing, build the app into dist/
+                              (self-contained, relative URLs, demo bundled); print sizes
+  test-browser [--no-build]   build, then only the real-browser tests (tests/browser/*.mjs)
+  serve [--port N] [--no-build]
+                              build, then serve dist/ on http://127.0.0.1:N/ (default 8080)
 
 environment:
   REFRACT_SHARED              the shared data directory (default: <repo>/../shared)
@@ -61,10 +67,9 @@ fn run() -> Result<()> {
         Some("callgraph-score") => callgraph::cmd(&rest),
         Some("bench") => bench::cmd(&rest),
         Some("eval") => explain::eval_gate(),
-        Some(c @ ("serve" | "build")) => bail!(
-            "`cargo xtask {c}`: the web app is not built yet (it arrives with the web issue); \
-             nothing to {c}"
-        ),
+        Some("build") => web::cmd_build(&rest),
+        Some("serve") => web::cmd_serve(&rest),
+        Some("test-browser") => browser::cmd(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, failing fast.
 
-use crate::{callgraph, explain, install, metadata, util};
+use crate::{browser, callgraph, explain, install, metadata, util};
 use anyhow::{bail, Result};
 
 pub fn cmd(args: &[String]) -> Result<()> {
@@ -8,8 +8,8 @@ pub fn cmd(args: &[String]) -> Result<()> {
         bail!("test: unexpected argument `{a}`");
     }
     let mut steps = util::Steps::default();
-    steps.run("install (base)", || {
-        install::ensure(&[install::Group::Base])
+    steps.run("install (base, web)", || {
+        install::ensure(&[install::Group::Base, install::Group::Web])
     })?;
     steps.run("cargo fmt --check", || {
         util::run(util::cargo().args(["fmt", "--all", "--", "--check"]))
@@ -28,11 +28,13 @@ pub fn cmd(args: &[String]) -> Result<()> {
         util::run(util::cargo().args(["test", "--workspace"]))
     })?;
     steps.run("wasm32 build (refract-core)", wasm32_build)?;
+    steps.run("wasm32 clippy (refract-web)", browser::wasm32_clippy)?;
     steps.run("call-graph score (stdlib, vta)", || {
         callgraph::score(crate::TEST_MIN_RECALL, crate::TEST_MIN_PRECISION)
     })?;
     steps.run("Loghub template mining (score.py)", loghub_scores)?;
     steps.run("explain eval (fixture + dev set)", explain::eval_gate)?;
+    steps.run("real-browser tests (chromium)", browser::run)?;
     steps.print_summary();
     println!("\nall checks passed");
     Ok(())

@@ -1,0 +1,183 @@
+//! The messages between the UI thread and the workers. Each message is a JS array
+//! `[header, ...buffers]`: `header` is one of these enums as JSON, the buffers carry bulk bytes
+//! (archives, file shares, facts) and are transferred, not copied.
+
+use refract_core::query::{ClosureEntry, FuncSummary, Neighbourhood, Overview};
+use serde::{Deserialize, Serialize};
+
+/// A pipeline stage, as shown in the progress bars and posted to an embedding host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Read,
+    Parse,
+    Link,
+    Closure,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [Stage::Read, Stage::Parse, Stage::Link, Stage::Closure];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Parse => "parse",
+            Stage::Link => "link",
+            Stage::Closure => "closure",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Read => "files read",
+            Stage::Parse => "files parsed",
+            Stage::Link => "linked",
+            Stage::Closure => "closure",
+        }
+    }
+}
+
+/// UI thread → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Coordinator: load a repository. With `archive`, buffer 0 is a .zip / .tar.gz named
+    /// `name`; otherwise buffer i holds the bytes of `paths[i]` (a dropped folder).
+    Load {
+        name: String,
+        archive: bool,
+        paths: Vec<String>,
+        /// How many parse workers the files are split for.
+        parsers: u32,
+    },
+    /// Parser: buffer 0 is a postcard `Vec<(path, text)>`.
+    Parse,
+    /// Coordinator: buffer i is the postcard `Vec<GoFile>` of parser i.
+    Link {
+        parse_failures: Vec<String>,
+    },
+    Search {
+        query: String,
+    },
+    Neighbourhood {
+        id: u32,
+        depth: u32,
+    },
+    Closure {
+        id: u32,
+    },
+    Source {
+        path: String,
+    },
+    /// Coordinator: explain each line (`refract trace --json` objects back).
+    Explain {
+        lines: Vec<String>,
+    },
+}
+
+/// Worker → UI thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's wasm is initialised and its message handler installed.
+    Ready,
+    Progress {
+        stage: Stage,
+        done: u32,
+        total: u32,
+    },
+    /// Buffers: one postcard share per parser.
+    Loaded {
+        summary: LoadSummary,
+    },
+    /// Buffer 0: postcard `Vec<GoFile>`.
+    Parsed {
+        files: u32,
+        failures: Vec<String>,
+    },
+    Indexed {
+        overview: Overview,
+    },
+    Functions {
+        query: String,
+        hits: Vec<FuncSummary>,
+    },
+    Neighbourhood {
+        view: Option<Neighbourhood>,
+    },
+    Closure {
+        id: u32,
+        entries: Vec<ClosureEntry>,
+    },
+    Source {
+        path: String,
+        text: Option<String>,
+    },
+    /// One `refract trace --json` object per requested line, in order.
+    Explained {
+        results: Vec<serde_json::Value>,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+/// What loading found, before parsing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    pub files: u32,
+    pub go_files: u32,
+}
+
+impl ToWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"type\":\"bad\",\"e\":{e:?}}}"))
+    }
+}
+
+impl FromWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            serde_json::json!({"type": "failed", "message": format!("encoding a reply: {e}")})
+                .to_string()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_as_tagged_json() {
+        let m = ToWorker::Load {
+            name: "repo.zip".into(),
+            archive: true,
+            paths: vec![],
+            parsers: 3,
+        };
+        let json = m.to_json();
+        assert!(json.starts_with("{\"type\":\"load\""), "{json}");
+        assert_eq!(serde_json::from_str::<ToWorker>(&json).ok(), Some(m));
+        let p = FromWorker::Progress {
+            stage: Stage::Parse,
+            done: 3,
+            total: 9,
+        };
+        assert_eq!(
+            p.to_json(),
+            r#"{"type":"progress","stage":"parse","done":3,"total":9}"#
+        );
+    }
+
+    #[test]
+    fn stages_are_ordered_like_the_pipeline() {
+        let names: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["read", "parse", "link", "closure"]);
+        assert!(Stage::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+    }
+}

@@ -1,0 +1,304 @@
+//! The worker side: one binary, two roles chosen by the messages it gets.
+//!
+//! - parser: `Parse` → `refract_core::lang::go::parse_file` over its share → `Parsed` with the
+//!   facts postcard-encoded;
+//! - coordinator: `Load` (core's source loading) → `Loaded` with one share per parser; `Link`
+//!   (core's `index::link_parsed`) → `Indexed`; then queries against the kept index.
+
+use std::cell::RefCell;
+
+use refract_core::explain::{ExplainOptions, Explainer};
+use refract_core::index::{self, Index, IndexOptions};
+use refract_core::lang::go::{self, GoFile};
+use refract_core::program::FuncId;
+use refract_core::query;
+use refract_core::source::{self, FileSet, LoadOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::bus;
+use crate::protocol::{FromWorker, LoadSummary, Stage, ToWorker};
+
+/// What the coordinator keeps between messages. The index lives as long as the worker (the UI
+/// starts a fresh coordinator per analysis), so it is leaked to `'static` and the explainer,
+/// which borrows it, is built once on the first explain request.
+#[derive(Default)]
+struct State {
+    files: Option<FileSet>,
+    index: Option<&'static Index>,
+    explainer: Option<Explainer<'static>>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// Installs the message handler and tells the UI thread the worker is ready.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let out = Reply {
+            scope: &reply_scope,
+        };
+        match bus::incoming(&e.data()) {
+            Some(msg) => match serde_json::from_str::<ToWorker>(&msg.header) {
+                Ok(req) => handle(&out, req, &msg.buffers),
+                Err(err) => out.send(&FromWorker::Failed {
+                    message: format!("worker: unreadable request: {err}"),
+                }),
+            },
+            None => out.send(&FromWorker::Failed {
+                message: "worker: message is not a [header, ...buffers] array".into(),
+            }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    Reply { scope: &scope }.send(&FromWorker::Ready);
+}
+
+struct Reply<'a> {
+    scope: &'a DedicatedWorkerGlobalScope,
+}
+
+impl Reply<'_> {
+    fn send(&self, m: &FromWorker) {
+        self.send_with(m, &[]);
+    }
+
+    fn send_with(&self, m: &FromWorker, buffers: &[Vec<u8>]) {
+        let out = bus::outgoing(m.to_json(), buffers);
+        if let Err(e) = self
+            .scope
+            .post_message_with_transfer(&out.message, &out.transfer)
+        {
+            web_sys::console::error_2(&"worker: postMessage failed".into(), &e);
+        }
+    }
+
+    fn progress(&self, stage: Stage, done: usize, total: usize) {
+        self.send(&FromWorker::Progress {
+            stage,
+            done: done as u32,
+            total: total as u32,
+        });
+    }
+
+    fn fail(&self, message: String) {
+        self.send(&FromWorker::Failed { message });
+    }
+}
+
+fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
+    match req {
+        ToWorker::Load {
+            name,
+            archive,
+            paths,
+            parsers,
+        } => load(out, &name, archive, paths, parsers, buffers),
+        ToWorker::Parse => parse(out, buffers),
+        ToWorker::Link { parse_failures } => link(out, parse_failures, buffers),
+        ToWorker::Search { query: q } => with_index(out, |_, idx| FromWorker::Functions {
+            hits: query::search_functions(&idx.program, &q, 50),
+            query: q,
+        }),
+        ToWorker::Neighbourhood { id, depth } => {
+            with_index(out, |_, idx| FromWorker::Neighbourhood {
+                view: query::neighbourhood(&idx.program, FuncId(id), depth, 40),
+            })
+        }
+        ToWorker::Closure { id } => with_index(out, |_, idx| FromWorker::Closure {
+            id,
+            entries: query::closure_of(idx, FuncId(id), 300),
+        }),
+        ToWorker::Source { path } => with_index(out, |files, _| FromWorker::Source {
+            text: files
+                .files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.text.clone()),
+            path,
+        }),
+        ToWorker::Explain { lines } => explain(out, &lines),
+    }
+}
+
+fn with_index(out: &Reply, f: impl FnOnce(&FileSet, &Index) -> FromWorker) {
+    let reply = STATE.with(|s| {
+        let s = s.borrow();
+        match (&s.files, &s.index) {
+            (Some(files), Some(idx)) => f(files, idx),
+            _ => FromWorker::Failed {
+                message: "no repository has been analysed yet".into(),
+            },
+        }
+    });
+    out.send(&reply);
+}
+
+fn load(
+    out: &Reply,
+    name: &str,
+    archive: bool,
+    paths: Vec<String>,
+    parsers: u32,
+    buffers: &[JsValue],
+) {
+    let opts = LoadOptions::default();
+    let loaded = if archive {
+        match buffers.first() {
+            Some(b) => source::load_archive(name, &bus::bytes(b), &opts),
+            None => {
+                return out.fail(format!("{name}: no archive bytes were sent"));
+            }
+        }
+    } else {
+        if paths.len() != buffers.len() {
+            return out.fail(format!(
+                "{name}: {} paths but {} file contents",
+                paths.len(),
+                buffers.len()
+            ));
+        }
+        let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
+        source::from_entries(entries, &opts)
+    };
+    let files = match loaded {
+        Ok(f) => f,
+        Err(e) => return out.fail(e.to_string()),
+    };
+    let kept = files.files.len();
+    out.progress(Stage::Read, kept, kept);
+    let shares = index::go_shares(&files.files, parsers as usize);
+    let mut encoded = Vec::with_capacity(shares.len());
+    let mut go_files = 0;
+    for share in &shares {
+        let items: Vec<(&str, &str)> = share
+            .iter()
+            .map(|&i| (files.files[i].path.as_str(), files.files[i].text.as_str()))
+            .collect();
+        go_files += items.len();
+        match postcard::to_allocvec(&items) {
+            Ok(bytes) => encoded.push(bytes),
+            Err(e) => return out.fail(format!("{name}: encoding a file share: {e}")),
+        }
+    }
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.files = Some(files);
+        s.index = None;
+    });
+    out.send_with(
+        &FromWorker::Loaded {
+            summary: LoadSummary {
+                files: kept as u32,
+                go_files: go_files as u32,
+            },
+        },
+        &encoded,
+    );
+}
+
+fn parse(out: &Reply, buffers: &[JsValue]) {
+    let Some(share) = buffers.first() else {
+        return out.fail("parser: no file share was sent".into());
+    };
+    let bytes = bus::bytes(share);
+    let items: Vec<(String, String)> = match postcard::from_bytes(&bytes) {
+        Ok(v) => v,
+        Err(e) => return out.fail(format!("parser: unreadable file share: {e}")),
+    };
+    let total = items.len();
+    let mut facts = Vec::with_capacity(total);
+    let mut failures = Vec::new();
+    for (i, (path, text)) in items.iter().enumerate() {
+        match go::parse_file(path, text) {
+            Ok(f) => facts.push(f),
+            Err(e) => failures.push(e.to_string()),
+        }
+        if (i + 1) % 16 == 0 {
+            out.progress(Stage::Parse, i + 1, total);
+        }
+    }
+    match postcard::to_allocvec(&facts) {
+        Ok(bytes) => out.send_with(
+            &FromWorker::Parsed {
+                files: total as u32,
+                failures,
+            },
+            &[bytes],
+        ),
+        Err(e) => out.fail(format!("parser: encoding facts: {e}")),
+    }
+}
+
+fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
+    let mut facts: Vec<GoFile> = Vec::new();
+    for (i, b) in buffers.iter().enumerate() {
+        match postcard::from_bytes::<Vec<GoFile>>(&bus::bytes(b)) {
+            Ok(mut v) => facts.append(&mut v),
+            Err(e) => return out.fail(format!("linker: unreadable facts from parser {i}: {e}")),
+        }
+    }
+    let reply = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(files) = s.files.take() else {
+            return FromWorker::Failed {
+                message: "linker: no repository is loaded".into(),
+            };
+        };
+        out.progress(Stage::Link, 0, 1);
+        let idx = index::link_parsed(
+            &files.files,
+            facts,
+            parse_failures,
+            &IndexOptions::default(),
+            |p| {
+                out.progress(Stage::Link, 1, 1);
+                out.progress(Stage::Closure, 0, p.funcs.len());
+            },
+        );
+        out.progress(
+            Stage::Closure,
+            idx.program.funcs.len(),
+            idx.program.funcs.len(),
+        );
+        let overview = query::overview(&files, &idx);
+        s.files = Some(files);
+        s.index = Some(Box::leak(Box::new(idx)));
+        s.explainer = None;
+        FromWorker::Indexed { overview }
+    });
+    out.send(&reply);
+}
+
+fn explain(out: &Reply, lines: &[String]) {
+    let reply = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(idx) = s.index else {
+            return FromWorker::Failed {
+                message: "no repository has been analysed yet".into(),
+            };
+        };
+        let ex = s.explainer.get_or_insert_with(|| {
+            Explainer::new(&idx.program, &idx.closure, ExplainOptions::default())
+                .with_externals(idx.externals.clone())
+        });
+        let mut results = Vec::with_capacity(lines.len());
+        for line in lines {
+            match serde_json::to_value(ex.explain_line(line)) {
+                Ok(v) => results.push(v),
+                Err(e) => {
+                    return FromWorker::Failed {
+                        message: format!("explain: encoding the result: {e}"),
+                    }
+                }
+            }
+        }
+        FromWorker::Explained { results }
+    });
+    out.send(&reply);
+}
