@@ -1,55 +1,200 @@
-//! `refract cluster`: mine log templates from a file of messages, streaming.
+//! `refract cluster`: log template clusters and trace error-chain clusters.
 //!
-//! Output is CSV `LineId,ClusterId,Template` on stdout, one row per input line (LineId is the
-//! 1-based line number). Templates are the *final* template of each cluster, so rows are written
-//! after the whole input was read; only the per-line cluster ids (4 bytes each) are kept meanwhile.
+//! Two modes:
+//! * `--format loghub` (the default when only `--logs` is given, without `--json`): each input
+//!   line is one message; prints the CSV `LineId,ClusterId,Template` that Loghub's `score.py`
+//!   reads, one row per input line (LineId is the 1-based line number). Templates are the *final*
+//!   template of each cluster, so rows are written after the whole input was read; only the
+//!   per-line cluster ids (4 bytes each) are kept meanwhile.
+//! * `--format auto` (the default with `--traces`, `--header`, `--repo` or `--json`): log lines are parsed by
+//!   `refract_core::logs` (JSON loggers, logfmt, klog, Go log, plain; `--header` for Loghub-style
+//!   headers), streamed into template clusters; traces (OTLP/Jaeger/Zipkin JSON, CSV) are
+//!   clustered by error chain and joined to the logs by trace id. Prints a summary, or the whole
+//!   `ClusterReport` as JSON with `--json`. With `--repo`, every distinct line is explained
+//!   (`refract_core::explain`) and each template cluster lists its code paths; a template whose
+//!   lines took different paths is marked split.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use refract_core::cluster::{ClusterId, MinerConfig, TemplateMiner};
+use anyhow::{bail, Context};
+use refract_core::cluster::{
+    ClusterId, ClusterReport, LogAnalysis, LogClusterer, MinerConfig, TemplateMiner,
+};
+use refract_core::explain::ExplainOptions;
+use refract_core::index::Index;
+use refract_core::logs::ingest::{ingest, IngestOptions};
+use refract_core::logs::{HeaderFormat, ParseOptions};
+use refract_core::traces::chains::LogJoin;
+
+use crate::repo::RepoArgs;
 
 /// Input formats understood by `refract cluster`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     /// One message per line (the `Content` column of a Loghub `*_structured.csv`, already
-    /// extracted; no header fields are parsed off the line).
+    /// extracted; no header fields are parsed off the line). Prints score.py's CSV.
     Loghub,
+    /// Detect each line's format (JSON loggers, logfmt, klog, Go log, plain prefixes).
+    Auto,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ClusterArgs {
-    /// Log file, one message per line (`-` for stdin).
+    /// Log file (`-` for stdin).
     #[arg(long, value_name = "FILE")]
-    pub logs: PathBuf,
-    /// Input format.
-    #[arg(long, value_enum, default_value = "loghub")]
-    pub format: LogFormat,
+    pub logs: Option<PathBuf>,
+    /// Trace file: OTLP JSON (also JSON Lines), Jaeger JSON, Zipkin v2 JSON or CSV.
+    #[arg(long, value_name = "FILE")]
+    pub traces: Option<PathBuf>,
+    /// Log input format [default: loghub with only --logs, else auto].
+    #[arg(long, value_enum)]
+    pub format: Option<LogFormat>,
+    /// Loghub-style header of the log lines, e.g. "<Date> <Time> <Level> <Component>: <Content>".
+    #[arg(long, value_name = "FORMAT")]
+    pub header: Option<String>,
+    /// Repository (directory, .zip, .tar.gz): explain every log line and split each template
+    /// cluster by the reconstructed code path (same template, different path → split shown).
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Depth of the constant closure used with --repo.
+    #[arg(long, default_value_t = 3)]
+    pub k: u32,
+    /// Print the whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Clusters shown per section in the readable output.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
 }
 
 pub fn run(args: &ClusterArgs) -> anyhow::Result<()> {
-    let input: Box<dyn BufRead> = if args.logs.as_os_str() == "-" {
+    let format = args.format.unwrap_or(
+        if args.json || args.traces.is_some() || args.header.is_some() || args.repo.is_some() {
+            LogFormat::Auto
+        } else {
+            LogFormat::Loghub
+        },
+    );
+    match format {
+        LogFormat::Loghub => run_loghub(args),
+        LogFormat::Auto => {
+            let report = analyze(args)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            if args.json {
+                serde_json::to_writer(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                crate::cluster_print::print(&report, args.top, &mut out)?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+    Ok(if path.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
-        let f =
-            File::open(&args.logs).with_context(|| format!("opening {}", args.logs.display()))?;
+        let f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         Box::new(BufReader::with_capacity(1 << 16, f))
+    })
+}
+
+fn run_loghub(args: &ClusterArgs) -> anyhow::Result<()> {
+    if args.traces.is_some() || args.json || args.header.is_some() || args.repo.is_some() {
+        bail!("--format loghub prints score.py's CSV for --logs only; use --format auto with --traces, --header, --repo or --json");
+    }
+    let Some(logs) = &args.logs else {
+        bail!("--format loghub needs --logs FILE");
     };
-    let (miner, ids) =
-        mine(input, args.format).with_context(|| format!("reading {}", args.logs.display()))?;
+    let (miner, ids) = mine(open(logs)?).with_context(|| format!("reading {}", logs.display()))?;
     let stdout = io::stdout().lock();
     write_csv(&miner, &ids, BufWriter::with_capacity(1 << 16, stdout))?;
     Ok(())
 }
 
+/// Indexes the repository given to `--repo` (same loading rules as `refract trace`).
+fn repo_index(repo: &Path, k: u32) -> anyhow::Result<Index> {
+    if !repo.exists() {
+        bail!("repository {} does not exist", repo.display());
+    }
+    let args = RepoArgs {
+        repo: repo.to_path_buf(),
+        include_tests: false,
+        include_vendor: false,
+        include_generated: false,
+        max_file_bytes: 1024 * 1024,
+    };
+    Ok(args.index(k)?.1)
+}
+
+/// Reads the inputs named by `args` and computes the report.
+pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
+    if args.logs.is_none() && args.traces.is_none() {
+        bail!("nothing to cluster: give --logs FILE and/or --traces FILE");
+    }
+    let mut join = None;
+    let logs = match &args.logs {
+        None => None,
+        Some(path) => {
+            let header = match &args.header {
+                None => None,
+                Some(h) => Some(HeaderFormat::parse(h).with_context(|| format!("--header {h:?}"))?),
+            };
+            let opts = IngestOptions {
+                parse: ParseOptions { header },
+                ..IngestOptions::default()
+            };
+            let index = match &args.repo {
+                None => None,
+                Some(repo) => Some(repo_index(repo, args.k)?),
+            };
+            let explainer = index
+                .as_ref()
+                .map(|idx| crate::trace_cmd::explainer(idx, ExplainOptions::default()));
+            let mut clusterer = LogClusterer::new(MinerConfig::default());
+            if let Some(ex) = &explainer {
+                clusterer =
+                    clusterer.with_paths(|rec, _| refract_core::cluster::code_path(ex, rec));
+            }
+            let report = ingest(open(path)?, opts, |n, rec| {
+                clusterer.add(n, &rec);
+            })
+            .with_context(|| format!("reading {}", path.display()))?;
+            let templates = clusterer.miner().len();
+            let (lc, j) = clusterer.finish();
+            let trace_join_dropped = j.dropped;
+            join = Some(j);
+            Some(LogAnalysis {
+                ingest: report,
+                templates,
+                code_paths: args.repo.is_some(),
+                clusters: lc.clusters,
+                histogram: lc.histogram,
+                trace_join_dropped,
+            })
+        }
+    };
+    let traces = match &args.traces {
+        None => None,
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let set = refract_core::traces::parse_traces(&bytes)
+                .with_context(|| format!("{}", path.display()))?;
+            let j: Option<&LogJoin> = join.as_ref().filter(|j| !j.is_empty());
+            Some(refract_core::traces::analyze(&set, j))
+        }
+    };
+    Ok(ClusterReport::new(logs, traces))
+}
+
 /// Reads all lines and returns the miner and each line's cluster id.
-pub fn mine(
-    mut input: impl BufRead,
-    format: LogFormat,
-) -> io::Result<(TemplateMiner, Vec<ClusterId>)> {
-    let LogFormat::Loghub = format;
+/// (`--format loghub`: each line is one message, no parsing.)
+pub fn mine(mut input: impl BufRead) -> io::Result<(TemplateMiner, Vec<ClusterId>)> {
     let mut miner = TemplateMiner::new(MinerConfig::default());
     let mut ids = Vec::new();
     let mut buf = Vec::with_capacity(1024);
@@ -106,7 +251,7 @@ mod tests {
     #[test]
     fn mines_and_writes() {
         let input = "Invalid user a from 1.2.3.4\r\nInvalid user b from 1.2.3.5\nx, \"y\"\n";
-        let (m, ids) = mine(input.as_bytes(), LogFormat::Loghub).expect("in-memory read");
+        let (m, ids) = mine(input.as_bytes()).expect("in-memory read");
         let mut out = Vec::new();
         write_csv(&m, &ids, &mut out).expect("in-memory write");
         assert_eq!(

@@ -2,10 +2,12 @@
 //!
 //! Each subcommand is a module with an `Args` struct and a `run`; this file only dispatches.
 
+mod bench_cluster_cmd;
 mod bench_cmd;
 mod callgraph_cmd;
 mod closure_cmd;
 mod cluster_cmd;
+mod cluster_print;
 mod eval_cmd;
 mod index_cmd;
 mod repo;
@@ -34,8 +36,10 @@ enum Command {
     Closure(closure_cmd::Args),
     /// Time the pipeline against a bare tree-sitter parse of the same files.
     Bench(bench_cmd::Args),
-    /// Mine log templates (Drain-style) and print LineId,ClusterId,Template as CSV.
+    /// Cluster error logs (templates) and traces (error chains); Loghub CSV or a report.
     Cluster(cluster_cmd::ClusterArgs),
+    /// Time template mining and trace clustering on generated inputs.
+    BenchCluster(bench_cluster_cmd::Args),
     /// Explain log lines: logging function, pass-through functions, root cause.
     Trace(trace_cmd::Args),
     /// Score the explainer on labelled case files (root@1, path@1, text@1, hop F1).
@@ -49,6 +53,7 @@ fn main() {
         Command::Callgraph(a) => callgraph_cmd::run(a),
         Command::Closure(a) => closure_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
+        Command::BenchCluster(a) => bench_cluster_cmd::run(a),
         Command::Cluster(a) => cluster_cmd::run(a),
         Command::Trace(a) => trace_cmd::run(a),
         Command::Eval(a) => eval_cmd::run(a),

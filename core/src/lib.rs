@@ -10,6 +10,10 @@
 //! program  (link facts of all files)     → Program: functions + call graph
 //! closure  (C_k over the call graph)     → Closure
 //! explain  (log line, Program, Closure)  → Explanation: hops from logger to root cause
+//!
+//! logs     (log lines, any logger)       → LogRecord
+//! cluster  (LogRecords [+ explain])      → template clusters [split by code path]
+//! traces   (OTLP/Jaeger/Zipkin/CSV)      → Span → error-chain clusters, broken-trace report
 //! ```
 //!
 //! Nothing here knows about a browser or a terminal: the CLI (`refract`) and the web app
@@ -26,3 +30,4 @@ pub mod logs;
 pub mod program;
 pub mod query;
 pub mod source;
+pub mod traces;

@@ -1,5 +1,8 @@
-//! `cargo xtask bench [--repo PATH]`: release-build refract, run `refract bench --json` and pass
-//! its JSON through, adding the child's peak RSS. A plain runner: no timing assertions.
+//! `cargo xtask bench [--repo PATH] [--only index|cluster]`: release-build refract, run
+//! `refract bench --json` (indexing), the explainer's benchmark (`explain::bench`) and
+//! `refract bench-cluster --json` (template mining on 1 M
+//! Loghub-derived lines, trace clustering of 100k traces / 1 M OTLP spans) and pass their JSON
+//! through, adding each child's peak RSS. A plain runner: no timing assertions.
 
 use crate::{install, metadata, util};
 use anyhow::{bail, Context, Result};
@@ -9,28 +12,49 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 pub fn cmd(args: &[String]) -> Result<()> {
-    let flags = util::parse_flags(args, &["repo"])?;
+    let flags = util::parse_flags(args, &["repo", "only"])?;
+    let only = flags.get("only").map(String::as_str);
+    if let Some(o) = only.filter(|o| !matches!(*o, "index" | "cluster")) {
+        bail!("bench: --only takes `index` or `cluster`, not `{o}`");
+    }
     let repo = PathBuf::from(
         flags
             .get("repo")
             .map(String::as_str)
             .unwrap_or(util::GO_STDLIB_SRC),
     );
-    if !repo.is_dir() {
+    if only != Some("cluster") && !repo.is_dir() {
         bail!("bench: repository {} not found", repo.display());
     }
     install::ensure(&[install::Group::Base])?;
     util::run(util::cargo().args(["build", "--release", "-p", "refract", "--bin", "refract"]))?;
     let refract = metadata::load()?.release_bin("refract");
 
-    let mut cmd = Command::new(&refract);
-    cmd.arg("bench").arg("--repo").arg(&repo).arg("--json");
+    if only != Some("cluster") {
+        let mut cmd = Command::new(&refract);
+        cmd.arg("bench").arg("--repo").arg(&repo).arg("--json");
+        run_json(cmd)?;
+        crate::explain::bench(&repo)?;
+    }
+    if only != Some("index") {
+        let mut cmd = Command::new(&refract);
+        cmd.arg("bench-cluster")
+            .arg("--loghub")
+            .arg(util::shared_dir()?.join("data").join("loghub"))
+            .arg("--json");
+        run_json(cmd)?;
+    }
+    Ok(())
+}
+
+/// Runs one `refract … --json` child, pretty-prints its JSON, its peak RSS and wall time.
+fn run_json(mut cmd: Command) -> Result<()> {
     println!("$ {}", util::show(&cmd));
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
         .spawn()
-        .with_context(|| format!("could not start {}", refract.display()))?;
+        .with_context(|| format!("could not start {}", util::show(&cmd)))?;
     let mut out = String::new();
     child
         .stdout
@@ -41,7 +65,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
     let wall = start.elapsed();
     if !status.success() {
         print!("{out}");
-        bail!("`refract bench` failed ({status})");
+        bail!("`{}` failed ({status})", util::show(&cmd));
     }
     match serde_json::from_str::<serde_json::Value>(out.trim()) {
         Ok(v) => println!("{}", serde_json::to_string_pretty(&v)?),
@@ -52,7 +76,7 @@ pub fn cmd(args: &[String]) -> Result<()> {
     }
     println!("peak_rss_mb: {:.1}", maxrss_kb as f64 / 1024.0);
     println!("wall_s: {:.2}", wall.as_secs_f64());
-    crate::explain::bench(&repo)
+    Ok(())
 }
 
 /// `struct rusage` on Linux: two `timeval`s then 14 `long`s, the first of which is `ru_maxrss`

@@ -35,8 +35,11 @@ commands:
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
   eval                        `refract eval`: the errpath fixture (exact) and tests/eval/*.json (floors)
-  bench [--repo PATH]         release-build refract, run `refract bench --json`, report peak RSS;
-                              then time `refract trace` on 1,000 error lines (p50/p99)
+  bench [--repo PATH] [--only index|cluster]
+                              release-build refract; run `refract bench --json` (indexing), time
+                              `refract trace` on 1,000 error lines (p50/p99), and run
+                              `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
+                              OTLP spans); report each one's peak RSS
   build                       install the web toolchain if missing, build the app into dist/
                               (self-contained, relative URLs, demo bundled); print sizes
   test-browser [--no-build]   build, then only the real-browser tests (tests/browser/*.mjs)

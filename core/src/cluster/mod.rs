@@ -27,8 +27,15 @@
 //! assert_eq!(m.template(a), "Invalid user <*> from <*>");
 //! ```
 
+pub mod code_path;
 pub mod drain;
+pub mod log_clusters;
 pub mod mask;
+pub mod report;
+pub mod timeline;
 
+pub use code_path::code_path;
 pub use drain::{ClusterId, ClusterInfo, MinerConfig, TemplateMiner};
+pub use log_clusters::{CodePath, LogCluster, LogClusterer, LogClusters, PathHop, PathSplit};
 pub use mask::{mask_message, WILDCARD};
+pub use report::{ClusterReport, LogAnalysis};

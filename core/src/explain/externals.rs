@@ -170,16 +170,38 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         "rename" => out.push(("os", &["Rename"])),
         "readlink" => out.push(("os", &["Readlink"])),
         "chmod" => out.push(("os", &["Chmod"])),
-        "read" | "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
-            out.push(("", NET_PACKET_METHODS));
+        "read" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", &["ReadFrom", "ReadFromUDP", "ReadMsgUDP"]));
         }
-        "read" | "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", NET_CONN_METHODS));
+        "write" if matches!(t.split(' ').nth(1), Some("udp" | "ip")) => {
+            out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
+        }
+        "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push((
+                "",
+                &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"],
+            ));
+            out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
+        }
+        "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
+            out.push(("", &["Write", "WriteTo", "Flush", "Encode", "WriteString"]));
+            out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
         "sync" | "close" | "seek" => out.push(("", &["Sync", "Close", "Seek"])),
         "dial" => {
-            out.push(("net", &[]));
+            out.push((
+                "net",
+                &[
+                    "Dial",
+                    "DialTimeout",
+                    "DialTCP",
+                    "DialUDP",
+                    "DialIP",
+                    "DialUnix",
+                ],
+            ));
+            out.push(("", &["Dial", "DialContext"]));
             out.push(("google.golang.org/grpc", &["Dial", "DialContext"]));
         }
         "lookup" => out.push(("net", &[])),
@@ -218,27 +240,17 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
         out.push(("io", &[]));
         out.push(("bufio", &[]));
     }
+    // A context error surfaces from the call that observed it (a query, a request), not from
+    // `context.WithTimeout`.
     if t.starts_with("context deadline exceeded") || t.starts_with("context canceled") {
-        out.push(("context", &[]));
+        out.push(("", SQL_METHODS));
+        out.push(("net/http", &[]));
     }
     if t.starts_with("rpc error: ") {
         out.push(("google.golang.org/grpc", &[]));
     }
     out
 }
-
-/// Methods of `net.Conn` whose errors read `read tcp …` / `write tcp …`.
-const NET_CONN_METHODS: &[&str] = &["Read", "Write", "ReadFull", "Copy", "Flush"];
-
-/// Methods of `net.PacketConn` / `*net.UDPConn` (`write udp …`).
-const NET_PACKET_METHODS: &[&str] = &[
-    "WriteTo",
-    "ReadFrom",
-    "WriteToUDP",
-    "ReadFromUDP",
-    "WriteMsgUDP",
-    "ReadMsgUDP",
-];
 
 /// Methods of `*sql.DB`, `*sql.Tx`, `*sql.Row(s)` and `*sql.Stmt`.
 const SQL_METHODS: &[&str] = &[

@@ -69,10 +69,15 @@ impl MatcherIndex {
                         });
                         (entries.len() - 1) as TplId
                     });
-                entries[id as usize].owners.push(Owner {
-                    func: FuncId(fi as u32),
-                    string: si as u32,
-                });
+                // One owner per function: a text used at several sites of one function (five
+                // `return fmt.Errorf("place order: %w", err)`) is one hypothesis, not five.
+                let owners = &mut entries[id as usize].owners;
+                if owners.last().is_none_or(|o| o.func != FuncId(fi as u32)) {
+                    owners.push(Owner {
+                        func: FuncId(fi as u32),
+                        string: si as u32,
+                    });
+                }
             }
         }
         let mut pattern_of: FxHashMap<&str, usize> = FxHashMap::default();

@@ -173,6 +173,10 @@ pub struct Explainer<'a> {
     opts: ExplainOptions,
 }
 
+/// Pass-through paths already searched while explaining one line.
+type PathCache =
+    std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
+
 /// A path under construction, with what ranks it.
 struct Built {
     hops: Vec<Hop>,
@@ -278,10 +282,11 @@ impl<'a> Explainer<'a> {
             return (e, 0);
         }
         let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
+        let paths_cache = PathCache::default();
         let chains = seg.top(32);
         let mut built: Vec<Built> = chains
             .iter()
-            .map(|c| self.build(&text, c, input.caller))
+            .map(|c| self.build(&text, c, input.caller, &paths_cache))
             .collect();
         built.sort_by(|a, b| b.score.total_cmp(&a.score));
         let mut paths: Vec<Built> = Vec::new();
@@ -341,8 +346,22 @@ impl<'a> Explainer<'a> {
 
     /// Turns a chain of templates into hops: pass-through functions between owners, kinds, the
     /// root cause.
-    fn build(&self, line: &str, chain: &Chain, caller: Option<(&str, u32)>) -> Built {
+    fn build(
+        &self,
+        line: &str,
+        chain: &Chain,
+        caller: Option<(&str, u32)>,
+        cache: &PathCache,
+    ) -> Built {
         let p = self.program;
+        let between = |a: FuncId, b: FuncId| -> Option<path::CallPath> {
+            if let Some(r) = cache.borrow().get(&(a, b)) {
+                return r.clone();
+            }
+            let r = path::between(p, a, b);
+            cache.borrow_mut().insert((a, b), r.clone());
+            r
+        };
         let mut hops: Vec<Hop> = Vec::new();
         let mut dynamic = 0u32;
         let mut broken = 0u32;
@@ -364,7 +383,7 @@ impl<'a> Explainer<'a> {
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = path::between(p, cf, first.owner.func) {
+            } else if let Some(cp) = between(cf, first.owner.func) {
                 caller_hit = true;
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
@@ -379,7 +398,7 @@ impl<'a> Explainer<'a> {
             let f = link.owner.func;
             if i > 0 {
                 let prev = chain.links[i - 1].owner.func;
-                match path::between(p, prev, f) {
+                match between(prev, f) {
                     Some(cp) => {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);

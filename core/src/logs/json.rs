@@ -13,11 +13,35 @@ use super::time;
 /// Parses one JSON object line. `None` if the text is not a JSON object.
 pub fn parse(line: &str) -> Option<LogRecord> {
     let obj: Map<String, Value> = serde_json::from_str(line).ok()?;
+    if let Some(inner) = docker_wrapped(&obj) {
+        return Some(inner);
+    }
     let flavor = flavor(&obj);
     let mut rec = LogRecord::plain("");
     rec.format = LineFormat::Json { flavor };
     for (k, v) in obj {
         absorb(&mut rec, flavor, &k, v);
+    }
+    Some(rec)
+}
+
+/// Docker's json-file driver (what `kubectl logs` reads from): `{"log":"<the line>\n",
+/// "stream":"stderr","time":"…"}`. The wrapped line is parsed in its own right.
+fn docker_wrapped(obj: &Map<String, Value>) -> Option<LogRecord> {
+    let log = obj.get("log")?.as_str()?;
+    if obj.contains_key("msg") || obj.contains_key("message") || !obj.contains_key("stream") {
+        return None;
+    }
+    let mut rec = super::parse_line(log.trim_end_matches(['\n', '\r']));
+    // klog's header has no year: the runtime's full timestamp is better then.
+    if rec.unix_nanos.is_none() {
+        if let Some(t) = obj.get("time").and_then(Value::as_str) {
+            rec.unix_nanos = time::parse_any(t);
+            rec.timestamp = Some(t.to_owned());
+        }
+    }
+    if let Some(s) = obj.get("stream").and_then(Value::as_str) {
+        rec.fields.push(("stream".to_owned(), s.to_owned()));
     }
     Some(rec)
 }

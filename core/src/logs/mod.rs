@@ -42,6 +42,81 @@ pub struct ParseOptions {
 
 /// Parses one log line (a trailing `\r`/`\n` is ignored). Never fails.
 pub fn parse_line(line: &str) -> LogRecord {
+    let mut rec = parse_structure(line);
+    if rec.trace_id.is_none() && !matches!(rec.format, LineFormat::Json { .. } | LineFormat::Logfmt)
+    {
+        inline_ids(&mut rec);
+    }
+    rec
+}
+
+/// Text formats often carry ids inside the message (`… trace_id=4bf9… span_id=00f0…`); they
+/// are read and removed from the message (like a level prefix, they are decoration: left in,
+/// they would make the template miner merge different messages and hide the text's origin).
+fn inline_ids(rec: &mut LogRecord) {
+    /// Finds `key value`; returns the value and the byte range of `key…value` in `msg`.
+    fn find(msg: &str, keys: &[&str]) -> Option<(String, std::ops::Range<usize>)> {
+        for k in keys {
+            let mut from = 0;
+            while let Some(i) = msg[from..].find(k) {
+                let at = from + i;
+                from = at + k.len();
+                // a key starts a word
+                if at > 0 && msg.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                    continue;
+                }
+                let rest = &msg[from..];
+                let quoted = rest.starts_with('"');
+                let v = rest.trim_start_matches(['"', ' ']);
+                let skipped = rest.len() - v.len();
+                let end = v
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .unwrap_or(v.len());
+                if end > 0 {
+                    let close = usize::from(quoted && v[end..].starts_with('"'));
+                    return Some((v[..end].to_owned(), at..from + skipped + end + close));
+                }
+            }
+        }
+        None
+    }
+    fn cut(msg: &mut String, r: std::ops::Range<usize>) {
+        let (mut start, mut end) = (r.start, r.end);
+        if msg[end..].starts_with(' ') {
+            end += 1;
+        } else if msg[..start].ends_with(' ') {
+            start -= 1;
+        }
+        msg.replace_range(start..end, "");
+    }
+    if !rec.message.contains("race") && !rec.message.contains("RACE") {
+        return;
+    }
+    const TRACE: [&str; 6] = [
+        "trace_id=",
+        "traceId=",
+        "traceID=",
+        "trace_id:",
+        "trace-id=",
+        "TraceID=",
+    ];
+    const SPAN: [&str; 6] = [
+        "span_id=", "spanId=", "spanID=", "span_id:", "span-id=", "SpanID=",
+    ];
+    let Some((t, r)) = find(&rec.message, &TRACE) else {
+        return;
+    };
+    rec.trace_id = Some(t);
+    cut(&mut rec.message, r);
+    if rec.span_id.is_none() {
+        if let Some((s, r)) = find(&rec.message, &SPAN) {
+            rec.span_id = Some(s);
+            cut(&mut rec.message, r);
+        }
+    }
+}
+
+fn parse_structure(line: &str) -> LogRecord {
     let line = line.trim_end_matches(['\n', '\r']);
     if line.trim_start().starts_with('{') {
         if let Some(r) = json::parse(line) {

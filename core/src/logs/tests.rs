@@ -321,3 +321,41 @@ fn callers() {
     assert_eq!(Caller::parse("host:8080"), None);
     assert_eq!(Caller::parse("b.go:"), None);
 }
+
+#[test]
+fn ids_inside_text_messages() {
+    let r = parse_line("2024-01-02T03:04:05Z ERROR payment declined trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7");
+    assert_eq!(
+        r.trace_id.as_deref(),
+        Some("4bf92f3577b34da6a3ce929d0e0e4736")
+    );
+    assert_eq!(r.span_id.as_deref(), Some("00f067aa0ba902b7"));
+    assert_eq!(r.message, "payment declined");
+    let r = parse_line(
+        r#"[2024-01-02 03:04:05] [ERROR] trace_id="abc-1" charge failed: card declined"#,
+    );
+    assert_eq!(r.trace_id.as_deref(), Some("abc-1"));
+    assert_eq!(r.message, "charge failed: card declined");
+    let r = parse_line("2023/04/01 12:00:01 retrace_id=x not an id; traceId: nothing");
+    assert_eq!(r.trace_id, None);
+}
+
+#[test]
+fn docker_json_file_wraps_any_line() {
+    let r = parse_line(
+        r#"{"log":"E1121 10:00:00.000000       1 reconciler.go:88] \"Reconcile failed\" err=\"webhook denied the request\"\n","stream":"stderr","time":"2024-11-21T10:00:00.123456789Z"}"#,
+    );
+    assert_eq!(r.format, LineFormat::Klog);
+    assert_eq!(r.message, "Reconcile failed");
+    assert_eq!(r.error.as_deref(), Some("webhook denied the request"));
+    assert_eq!(r.field("stream"), Some("stderr"));
+    assert_eq!(
+        r.timestamp.as_deref(),
+        Some("2024-11-21T10:00:00.123456789Z")
+    );
+    assert_eq!(r.unix_nanos, Some(1_732_183_200_123_456_789));
+    let r =
+        parse_line(r#"{"log":"plain words\n","stream":"stdout","time":"2024-11-21T10:00:00Z"}"#);
+    assert_eq!(r.message, "plain words");
+    assert_eq!(r.unix_nanos.map(|n| n / 1_000_000_000), Some(1_732_183_200));
+}

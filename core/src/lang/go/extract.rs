@@ -1460,21 +1460,45 @@ pub fn string_literal_value(lit: &str) -> Option<String> {
     Some(out)
 }
 
-/// The `//go:build` expression among the comments before the package clause.
+/// The build constraint among the comments before the package clause: the `//go:build`
+/// expression, or else the legacy `// +build` lines translated into one (Go 1.17+ reads the
+/// former and falls back to the latter; much packaged code still carries only `+build`).
 fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
     let mut cursor = root.walk();
+    let mut legacy: Vec<String> = Vec::new();
     for c in root.children(&mut cursor) {
-        match c.kind() {
-            "comment" => {
-                let t = src.get(c.byte_range())?;
-                if let Some(expr) = t.strip_prefix("//go:build ") {
-                    return Some(expr.trim().to_string());
-                }
-            }
-            _ => return None,
+        if c.kind() != "comment" {
+            break;
+        }
+        let Some(t) = src.get(c.byte_range()) else {
+            break;
+        };
+        if let Some(expr) = t.strip_prefix("//go:build ") {
+            return Some(expr.trim().to_string());
+        }
+        if let Some(line) = t.strip_prefix("// +build ") {
+            legacy.push(plus_build_to_expr(line));
         }
     }
-    None
+    match legacy.len() {
+        0 => None,
+        1 => legacy.pop(),
+        _ => Some(
+            legacy
+                .iter()
+                .map(|e| format!("({e})"))
+                .collect::<Vec<_>>()
+                .join(" && "),
+        ),
+    }
+}
+
+/// `// +build a,!b c` → `(a && !b) || (c)`: spaces separate alternatives, commas conjuncts.
+fn plus_build_to_expr(line: &str) -> String {
+    line.split_whitespace()
+        .map(|alt| format!("({})", alt.split(',').collect::<Vec<_>>().join(" && ")))
+        .collect::<Vec<_>>()
+        .join(" || ")
 }
 
 fn collect_syntax_errors(root: Node<'_>, out: &mut Vec<(u32, u32)>) {
@@ -1516,6 +1540,27 @@ mod tests {
             Some("raw %s\\n")
         );
         assert_eq!(string_literal_value("\"bad\\q\""), None);
+    }
+
+    #[test]
+    fn build_constraints_from_go_build_and_legacy_plus_build() {
+        let parse =
+            |src: &str| crate::lang::go::parse_file("x/a.go", src).map(|f| f.build_constraint);
+        assert_eq!(
+            parse("// Copyright\n\n//go:build linux && !cgo\n// +build linux,!cgo\n\npackage a\n")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("linux && !cgo")
+        );
+        assert_eq!(
+            parse("// +build darwin dragonfly freebsd\n// +build !appengine\n\npackage a\n")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("((darwin) || (dragonfly) || (freebsd)) && ((!appengine))")
+        );
+        assert_eq!(parse("// Package a.\npackage a\n").ok().flatten(), None);
     }
 
     #[test]
