@@ -1,5 +1,5 @@
 // Benchmark (not a test): N traces of OTLP JSON (default 100k traces × 10 spans = 1 M spans,
-// seeded, 8 services, ~20 % error traces with chains up to the root, some broken traces) are
+// seeded, 8 services, one resourceSpans per trace and service, ~20 % error traces with chains up to the root, some broken traces) are
 // picked in the Clusters tab of the built app in headless Chromium; prints the time from picking
 // the file to the drawn report, and the worker's own time ("clustered in … ms").
 // Usage: serve dist/ (e.g. `cargo xtask serve`), then
@@ -11,6 +11,7 @@ import { join } from "node:path";
 
 const traces = parseInt(process.argv[2] ?? "100000", 10);
 const SPANS = 10;
+const LAYOUT = process.env.BENCH_LAYOUT ?? "per-trace";
 const dir = mkdtempSync(join(tmpdir(), "refract-bench-"));
 const file = join(dir, "bench-otlp.json");
 
@@ -35,16 +36,28 @@ async function generate() {
     const broken = t % 997 === 0; // an orphan now and then
     const start = t0 + BigInt(t) * 1000000n;
     const spans = [];
+    const bySvc = new Map();
     for (let i = 0; i < SPANS; i++) {
       const parent = i === 0 ? "" : hex(broken && i === 3 ? 0xffff : t * SPANS + Math.floor((i - 1) / 2) + 1, 16);
       const s = start + BigInt(i) * 1000n;
       const e = s + BigInt(1000 + Math.floor(rnd() * 100000));
       const svc = services[(i + (t % 3)) % services.length];
       const err = onChain.has(i);
+      const span =
+        `{"traceId":"${tid}","spanId":"${hex(t * SPANS + i + 1, 16)}","parentSpanId":"${parent}","name":"${ops[(i + t) % ops.length]}",` +
+        `"startTimeUnixNano":"${s}","endTimeUnixNano":"${e}","status":{"code":${err ? 2 : 0}${err ? `,"message":"${errors[(t + i) % errors.length]}"` : ""}}}`;
+      if (!bySvc.has(svc)) bySvc.set(svc, []);
+      bySvc.get(svc).push(span);
+    }
+    // One resourceSpans per (trace, service): what an exporter batching per request sends;
+    // BENCH_LAYOUT=per-span wraps every span in its own resource (the worst case for parsing).
+    const groups = LAYOUT === "per-span"
+      ? [...bySvc].flatMap(([svc, list]) => list.map((sp) => [svc, [sp]]))
+      : [...bySvc];
+    for (const [svc, list] of groups) {
       spans.push(
         `{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"${svc}"}}]},"scopeSpans":[{"spans":[` +
-        `{"traceId":"${tid}","spanId":"${hex(t * SPANS + i + 1, 16)}","parentSpanId":"${parent}","name":"${ops[(i + t) % ops.length]}",` +
-        `"startTimeUnixNano":"${s}","endTimeUnixNano":"${e}","status":{"code":${err ? 2 : 0}${err ? `,"message":"${errors[(t + i) % errors.length]}"` : ""}}}]}]}`,
+        list.join(",") + "]}]}",
       );
     }
     await write((t ? "," : "") + spans.join(","));
@@ -56,7 +69,7 @@ async function generate() {
 const g0 = Date.now();
 await generate();
 const bytes = statSync(file).size;
-console.log(`generated ${traces} traces / ${traces * SPANS} spans, ${(bytes / 1e6).toFixed(0)} MB in ${Date.now() - g0} ms`);
+console.log(`generated (${LAYOUT}) ${traces} traces / ${traces * SPANS} spans, ${(bytes / 1e6).toFixed(0)} MB in ${Date.now() - g0} ms`);
 
 const require = createRequire(join(process.env.REFRACT_TOOLS, "node_modules", "x.js"));
 const { chromium } = require("playwright-core");
