@@ -58,6 +58,7 @@ pub enum Status {
     Idle,
     Running { step: String, done: u64, total: u64 },
     Done { ms: f64 },
+    Cancelled,
     Failed(String),
 }
 
@@ -228,6 +229,14 @@ pub fn load_demo() {
             note(format!("demo logs and traces: {e}"));
         }
     });
+}
+
+/// Cancel: the tab's own worker is terminated, a run on the coordinator is ignored; inputs stay.
+pub fn cancel() {
+    stop();
+    if let Some(c) = cl() {
+        c.status.set(Status::Cancelled);
+    }
 }
 
 fn stop() {

@@ -13,7 +13,7 @@ use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use super::flame::Flame;
 use super::{Cl, Kind, Status};
 use crate::app::session;
-use crate::app::state::{Tab, Ui};
+use crate::app::state::{Phase, Tab, Ui};
 
 fn time(ns: Option<i64>) -> String {
     match ns {
@@ -130,6 +130,7 @@ fn StatusLine(c: Cl) -> impl IntoView {
                     <span class="label">{format!("clustering ({step})")}</span>
                     <span class="bar"><span style=format!("width:{pct:.0}%")></span></span>
                     <span class="count">{format!("{done} / {total} bytes")}</span>
+                    <button id="cluster-cancel" on:click=move |_| super::cancel()>"Cancel"</button>
                 </div>
             }
             .into_any()
@@ -139,6 +140,11 @@ fn StatusLine(c: Cl) -> impl IntoView {
                 {format!("clustered in {ms:.0} ms")}
                 {move || if c.with_repo.get() { ", log clusters split by code path" } else { "" }}
             </p>
+        }
+        .into_any(),
+        Status::Cancelled => view! {
+            <div class="error" role="status"><p>"Cancelled. Your inputs are kept."</p>
+                <button on:click=move |_| super::start()>"Cluster again"</button></div>
         }
         .into_any(),
         Status::Failed(m) => {
@@ -157,6 +163,7 @@ pub fn ClustersView(ui: Ui) -> impl IntoView {
         Status::Idle => "idle",
         Status::Running { .. } => "running",
         Status::Done { .. } => "done",
+        Status::Cancelled => "cancelled",
         Status::Failed(_) => "failed",
     };
     view! {
@@ -210,11 +217,16 @@ fn LogSection(c: Cl, l: Arc<LogAnalysis>) -> impl IntoView {
                             <td class="count">{k.count.to_string()}</td>
                             <td>
                                 <code class="template">{k.template.clone()}</code>
-                                " "
-                                <a href="#" class="explain-example" title=example.clone()
-                                    on:click=move |e| { e.prevent_default(); explain_example(ui, example.clone()); }>
-                                    "explain an example"
-                                </a>
+                                <Show when=move || ui.phase.get() != Phase::Idle>
+                                    " "
+                                    <a href="#" class="explain-example" title=example.clone()
+                                        on:click={
+                                            let example = example.clone();
+                                            move |e| { e.prevent_default(); explain_example(ui, example.clone()); }
+                                        }>
+                                        "explain an example"
+                                    </a>
+                                </Show>
                                 {(!paths.is_empty()).then(|| view! {
                                     <details class="paths" open=split>
                                         <summary>{if split { format!("split over {} code paths", paths.len()) } else { "code path".to_string() }}</summary>
