@@ -19,14 +19,11 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use refract_core::cluster::{
-    ClusterId, ClusterReport, LogAnalysis, LogClusterer, MinerConfig, TemplateMiner,
-};
+use refract_core::cluster::{ClusterId, ClusterReport, ClusterRun, MinerConfig, TemplateMiner};
 use refract_core::explain::ExplainOptions;
 use refract_core::index::Index;
-use refract_core::logs::ingest::{ingest, IngestOptions};
+use refract_core::logs::ingest::IngestOptions;
 use refract_core::logs::{HeaderFormat, ParseOptions};
-use refract_core::traces::chains::LogJoin;
 
 use crate::repo::RepoArgs;
 
@@ -131,65 +128,55 @@ fn repo_index(repo: &Path, k: u32) -> anyhow::Result<Index> {
     Ok(args.index(k)?.1)
 }
 
-/// Reads the inputs named by `args` and computes the report.
+/// Reads the inputs named by `args` and computes the report (core's [`ClusterRun`], the same
+/// sequence the web worker drives).
 pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
     if args.logs.is_none() && args.traces.is_none() {
         bail!("nothing to cluster: give --logs FILE and/or --traces FILE");
     }
-    let mut join = None;
-    let logs = match &args.logs {
+    let header = match &args.header {
         None => None,
-        Some(path) => {
-            let header = match &args.header {
-                None => None,
-                Some(h) => Some(HeaderFormat::parse(h).with_context(|| format!("--header {h:?}"))?),
+        Some(h) => Some(HeaderFormat::parse(h).with_context(|| format!("--header {h:?}"))?),
+    };
+    let opts = IngestOptions {
+        parse: ParseOptions { header },
+        ..IngestOptions::default()
+    };
+    let index = match (&args.repo, &args.logs) {
+        (Some(repo), Some(_)) => Some(repo_index(repo, args.k)?),
+        _ => None,
+    };
+    let explainer = index
+        .as_ref()
+        .map(|idx| crate::trace_cmd::explainer(idx, ExplainOptions::default()));
+    let mut run = match &explainer {
+        Some(ex) => ClusterRun::with_explainer(opts, ex),
+        None => ClusterRun::new(opts),
+    };
+    if let Some(path) = &args.logs {
+        let mut input = open(path)?;
+        loop {
+            let chunk = match input.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
             };
-            let opts = IngestOptions {
-                parse: ParseOptions { header },
-                ..IngestOptions::default()
-            };
-            let index = match &args.repo {
-                None => None,
-                Some(repo) => Some(repo_index(repo, args.k)?),
-            };
-            let explainer = index
-                .as_ref()
-                .map(|idx| crate::trace_cmd::explainer(idx, ExplainOptions::default()));
-            let mut clusterer = LogClusterer::new(MinerConfig::default());
-            if let Some(ex) = &explainer {
-                clusterer =
-                    clusterer.with_paths(|rec, _| refract_core::cluster::code_path(ex, rec));
+            if chunk.is_empty() {
+                break;
             }
-            let report = ingest(open(path)?, opts, |n, rec| {
-                clusterer.add(n, &rec);
-            })
-            .with_context(|| format!("reading {}", path.display()))?;
-            let templates = clusterer.miner().len();
-            let (lc, j) = clusterer.finish();
-            let trace_join_dropped = j.dropped;
-            join = Some(j);
-            Some(LogAnalysis {
-                ingest: report,
-                templates,
-                code_paths: args.repo.is_some(),
-                clusters: lc.clusters,
-                histogram: lc.histogram,
-                trace_join_dropped,
-            })
+            let len = chunk.len();
+            run.feed_logs(chunk);
+            input.consume(len);
         }
-    };
-    let traces = match &args.traces {
-        None => None,
-        Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let set = refract_core::traces::parse_traces(&bytes)
-                .with_context(|| format!("{}", path.display()))?;
-            let j: Option<&LogJoin> = join.as_ref().filter(|j| !j.is_empty());
-            Some(refract_core::traces::analyze(&set, j))
-        }
-    };
-    Ok(ClusterReport::new(logs, traces))
+        // An empty file still yields a (empty) log half.
+        run.feed_logs(&[]);
+    }
+    if let Some(path) = &args.traces {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        run.add_traces(&bytes)
+            .with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(run.finish())
 }
 
 /// Reads all lines and returns the miner and each line's cluster id.

@@ -77,6 +77,14 @@ pub enum ToWorker {
     Explain {
         lines: Vec<String>,
     },
+    /// Cluster logs and traces (`refract cluster --json`); buffers: the `logs` files, then the
+    /// `traces` files. Code paths are added when this worker holds an index. `run` numbers the
+    /// request so that replies of a superseded run are ignored.
+    Cluster {
+        run: u32,
+        logs: Vec<String>,
+        traces: Vec<String>,
+    },
 }
 
 /// Worker → UI thread.
@@ -122,6 +130,21 @@ pub enum FromWorker {
         results: Vec<serde_json::Value>,
     },
     Failed {
+        message: String,
+    },
+    /// Clustering progress: bytes of the inputs consumed.
+    ClusterProgress {
+        run: u32,
+        step: String,
+        done: u64,
+        total: u64,
+    },
+    Clustered {
+        run: u32,
+        report: Box<refract_core::cluster::ClusterReport>,
+    },
+    ClusterFailed {
+        run: u32,
         message: String,
     },
 }

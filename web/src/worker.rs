@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 
+use refract_core::cluster::ClusterRun;
 use refract_core::explain::{ExplainOptions, Explainer};
 use refract_core::index::{self, Index, IndexOptions};
 use refract_core::lang::go::{self, GoFile};
@@ -123,6 +124,7 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             path,
         }),
         ToWorker::Explain { lines } => explain(out, &lines),
+        ToWorker::Cluster { run, logs, traces } => cluster(out, run, &logs, &traces, buffers),
     }
 }
 
@@ -301,4 +303,66 @@ fn explain(out: &Reply, lines: &[String]) {
         FromWorker::Explained { results }
     });
     out.send(&reply);
+}
+
+/// Bytes fed to the log ingester per progress report.
+const CLUSTER_CHUNK: usize = 1 << 20;
+
+/// `refract cluster --json` over the sent files, via core's `ClusterRun`; with the index of a
+/// loaded repository, log clusters are split by code path.
+fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &[JsValue]) {
+    let fail = |message: String| out.send(&FromWorker::ClusterFailed { run, message });
+    if buffers.len() != logs.len() + traces.len() {
+        return fail(format!(
+            "{} file names but {} file contents",
+            logs.len() + traces.len(),
+            buffers.len()
+        ));
+    }
+    let files: Vec<Vec<u8>> = buffers.iter().map(bus::bytes).collect();
+    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    let progress = |step: &str, done: u64| {
+        out.send(&FromWorker::ClusterProgress {
+            run,
+            step: step.to_owned(),
+            done,
+            total,
+        })
+    };
+    let index = STATE.with(|s| s.borrow().index);
+    let explainer = index.map(|idx| {
+        Explainer::new(&idx.program, &idx.closure, ExplainOptions::default())
+            .with_externals(idx.externals.clone())
+    });
+    let opts = refract_core::logs::ingest::IngestOptions::default();
+    let mut cr = match &explainer {
+        Some(ex) => ClusterRun::with_explainer(opts, ex),
+        None => ClusterRun::new(opts),
+    };
+    let (log_files, trace_files) = files.split_at(logs.len());
+    let mut done = 0u64;
+    for f in log_files {
+        for chunk in f.chunks(CLUSTER_CHUNK) {
+            cr.feed_logs(chunk);
+            done += chunk.len() as u64;
+            progress("logs", done);
+        }
+        // A file that does not end in a newline must not run into the next one.
+        if !f.is_empty() && !f.ends_with(b"\n") {
+            cr.feed_logs(b"\n");
+        }
+    }
+    for (name, f) in traces.iter().zip(trace_files) {
+        progress("traces", done);
+        if let Err(e) = cr.add_traces(f) {
+            return fail(format!("{name}: {e}"));
+        }
+        done += f.len() as u64;
+    }
+    progress("clustering", done);
+    let report = cr.finish();
+    out.send(&FromWorker::Clustered {
+        run,
+        report: Box::new(report),
+    });
 }

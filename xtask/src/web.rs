@@ -95,7 +95,8 @@ pub fn split_inline_module(html: &str) -> Option<(String, String)> {
     Some((out, script))
 }
 
-/// `static/demo/repo` → `dist/demo/repo.tar.gz`; `static/demo/logs/*` → `dist/demo/logs.txt`.
+/// `static/demo/repo` → `dist/demo/repo.tar.gz`; `static/demo/logs/*` → `dist/demo/logs.txt`;
+/// `manifest.json`, `logs/` and `traces/` are copied for the Clusters tab.
 fn pack_demo(src: &Path, out: &Path) -> Result<()> {
     let repo = src.join("repo");
     if !repo.is_dir() {
@@ -135,6 +136,30 @@ fn pack_demo(src: &Path, out: &Path) -> Result<()> {
         }
     }
     std::fs::write(out.join("logs.txt"), logs)?;
+    copy_demo_data(src, out)
+}
+
+/// The Clusters tab's demo input: `manifest.json` and the whole log and trace files it lists.
+fn copy_demo_data(src: &Path, out: &Path) -> Result<()> {
+    let manifest = src.join("manifest.json");
+    if !manifest.is_file() {
+        return Ok(());
+    }
+    std::fs::copy(&manifest, out.join("manifest.json"))?;
+    for dir in ["logs", "traces"] {
+        let from = src.join(dir);
+        if !from.is_dir() {
+            continue;
+        }
+        std::fs::create_dir_all(out.join(dir))?;
+        for e in std::fs::read_dir(&from)? {
+            let p = e?.path();
+            if let (true, Some(name)) = (p.is_file(), p.file_name()) {
+                std::fs::copy(&p, out.join(dir).join(name))
+                    .with_context(|| format!("copying {}", p.display()))?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub mod drain;
 pub mod log_clusters;
 pub mod mask;
 pub mod report;
+pub mod run;
 pub mod timeline;
 
 pub use code_path::code_path;
@@ -39,3 +40,4 @@ pub use drain::{ClusterId, ClusterInfo, MinerConfig, TemplateMiner};
 pub use log_clusters::{CodePath, LogCluster, LogClusterer, LogClusters, PathHop, PathSplit};
 pub use mask::{mask_message, WILDCARD};
 pub use report::{ClusterReport, LogAnalysis};
+pub use run::ClusterRun;

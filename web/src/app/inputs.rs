@@ -251,7 +251,7 @@ pub fn on_pick(ui: Ui, files: Vec<File>, folder: bool) {
     });
 }
 
-async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {
+pub async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, String> {
     let win = web_sys::window().ok_or("no window")?;
     let resp: Response = JsFuture::from(win.fetch_with_str(url))
         .await
@@ -292,6 +292,7 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 
 /// The bundled demo: `demo/repo.tar.gz` and `demo/logs.txt`, relative to the page.
 pub fn load_demo(ui: Ui) {
+    super::clusters::load_demo();
     leptos::task::spawn_local(async move {
         match fetch_text("demo/logs.txt").await {
             Ok(t) => ui.logs.set(t),

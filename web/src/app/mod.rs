@@ -3,6 +3,7 @@
 //! neighbourhood and constant closure) and the source view, and answers an embedding host
 //! ([`embed`]). URL parameters: `demo=1`, `embed=1`, `repo=<url>`, `log=<line>`, `origins=a,b`.
 
+mod clusters;
 mod embed;
 mod explain_view;
 mod explore;
@@ -43,6 +44,7 @@ pub fn start() {
     leptos::mount::mount_to_body(move || {
         let ui = Ui::new(embed);
         embed::install(ui);
+        clusters::install(ui);
         if let Some(line) = hash::read().or(log) {
             ui.logs.set(line);
             ui.tab.set(Tab::Explain);
@@ -79,6 +81,7 @@ fn App(ui: Ui) -> impl IntoView {
                     Tab::Overview => view! { <OverviewView ui=ui /> }.into_any(),
                     Tab::Explain => view! { <explain_view::ExplainView ui=ui /> }.into_any(),
                     Tab::Functions => view! { <explore::Explore ui=ui /> }.into_any(),
+                    Tab::Clusters => view! { <clusters::ClustersView ui=ui /> }.into_any(),
                 }}
             </main>
         </div>
@@ -216,6 +219,7 @@ fn Tabs(ui: Ui) -> impl IntoView {
             {tab(Tab::Overview, "Overview", "tab-overview")}
             {tab(Tab::Explain, "Explain", "tab-explain")}
             {tab(Tab::Functions, "Functions", "tab-functions")}
+            {tab(Tab::Clusters, "Clusters", "tab-clusters")}
         </nav>
     }
 }

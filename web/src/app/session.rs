@@ -240,6 +240,17 @@ pub fn query(req: ToWorker) {
     });
 }
 
+/// Posts `req` with `buffers` to the coordinator; false if there is none.
+pub fn post(req: &ToWorker, buffers: &[JsValue]) -> bool {
+    SESSION.with(|s| match s.borrow_mut().coordinator.as_mut() {
+        Some(h) => {
+            h.post(bus::outgoing_js(req.to_json(), buffers));
+            true
+        }
+        None => false,
+    })
+}
+
 /// Explain `lines` now if the index is ready, else as soon as it is.
 pub fn explain(ui: Ui, lines: Vec<String>) {
     if lines.is_empty() {
@@ -401,6 +412,9 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 ui.tab.set(super::state::Tab::Explain);
             }
         }
+        r @ (FromWorker::ClusterProgress { .. }
+        | FromWorker::Clustered { .. }
+        | FromWorker::ClusterFailed { .. }) => super::clusters::on_reply(r),
         FromWorker::Failed { message } => {
             if ui.phase.get_untracked() == Phase::Ready {
                 // A query failed; the index is still good.

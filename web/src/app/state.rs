@@ -21,6 +21,7 @@ pub enum Tab {
     Overview,
     Explain,
     Functions,
+    Clusters,
 }
 
 /// A file shown in the source view, with the lines to mark.

@@ -1,0 +1,124 @@
+// The Clusters tab on the bundled demo: `?demo=1` loads the repository, its log file and its OTLP
+// traces; the tab must show what the native `refract cluster --logs … --traces … --repo … --json`
+// computes (run here), the icicle must have cells, and the broken-trace report must show the demo's
+// broken traces as documented in static/demo/README.md (4 without root + 1 cycle, 3 + 4 with
+// orphans, 1 with two roots, 1 cycle, 1 trace with ≤ 0 durations).
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { APP, ARTIFACTS, check, withBrowser } from "./lib.mjs";
+
+const root = join(import.meta.dirname, "..", "..");
+const demo = join(root, "static", "demo");
+const native = JSON.parse(
+  execFileSync(
+    "cargo",
+    [
+      "run", "--quiet", "-p", "refract", "--", "cluster",
+      "--logs", join(demo, "logs", "checkoutd.log"),
+      "--traces", join(demo, "traces", "checkout-otlp.json"),
+      "--repo", join(demo, "repo"),
+      "--json",
+    ],
+    { cwd: root, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] },
+  ),
+);
+
+async function num(page, sel) {
+  const t = await page.locator(sel).first().textContent();
+  return parseInt(t, 10);
+}
+
+await withBrowser("clusters", async (page) => {
+  const t0 = Date.now();
+  await page.goto(`${APP}?demo=1`);
+  await page.click("#tab-clusters");
+  // The final run is the one with the repository's code paths.
+  await page.locator('#clusters[data-state="done"][data-paths="1"]').waitFor({ timeout: 120000 });
+  console.log(`clusters with code paths shown ${Date.now() - t0} ms after navigation`);
+
+  // Log clusters: the same clusters, counts and splits as the native CLI.
+  const logs = native.logs;
+  const summary = page.locator("#log-summary");
+  check(
+    parseInt(await summary.getAttribute("data-clusters"), 10) === logs.clusters.length,
+    `log clusters ${await summary.getAttribute("data-clusters")} != native ${logs.clusters.length}`,
+  );
+  check(
+    parseInt(await summary.getAttribute("data-records"), 10) === logs.ingest.records,
+    `log records != native ${logs.ingest.records}`,
+  );
+  const counts = await page.locator("tr.log-cluster").evaluateAll((rows) =>
+    rows.map((r) => parseInt(r.dataset.count, 10)));
+  const nativeCounts = logs.clusters.map((c) => c.count);
+  check(JSON.stringify(counts) === JSON.stringify(nativeCounts),
+    `log cluster counts ${counts} != native ${nativeCounts}`);
+  const templates = await page.locator("tr.log-cluster code.template").allTextContents();
+  check(templates[0] === logs.clusters[0].template, `first template ${templates[0]}`);
+  const splits = await page.locator('tr.log-cluster[data-split="1"]').count();
+  check(splits === logs.clusters.filter((c) => c.split).length, `split clusters ${splits}`);
+  const paths = await page.locator("li.path-split").count();
+  const nativePaths = logs.clusters.reduce((n, c) => n + c.paths.length, 0);
+  check(paths === nativePaths && paths > 0, `code-path rows ${paths} != native ${nativePaths}`);
+  check((await page.locator("svg.hist rect").count()) > 0, "time histograms have bars");
+
+  // Trace error-chain clusters.
+  const tr = native.traces;
+  const ts = page.locator("#trace-summary");
+  check(parseInt(await ts.getAttribute("data-clusters"), 10) === tr.chains.clusters.length,
+    `trace clusters != native ${tr.chains.clusters.length}`);
+  check(tr.chains.clusters.length > 0, "the demo has error-chain clusters");
+  const tcounts = await page.locator("tr.trace-cluster").evaluateAll((rows) =>
+    rows.map((r) => parseInt(r.dataset.count, 10)));
+  check(JSON.stringify(tcounts) === JSON.stringify(tr.chains.clusters.map((c) => c.count)),
+    `trace cluster counts ${tcounts}`);
+  const firstId = tr.chains.clusters[0].example_trace_ids[0];
+  check((await page.locator("tr.trace-cluster").first().textContent()).includes(firstId),
+    "example trace id shown");
+  check((await page.locator("#drill-error li").count()) > 0, "error-type drill-down");
+  check((await page.locator("#drill-service li").count()) > 0, "service drill-down");
+
+  // Broken traces: native numbers, and the demo's documented facts.
+  const b = tr.broken;
+  const broken = {};
+  for (const k of ["traces", "no_root_traces", "traces_with_orphans", "multiple_root_traces",
+    "cycle_traces", "nonpositive_duration_spans", "orphan_spans"]) {
+    broken[k] = await num(page, `#broken dd[data-k="${k}"]`);
+    check(broken[k] === b[k], `broken ${k}: ${broken[k]} != native ${b[k]}`);
+  }
+  check(broken.traces === 217, `demo has 217 traces, shown ${broken.traces}`);
+  check(broken.no_root_traces === 4 + 1, `4 no-root traces + the cycle: ${broken.no_root_traces}`);
+  check(broken.traces_with_orphans === 3 + 4, `3 orphan traces + the 4 root-less: ${broken.traces_with_orphans}`);
+  check(broken.multiple_root_traces === 1, `one trace with two roots: ${broken.multiple_root_traces}`);
+  check(broken.cycle_traces === 1, `one trace with a cycle: ${broken.cycle_traces}`);
+  check(broken.nonpositive_duration_spans >= 1, `zero/negative durations: ${broken.nonpositive_duration_spans}`);
+  check((await page.locator("#broken-services tbody tr").count()) === b.per_service.length,
+    "per-service broken rows");
+
+  // The icicle: cells, error cells, and zooming into a node narrows it to that node.
+  const cells = await page.locator("#flame g.cell rect").count();
+  check(cells > 1, `flame graph has ${cells} cells`);
+  check((await page.locator("#flame g.error").count()) > 0, "flame graph marks error steps");
+  await page.screenshot({ path: join(ARTIFACTS, "clusters.png"), fullPage: true });
+  await page.locator("#flame g.cell").nth(1).click();
+  await page.locator("#flame-reset").waitFor();
+  const zoomed = await page.locator("#flame g.cell rect").count();
+  check(zoomed < cells, `zoomed flame has ${zoomed} cells, whole had ${cells}`);
+  await page.click("#flame-reset");
+
+  // An example line of a cluster opens in the Explain view.
+  await page.locator("a.explain-example").first().click();
+  await page.locator("#chain li").first().waitFor({ timeout: 30000 });
+
+  // Pasted log lines are clustered too, and malformed lines are listed with their line numbers.
+  await page.click("#tab-clusters");
+  await page.click("#cluster-clear");
+  await page.fill("#cluster-paste",
+    '{"level":"error","msg":"charge failed","error":"card 1 declined"}\n{broken json\n' +
+    '{"level":"error","msg":"charge failed","error":"card 2 declined"}\n');
+  await page.click("#paste-logs");
+  await page.locator('#clusters[data-state="done"]').waitFor({ timeout: 30000 });
+  await page.locator("#log-summary").waitFor();
+  check(await page.locator("#log-summary").getAttribute("data-malformed") === "1", "one malformed pasted line");
+  check(await page.locator("#malformed li").first().getAttribute("data-line") === "2", "malformed line number 2");
+  check(await page.locator("#trace-summary").count() === 0, "no trace section without traces");
+});
