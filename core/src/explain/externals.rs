@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, GoFile, ImportName};
+use crate::lang::go::{Callee, GoFile, ImportName, Ty};
 use crate::program::{FuncId, Program};
 
 /// One call of a function of an external package.
@@ -29,6 +29,41 @@ impl ExternalCall {
         }
         let last = self.package.rsplit('/').next().unwrap_or(&self.package);
         format!("{last}.{}", self.name)
+    }
+}
+
+/// Whether a value of type `ty` is a standard in-memory buffer (`bytes.Buffer`,
+/// `strings.Builder`, `bytes.NewBuffer(…)`): its reads and writes never carry an I/O error.
+fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
+    const TYPES: &[(&str, &str)] = &[
+        ("bytes", "Buffer"),
+        ("bytes", "Reader"),
+        ("strings", "Builder"),
+        ("strings", "Reader"),
+    ];
+    const MAKERS: &[(&str, &str)] = &[
+        ("bytes", "NewBuffer"),
+        ("bytes", "NewBufferString"),
+        ("bytes", "NewReader"),
+        ("strings", "NewReader"),
+    ];
+    let is = |qual: &str, name: &str, table: &[(&str, &str)]| {
+        imports
+            .get(qual)
+            .is_some_and(|path| table.iter().any(|(p, n)| p == path && *n == name))
+    };
+    match ty {
+        Ty::Named {
+            qual: Some(q),
+            name,
+        } => is(q, name, TYPES),
+        Ty::Pointer(t) | Ty::Deref(t) => in_memory(t, imports),
+        Ty::Local { ty, .. } | Ty::Param { ty, .. } => in_memory(ty, imports),
+        Ty::ResultOf { callee, index: 0 } => match callee.as_ref() {
+            Callee::Qualified { qual, name } => is(qual, name, MAKERS),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -98,6 +133,8 @@ impl RawExternalCalls {
                         }),
                         // A method of a value whose type the syntax does not show: kept by name
                         // (`conn.Write`, `db.QueryRowContext`); `package` stays empty.
+                        // Writes to an in-memory buffer cannot fail the way I/O does.
+                        Callee::Method { recv, .. } if in_memory(recv, &imports) => None,
                         Callee::Method { name, .. } => Some(ExternalCall {
                             package: String::new(),
                             name: name.clone(),

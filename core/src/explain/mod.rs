@@ -174,8 +174,9 @@ pub struct Explainer<'a> {
 }
 
 /// Pass-through paths already searched while explaining one line.
-type PathCache =
-    std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
+type PathCache = std::cell::RefCell<
+    rustc_hash::FxHashMap<(FuncId, Option<u32>, FuncId), Option<path::CallPath>>,
+>;
 
 /// A path under construction, with what ranks it.
 struct Built {
@@ -357,12 +358,12 @@ impl<'a> Explainer<'a> {
         cache: &PathCache,
     ) -> Built {
         let p = self.program;
-        let between = |a: FuncId, b: FuncId| -> Option<path::CallPath> {
-            if let Some(r) = cache.borrow().get(&(a, b)) {
+        let between = |a: FuncId, site: Option<u32>, b: FuncId| -> Option<path::CallPath> {
+            if let Some(r) = cache.borrow().get(&(a, site, b)) {
                 return r.clone();
             }
-            let r = path::between(p, a, b);
-            cache.borrow_mut().insert((a, b), r.clone());
+            let r = path::between_at(p, a, site, b);
+            cache.borrow_mut().insert((a, site, b), r.clone());
             r
         };
         let mut hops: Vec<Hop> = Vec::new();
@@ -386,7 +387,7 @@ impl<'a> Explainer<'a> {
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = between(cf, first.owner.func) {
+            } else if let Some(cp) = between(cf, caller.map(|c| c.1), first.owner.func) {
                 caller_hit = true;
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
@@ -400,8 +401,8 @@ impl<'a> Explainer<'a> {
         for (i, link) in chain.links.iter().enumerate() {
             let f = link.owner.func;
             if i > 0 {
-                let prev = chain.links[i - 1].owner.func;
-                match between(prev, f) {
+                let prev = chain.links[i - 1].owner;
+                match between(prev.func, Some(self.site(prev).line), f) {
                     Some(cp) => {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
@@ -461,9 +462,12 @@ impl<'a> Explainer<'a> {
         let innermost = chain.links.last().map(|l| l.owner.func);
         let mut external_origin = None;
         let mut std_sentinel: Option<String> = None;
+        let innermost_site = chain.links.last().map(|l| self.site(l.owner).line);
         if let (Some((a, b)), Some(last)) = (chain.tail, innermost) {
             let tail = &line[a..b];
-            if let Some((cp, name)) = path::sentinel_origin(p, &self.externals, last, tail) {
+            if let Some((cp, name)) =
+                path::sentinel_origin(p, &self.externals, last, innermost_site, tail)
+            {
                 // `unexpected EOF`: the function returning `io.ErrUnexpectedEOF` is the root.
                 if let Some(h) = hops.last_mut() {
                     if h.kind == HopKind::OriginExternal {
@@ -490,7 +494,7 @@ impl<'a> Explainer<'a> {
         }
         if let (Some((a, b)), Some(last), None) = (chain.tail, innermost, &std_sentinel) {
             let tail = &line[a..b];
-            match path::external_origin(p, &self.externals, last, tail) {
+            match path::external_origin(p, &self.externals, last, innermost_site, tail) {
                 Some((cp, api)) if cp.funcs.len() > 1 => {
                     if let Some(h) = hops.last_mut() {
                         if h.kind == HopKind::OriginExternal {
@@ -588,13 +592,15 @@ impl<'a> Explainer<'a> {
     fn build_from_caller(&self, text: &str, caller: Option<(&str, u32)>) -> Option<Built> {
         let p = self.program;
         let cf = self.func_at(caller?)?;
-        let (cp, sentinel, external) = match path::sentinel_origin(p, &self.externals, cf, text) {
-            Some((cp, name)) => (cp, Some(name), None),
-            None => {
-                let (cp, api) = path::external_origin(p, &self.externals, cf, text)?;
-                (cp, None, Some(api))
-            }
-        };
+        let site = caller.map(|c| c.1);
+        let (cp, sentinel, external) =
+            match path::sentinel_origin(p, &self.externals, cf, site, text) {
+                Some((cp, name)) => (cp, Some(name), None),
+                None => {
+                    let (cp, api) = path::external_origin(p, &self.externals, cf, site, text)?;
+                    (cp, None, Some(api))
+                }
+            };
         if cp.funcs.len() < 2 {
             return None;
         }

@@ -49,6 +49,19 @@ pub fn shortest_to(
 
 /// The shortest call path from `from` to `to`.
 pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> {
+    between_at(program, from, None, to)
+}
+
+/// The shortest call path from `from` to `to`, where `from` formats or logs the error at line
+/// `site`: the error it holds there is the result of the last error-returning call before the
+/// site (`if err := m.send(); err != nil { log(err) }`), so a path leaving `from` through that
+/// call is preferred to a shorter one through another call.
+pub fn between_at(
+    program: &Program,
+    from: FuncId,
+    site: Option<u32>,
+    to: FuncId,
+) -> Option<CallPath> {
     if from == to {
         return Some(CallPath {
             funcs: vec![from],
@@ -56,7 +69,23 @@ pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> 
             relaxed: false,
         });
     }
-    shortest_to(program, from, |g| g == to, MAX_PATH)
+    let target = |g: FuncId| g == to;
+    carrier_line(program, from, site)
+        .and_then(|l| search_first(program, from, &target, MAX_PATH, true, Some(l)))
+        .or_else(|| shortest_to(program, from, target, MAX_PATH))
+}
+
+/// Line of the call whose error `from` holds at line `site`: the last call before it (or on it)
+/// of a function that can hand an error on. Deferred calls and goroutine starts run elsewhere.
+pub fn carrier_line(program: &Program, from: FuncId, site: Option<u32>) -> Option<u32> {
+    let site = site?;
+    program
+        .callees(from)
+        .filter(|(c, e)| {
+            e.line <= site && !e.is_defer && !e.is_go && program.func(*c).returns_error
+        })
+        .map(|(_, e)| e.line)
+        .max()
 }
 
 fn search(
@@ -65,6 +94,18 @@ fn search(
     is_target: &impl Fn(FuncId) -> bool,
     max: u32,
     strict: bool,
+) -> Option<CallPath> {
+    search_first(program, from, is_target, max, strict, None)
+}
+
+/// [`search`], leaving `from` only through the calls at line `first` when it is given.
+fn search_first(
+    program: &Program,
+    from: FuncId,
+    is_target: &impl Fn(FuncId) -> bool,
+    max: u32,
+    strict: bool,
+    first: Option<u32>,
 ) -> Option<CallPath> {
     // Dijkstra on (hops, dynamic edges), lexicographic.
     let mut best: FxHashMap<FuncId, ((u32, u32), FuncId)> = FxHashMap::default();
@@ -98,6 +139,9 @@ fn search(
             continue;
         }
         for (c, e) in program.callees(g) {
+            if g == from && first.is_some_and(|l| e.line != l) {
+                continue;
+            }
             let next = (cost.0 + 1, cost.1 + u32::from(e.kind == EdgeKind::Dynamic));
             let better = best.get(&c).is_none_or(|(old, _)| next < *old);
             if better {
@@ -116,6 +160,7 @@ pub fn external_origin(
     program: &Program,
     externals: &ExternalCalls,
     innermost: FuncId,
+    site: Option<u32>,
     tail: &str,
 ) -> Option<(CallPath, String)> {
     let sources = externals::likely_sources(tail);
@@ -129,15 +174,38 @@ pub fn external_origin(
             .find(|c| externals::call_matches(c, &sources))
             .map(|c| c.display())
     };
-    if let Some(api) = calls(innermost) {
-        return Some((
+    let own = |g: FuncId| -> Option<(u32, String)> {
+        externals
+            .of(g)
+            .iter()
+            .filter(|c| site.is_none_or(|s| c.line <= s) && externals::call_matches(c, &sources))
+            .max_by_key(|c| c.line)
+            .map(|c| (c.line, c.display()))
+    };
+    let alone = |api| {
+        Some((
             CallPath {
                 funcs: vec![innermost],
                 dynamic_edges: 0,
                 relaxed: false,
             },
             api,
-        ));
+        ))
+    };
+    // The call whose error the innermost function holds at its site decides where to look.
+    if let Some(carrier) = carrier_line(program, innermost, site) {
+        if let Some((_, api)) = own(innermost).filter(|(l, _)| *l > carrier) {
+            return alone(api);
+        }
+        let target = |g: FuncId| calls(g).is_some();
+        if let Some(path) = search_first(program, innermost, &target, MAX_PATH, true, Some(carrier))
+        {
+            let api = calls(*path.funcs.last()?)?;
+            return Some((path, api));
+        }
+    }
+    if let Some(api) = calls(innermost) {
+        return alone(api);
     }
     let path = search(program, innermost, &|g| calls(g).is_some(), MAX_PATH, true)?;
     let api = calls(*path.funcs.last()?)?;
@@ -151,6 +219,7 @@ pub fn sentinel_origin(
     program: &Program,
     externals: &ExternalCalls,
     innermost: FuncId,
+    site: Option<u32>,
     tail: &str,
 ) -> Option<(CallPath, String)> {
     let (pkg, name) = externals::known_sentinel(tail)?;
@@ -163,12 +232,9 @@ pub fn sentinel_origin(
         };
         return Some((path, display));
     }
-    let path = search(
-        program,
-        innermost,
-        &|g| externals.returns_sentinel(g, pkg, name),
-        MAX_PATH,
-        true,
-    )?;
+    let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
+    let path = carrier_line(program, innermost, site)
+        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, Some(l)))
+        .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
     Some((path, display))
 }
