@@ -572,7 +572,10 @@ impl<'a> Explainer<'a> {
         } else {
             0.0
         };
-        let score = coverage + caller_bonus + origin_bonus
+        // Of two readings covering the same text, the one whose templates spell more of it out
+        // (rather than filling holes) is the better one: `%w: %s` explains almost nothing.
+        let literal = chain.literal as f64 / line.len().max(1) as f64;
+        let score = coverage + caller_bonus + origin_bonus + 0.15 * literal
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
