@@ -32,6 +32,12 @@ impl ExternalCall {
     }
 }
 
+/// A codec's `Decode`/`Encode` on a value (`dec.Decode(&v)`): it reads or writes through a
+/// stream the syntax does not show.
+pub fn is_codec_call(call: &ExternalCall) -> bool {
+    call.package.is_empty() && matches!(call.name.as_str(), "Decode" | "Encode")
+}
+
 /// Whether a value of type `ty` is a standard in-memory buffer (`bytes.Buffer`,
 /// `strings.Builder`, `bytes.NewBuffer(…)`): its reads and writes never carry an I/O error.
 fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
@@ -258,11 +264,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
             out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
         }
         "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Read", "ReadFull", "ReadFrom", "Peek", "ReadByte"]));
+            out.push((
+                "",
+                &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"],
+            ));
             out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
         }
         "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Write", "WriteTo", "Flush", "WriteString"]));
+            out.push(("", &["Write", "WriteTo", "Flush", "Encode", "WriteString"]));
             out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),

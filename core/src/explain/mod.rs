@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::closure::Closure;
 use crate::lang::go::{Form, Role};
-use crate::program::{FuncId, Program};
+use crate::program::{FuncId, FuncKind, Program};
 use candidates::FuzzyIndex;
 use externals::ExternalCalls;
 use matcher_index::{MatcherIndex, Owner};
@@ -525,6 +525,31 @@ impl<'a> Explainer<'a> {
                 }
             }
         }
+        // A literal that returns no error (`rawConn.Read(func(fd uintptr) bool { sysErr = ErrX
+        // })`) only stores it: the error is born where a function returns it, the enclosing one.
+        if let (None, Some(f)) = (chain.tail, innermost) {
+            if let Some(parent) = self.storing_literal_parent(f) {
+                let parent_hop = self.hop(parent, HopKind::Passthrough);
+                let n_hops = hops.len();
+                let prev_is_parent = n_hops >= 2
+                    && same_func(&hops[n_hops - 2], &parent_hop)
+                    && hops[n_hops - 2].kind == HopKind::Passthrough;
+                if prev_is_parent {
+                    if let Some(h) = hops.pop() {
+                        if let Some(prev) = hops.last_mut() {
+                            prev.kind = h.kind;
+                            prev.fmt = h.fmt;
+                            prev.site = h.site;
+                            prev.text = h.text;
+                        }
+                    }
+                } else if let Some(h) = hops.last_mut().filter(|h| h.kind != HopKind::Log) {
+                    h.func = parent_hop.func;
+                    h.file = parent_hop.file;
+                    h.line = parent_hop.line;
+                }
+            }
+        }
         let last = hops.last();
         let root = Root {
             func: last.map(|h| h.func.clone()).unwrap_or_default(),
@@ -641,6 +666,22 @@ impl<'a> Explainer<'a> {
         f.returns_error || self.externals.sends(g)
     }
 
+    /// For a literal that cannot hand an error on (it returns none and sends none), the
+    /// nearest enclosing function that returns one.
+    fn storing_literal_parent(&self, f: FuncId) -> Option<FuncId> {
+        let p = self.program;
+        if p.func(f).kind != FuncKind::Literal || self.carries_error(f) {
+            return None;
+        }
+        let mut g = p.func(f).parent?;
+        loop {
+            if self.carries_error(g) {
+                return Some(g);
+            }
+            g = p.func(g).parent?;
+        }
+    }
+
     /// The innermost function whose lines hold a caller `file:line` the logger printed; the
     /// file may be a suffix of the repository path (`packets.go`, `pkg/x.go`).
     fn func_at(&self, (file, line): (&str, u32)) -> Option<FuncId> {
@@ -739,6 +780,10 @@ fn interior(funcs: &[FuncId]) -> &[FuncId] {
     } else {
         &funcs[1..funcs.len() - 1]
     }
+}
+
+fn same_func(a: &Hop, b: &Hop) -> bool {
+    a.func == b.func && a.file == b.file
 }
 
 fn same_hops(a: &[Hop], b: &[Hop]) -> bool {

@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::externals::{self, ExternalCalls};
+use super::externals::{self, ExternalCall, ExternalCalls};
 use crate::program::{EdgeKind, FuncId, FuncKind, Program};
 
 /// Longest pass-through path searched.
@@ -167,20 +167,43 @@ pub fn external_origin(
     if sources.is_empty() {
         return None;
     }
+    let all = |c: &ExternalCall| externals::call_matches(c, &sources);
+    // A codec's `Decode`/`Encode` reads or writes through whatever stream it wraps, often an
+    // in-memory buffer: a plain `Read`/`Write` is the stronger reading.
+    let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
+    let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
+    // The call whose error the innermost function holds at its site decides where to look.
+    if let Some(carrier) = carrier_line(program, innermost, site) {
+        for m in tiers {
+            if let Some(found) = origin_via(program, externals, innermost, site, Some(carrier), m) {
+                return Some(found);
+            }
+        }
+    }
+    for m in tiers {
+        if let Some(found) = origin_via(program, externals, innermost, site, None, m) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// [`external_origin`] for the calls `matches` accepts, leaving `innermost` through the calls at
+/// line `carrier` when given.
+fn origin_via(
+    program: &Program,
+    externals: &ExternalCalls,
+    innermost: FuncId,
+    site: Option<u32>,
+    carrier: Option<u32>,
+    matches: &dyn Fn(&ExternalCall) -> bool,
+) -> Option<(CallPath, String)> {
     let calls = |g: FuncId| {
         externals
             .of(g)
             .iter()
-            .find(|c| externals::call_matches(c, &sources))
+            .find(|c| matches(c))
             .map(|c| c.display())
-    };
-    let own = |g: FuncId| -> Option<(u32, String)> {
-        externals
-            .of(g)
-            .iter()
-            .filter(|c| site.is_none_or(|s| c.line <= s) && externals::call_matches(c, &sources))
-            .max_by_key(|c| c.line)
-            .map(|c| (c.line, c.display()))
     };
     let alone = |api| {
         Some((
@@ -192,22 +215,25 @@ pub fn external_origin(
             api,
         ))
     };
-    // The call whose error the innermost function holds at its site decides where to look.
-    if let Some(carrier) = carrier_line(program, innermost, site) {
-        if let Some((_, api)) = own(innermost).filter(|(l, _)| *l > carrier) {
+    let target = |g: FuncId| calls(g).is_some();
+    if let Some(carrier) = carrier {
+        let own = externals
+            .of(innermost)
+            .iter()
+            .filter(|c| site.is_none_or(|s| c.line <= s) && c.line > carrier && matches(c))
+            .max_by_key(|c| c.line)
+            .map(|c| c.display());
+        if let Some(api) = own {
             return alone(api);
         }
-        let target = |g: FuncId| calls(g).is_some();
-        if let Some(path) = search_first(program, innermost, &target, MAX_PATH, true, Some(carrier))
-        {
-            let api = calls(*path.funcs.last()?)?;
-            return Some((path, api));
-        }
+        let path = search_first(program, innermost, &target, MAX_PATH, true, Some(carrier))?;
+        let api = calls(*path.funcs.last()?)?;
+        return Some((path, api));
     }
     if let Some(api) = calls(innermost) {
         return alone(api);
     }
-    let path = search(program, innermost, &|g| calls(g).is_some(), MAX_PATH, true)?;
+    let path = search(program, innermost, &target, MAX_PATH, true)?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
