@@ -320,7 +320,11 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     if t.starts_with("tls: ") {
         out.push(("crypto/tls", &[]));
     }
-    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(")
+    // `driver: bad connection` (driver.ErrBadConn) reaches the caller through database/sql.
+    if t.starts_with("sql: ")
+        || t.starts_with("pq: ")
+        || t.starts_with("driver: ")
+        || t.starts_with("Error ") && t.contains("(")
     {
         out.push(("database/sql", &[]));
         out.push(("", SQL_METHODS));

@@ -174,9 +174,9 @@ pub struct Explainer<'a> {
 }
 
 /// Pass-through paths already searched while explaining one line.
-type PathCache = std::cell::RefCell<
-    rustc_hash::FxHashMap<(FuncId, Option<u32>, FuncId), Option<path::CallPath>>,
->;
+type PathCache = std::cell::RefCell<rustc_hash::FxHashMap<PathKey, Option<path::CallPath>>>;
+/// (from, site line in `from`, to, the chain's functions before `from`).
+type PathKey = (FuncId, Option<u32>, FuncId, Vec<FuncId>);
 
 /// A path under construction, with what ranks it.
 struct Built {
@@ -358,12 +358,17 @@ impl<'a> Explainer<'a> {
         cache: &PathCache,
     ) -> Built {
         let p = self.program;
-        let between = |a: FuncId, site: Option<u32>, b: FuncId| -> Option<path::CallPath> {
-            if let Some(r) = cache.borrow().get(&(a, site, b)) {
+        let between = |a: FuncId,
+                       site: Option<u32>,
+                       b: FuncId,
+                       context: &[FuncId]|
+         -> Option<path::CallPath> {
+            let key = (a, site, b, context.to_vec());
+            if let Some(r) = cache.borrow().get(&key) {
                 return r.clone();
             }
-            let r = path::between_at(p, a, site, b);
-            cache.borrow_mut().insert((a, site, b), r.clone());
+            let r = path::between_at(p, a, site, b, context);
+            cache.borrow_mut().insert(key, r.clone());
             r
         };
         let mut hops: Vec<Hop> = Vec::new();
@@ -387,7 +392,7 @@ impl<'a> Explainer<'a> {
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = between(cf, caller.map(|c| c.1), first.owner.func) {
+            } else if let Some(cp) = between(cf, caller.map(|c| c.1), first.owner.func, &[]) {
                 caller_hit = true;
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
@@ -402,7 +407,9 @@ impl<'a> Explainer<'a> {
             let f = link.owner.func;
             if i > 0 {
                 let prev = chain.links[i - 1].owner;
-                match between(prev.func, Some(self.site(prev).line), f) {
+                let context: Vec<FuncId> =
+                    chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
+                match between(prev.func, Some(self.site(prev).line), f, &context) {
                     Some(cp) => {
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);

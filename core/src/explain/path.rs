@@ -49,18 +49,21 @@ pub fn shortest_to(
 
 /// The shortest call path from `from` to `to`.
 pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> {
-    between_at(program, from, None, to)
+    between_at(program, from, None, to, &[])
 }
 
 /// The shortest call path from `from` to `to`, where `from` formats or logs the error at line
 /// `site`: the error it holds there is the result of the last error-returning call before the
 /// site (`if err := m.send(); err != nil { log(err) }`), so a path leaving `from` through that
-/// call is preferred to a shorter one through another call.
+/// call is preferred to a shorter one through another call. Among equally short paths, one
+/// whose callbacks (`retry.Do(ctx, func() error { … })`) were written in `from` or in one of
+/// the `context` functions (the hops already on the chain) is preferred.
 pub fn between_at(
     program: &Program,
     from: FuncId,
     site: Option<u32>,
     to: FuncId,
+    context: &[FuncId],
 ) -> Option<CallPath> {
     if from == to {
         return Some(CallPath {
@@ -71,8 +74,9 @@ pub fn between_at(
     }
     let target = |g: FuncId| g == to;
     carrier_line(program, from, site)
-        .and_then(|l| search_first(program, from, &target, MAX_PATH, true, Some(l)))
-        .or_else(|| shortest_to(program, from, target, MAX_PATH))
+        .and_then(|l| search_first(program, from, &target, MAX_PATH, true, Some(l), context))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, true, None, context))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, false, None, context))
 }
 
 /// Line of the call whose error `from` holds at line `site`: the last call before it (or on it)
@@ -95,7 +99,7 @@ fn search(
     max: u32,
     strict: bool,
 ) -> Option<CallPath> {
-    search_first(program, from, is_target, max, strict, None)
+    search_first(program, from, is_target, max, strict, None, &[])
 }
 
 /// [`search`], leaving `from` only through the calls at line `first` when it is given.
@@ -106,12 +110,26 @@ fn search_first(
     max: u32,
     strict: bool,
     first: Option<u32>,
+    context: &[FuncId],
 ) -> Option<CallPath> {
-    // Dijkstra on (hops, dynamic edges), lexicographic.
-    let mut best: FxHashMap<FuncId, ((u32, u32), FuncId)> = FxHashMap::default();
+    // Dijkstra on (hops, callbacks from elsewhere, dynamic edges), lexicographic.
+    let foreign = |c: FuncId| -> u32 {
+        if context.is_empty() || program.func(c).kind != FuncKind::Literal {
+            return 0;
+        }
+        let mut g = program.func(c).parent;
+        while let Some(p) = g {
+            if p == from || context.contains(&p) {
+                return 0;
+            }
+            g = program.func(p).parent;
+        }
+        1
+    };
+    let mut best: FxHashMap<FuncId, ((u32, u32, u32), FuncId)> = FxHashMap::default();
     let mut heap = BinaryHeap::new();
-    best.insert(from, ((0, 0), from));
-    heap.push(Reverse(((0u32, 0u32), from)));
+    best.insert(from, ((0, 0, 0), from));
+    heap.push(Reverse(((0u32, 0u32, 0u32), from)));
     let mut visits = 0usize;
     while let Some(Reverse((cost, g))) = heap.pop() {
         if best.get(&g).is_some_and(|(c, _)| *c < cost) {
@@ -131,7 +149,7 @@ fn search_first(
             funcs.reverse();
             return Some(CallPath {
                 funcs,
-                dynamic_edges: cost.1,
+                dynamic_edges: cost.2,
                 relaxed: !strict,
             });
         }
@@ -142,7 +160,11 @@ fn search_first(
             if g == from && first.is_some_and(|l| e.line != l) {
                 continue;
             }
-            let next = (cost.0 + 1, cost.1 + u32::from(e.kind == EdgeKind::Dynamic));
+            let next = (
+                cost.0 + 1,
+                cost.1 + foreign(c),
+                cost.2 + u32::from(e.kind == EdgeKind::Dynamic),
+            );
             let better = best.get(&c).is_none_or(|(old, _)| next < *old);
             if better {
                 best.insert(c, (next, g));
@@ -226,7 +248,15 @@ fn origin_via(
         if let Some(api) = own {
             return alone(api);
         }
-        let path = search_first(program, innermost, &target, MAX_PATH, true, Some(carrier))?;
+        let path = search_first(
+            program,
+            innermost,
+            &target,
+            MAX_PATH,
+            true,
+            Some(carrier),
+            &[],
+        )?;
         let api = calls(*path.funcs.last()?)?;
         return Some((path, api));
     }
@@ -260,7 +290,7 @@ pub fn sentinel_origin(
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
     let path = carrier_line(program, innermost, site)
-        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, Some(l)))
+        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, Some(l), &[]))
         .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
     Some((path, display))
 }
