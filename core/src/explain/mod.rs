@@ -175,8 +175,8 @@ pub struct Explainer<'a> {
 
 /// Pass-through paths already searched while explaining one line.
 type PathCache = std::cell::RefCell<rustc_hash::FxHashMap<PathKey, Option<path::CallPath>>>;
-/// (from, site line in `from`, to, the chain's functions before `from`).
-type PathKey = (FuncId, Option<u32>, FuncId, Vec<FuncId>);
+/// (from, site lines in `from`, to, the chain's functions before `from`).
+type PathKey = (FuncId, Vec<u32>, FuncId, Vec<FuncId>);
 
 /// A path under construction, with what ranks it.
 struct Built {
@@ -336,6 +336,20 @@ impl<'a> Explainer<'a> {
         }
     }
 
+    /// Every line where the owner's function uses the owner's text (a function often wraps with
+    /// the same format after several calls).
+    fn sites_of(&self, o: Owner) -> Vec<u32> {
+        let f = self.program.func(o.func);
+        let Some(s) = f.strings.get(o.string as usize) else {
+            return Vec::new();
+        };
+        f.strings
+            .iter()
+            .filter(|t| t.text == s.text)
+            .map(|t| t.line)
+            .collect()
+    }
+
     fn hop(&self, f: FuncId, kind: HopKind) -> Hop {
         Hop {
             func: self.program.name(f).to_string(),
@@ -359,15 +373,15 @@ impl<'a> Explainer<'a> {
     ) -> Built {
         let p = self.program;
         let between = |a: FuncId,
-                       site: Option<u32>,
+                       sites: &[u32],
                        b: FuncId,
                        context: &[FuncId]|
          -> Option<path::CallPath> {
-            let key = (a, site, b, context.to_vec());
+            let key = (a, sites.to_vec(), b, context.to_vec());
             if let Some(r) = cache.borrow().get(&key) {
                 return r.clone();
             }
-            let r = path::between_at(p, a, site, b, context);
+            let r = path::between_at(p, a, sites, b, context);
             cache.borrow_mut().insert(key, r.clone());
             r
         };
@@ -388,12 +402,16 @@ impl<'a> Explainer<'a> {
         // The caller the logger printed names the logging function even when its message is not
         // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
         let mut caller_hit = false;
+        let caller_sites: Vec<u32> = caller.map(|c| c.1).into_iter().collect();
+        // Paths that leave a function through another call than the one whose error it holds.
+        let mut off_carrier = 0u32;
         if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first())
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = between(cf, caller.map(|c| c.1), first.owner.func, &[]) {
+            } else if let Some(cp) = between(cf, &caller_sites, first.owner.func, &[]) {
                 caller_hit = true;
+                off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &caller_sites));
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
                 for &g in interior(&cp.funcs) {
@@ -409,8 +427,10 @@ impl<'a> Explainer<'a> {
                 let prev = chain.links[i - 1].owner;
                 let context: Vec<FuncId> =
                     chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
-                match between(prev.func, Some(self.site(prev).line), f, &context) {
+                let prev_sites = self.sites_of(prev);
+                match between(prev.func, &prev_sites, f, &context) {
                     Some(cp) => {
+                        off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
                         for &g in interior(&cp.funcs) {
@@ -611,6 +631,7 @@ impl<'a> Explainer<'a> {
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
+            - 0.05 * f64::from(off_carrier)
             - 0.03 * extended as f64
             - 0.12 * unrelated as f64;
         Built {

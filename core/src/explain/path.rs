@@ -49,7 +49,7 @@ pub fn shortest_to(
 
 /// The shortest call path from `from` to `to`.
 pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> {
-    between_at(program, from, None, to, &[])
+    between_at(program, from, &[], to, &[])
 }
 
 /// The shortest call path from `from` to `to`, where `from` formats or logs the error at line
@@ -61,7 +61,7 @@ pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> 
 pub fn between_at(
     program: &Program,
     from: FuncId,
-    site: Option<u32>,
+    sites: &[u32],
     to: FuncId,
     context: &[FuncId],
 ) -> Option<CallPath> {
@@ -73,10 +73,36 @@ pub fn between_at(
         });
     }
     let target = |g: FuncId| g == to;
-    carrier_line(program, from, site)
-        .and_then(|l| search_first(program, from, &target, MAX_PATH, true, Some(l), context))
-        .or_else(|| search_first(program, from, &target, MAX_PATH, true, None, context))
-        .or_else(|| search_first(program, from, &target, MAX_PATH, false, None, context))
+    let carriers = carrier_lines(program, from, sites);
+    (!carriers.is_empty())
+        .then(|| search_first(program, from, &target, MAX_PATH, true, &carriers, context))
+        .flatten()
+        .or_else(|| search_first(program, from, &target, MAX_PATH, true, &[], context))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context))
+}
+
+/// Whether `path` leaves its first function through a call whose error that function holds
+/// at one of the lines `sites` (true when nothing is known about it).
+pub fn leaves_by_carrier(program: &Program, path: &CallPath, sites: &[u32]) -> bool {
+    let (Some(&from), Some(&next)) = (path.funcs.first(), path.funcs.get(1)) else {
+        return true;
+    };
+    let carriers = carrier_lines(program, from, sites);
+    carriers.is_empty()
+        || program
+            .callees(from)
+            .any(|(c, e)| c == next && carriers.contains(&e.line))
+}
+
+/// [`carrier_line`] of each site.
+fn carrier_lines(program: &Program, from: FuncId, sites: &[u32]) -> Vec<u32> {
+    let mut v: Vec<u32> = sites
+        .iter()
+        .filter_map(|&s| carrier_line(program, from, Some(s)))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Line of the call whose error `from` holds at line `site`: the last call before it (or on it)
@@ -99,7 +125,7 @@ fn search(
     max: u32,
     strict: bool,
 ) -> Option<CallPath> {
-    search_first(program, from, is_target, max, strict, None, &[])
+    search_first(program, from, is_target, max, strict, &[], &[])
 }
 
 /// [`search`], leaving `from` only through the calls at line `first` when it is given.
@@ -109,7 +135,7 @@ fn search_first(
     is_target: &impl Fn(FuncId) -> bool,
     max: u32,
     strict: bool,
-    first: Option<u32>,
+    first: &[u32],
     context: &[FuncId],
 ) -> Option<CallPath> {
     // Dijkstra on (hops, callbacks from elsewhere, dynamic edges), lexicographic.
@@ -157,7 +183,7 @@ fn search_first(
             continue;
         }
         for (c, e) in program.callees(g) {
-            if g == from && first.is_some_and(|l| e.line != l) {
+            if g == from && !first.is_empty() && !first.contains(&e.line) {
                 continue;
             }
             let next = (
@@ -254,7 +280,7 @@ fn origin_via(
             &target,
             MAX_PATH,
             true,
-            Some(carrier),
+            &[carrier],
             &[],
         )?;
         let api = calls(*path.funcs.last()?)?;
@@ -290,7 +316,7 @@ pub fn sentinel_origin(
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
     let path = carrier_line(program, innermost, site)
-        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, Some(l), &[]))
+        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, &[l], &[]))
         .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
     Some((path, display))
 }
