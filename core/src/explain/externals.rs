@@ -83,6 +83,9 @@ pub struct RawExternalCalls {
     /// (file path, line of the function's name, (import path, name)) of package-level values of
     /// other packages a function returns or wraps (`return io.ErrUnexpectedEOF`).
     sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
+    /// (file path, line of the function's name, (call line, name of the function whose result
+    /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
+    carried: Vec<(String, u32, Vec<(u32, String)>)>,
 }
 
 /// External calls of every function of a program.
@@ -92,6 +95,21 @@ pub struct ExternalCalls {
     senders: FxHashSet<FuncId>,
     /// External sentinels each function returns or wraps: (import path, name).
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
+    carried: FxHashMap<FuncId, Vec<(u32, String)>>,
+}
+
+/// The name of the function whose result `ty` is (through the local holding it).
+fn result_of_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Local { ty, .. } => result_of_name(ty),
+        Ty::ResultOf { callee, .. } => match callee.as_ref() {
+            Callee::Method { name, .. } | Callee::Qualified { name, .. } | Callee::Global(name) => {
+                Some(name)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A package-level value of another package: (import path, name).
@@ -103,6 +121,7 @@ impl RawExternalCalls {
         let mut funcs = Vec::new();
         let mut senders = Vec::new();
         let mut sentinel_refs = Vec::new();
+        let mut carried = Vec::new();
         for file in files {
             let imports: FxHashMap<&str, &str> = file
                 .imports
@@ -127,6 +146,19 @@ impl RawExternalCalls {
                     .collect();
                 if !refs.is_empty() {
                     sentinel_refs.push((file.path.clone(), f.line, refs));
+                }
+                let names: Vec<(u32, String)> = f
+                    .calls
+                    .iter()
+                    .flat_map(|c| {
+                        c.args
+                            .iter()
+                            .filter_map(result_of_name)
+                            .map(move |n| (c.line, n.to_string()))
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    carried.push((file.path.clone(), f.line, names));
                 }
                 let calls: Vec<ExternalCall> = f
                     .calls
@@ -158,6 +190,7 @@ impl RawExternalCalls {
             funcs,
             senders,
             sentinel_refs,
+            carried,
         }
     }
 
@@ -205,10 +238,16 @@ impl RawExternalCalls {
                 sentinels.entry(id).or_default().extend(ext.cloned());
             }
         }
+        let carried = self
+            .carried
+            .into_iter()
+            .filter_map(|(p, l, names)| Some((*by_site.get(&(p.as_str(), l))?, names)))
+            .collect();
         ExternalCalls {
             by_func,
             senders,
             sentinels,
+            carried,
         }
     }
 }
@@ -226,6 +265,16 @@ impl ExternalCalls {
     }
 
     /// Whether `f`'s body sends on a channel.
+    /// Names of the functions whose results are arguments of the calls of `f` at line `line`.
+    pub fn carried_at(&self, f: FuncId, line: u32) -> impl Iterator<Item = &str> + '_ {
+        self.carried
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .filter(move |(l, _)| *l == line)
+            .map(|(_, n)| n.as_str())
+    }
+
     pub fn sends(&self, f: FuncId) -> bool {
         self.senders.contains(&f)
     }

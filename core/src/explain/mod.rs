@@ -175,7 +175,8 @@ pub struct Explainer<'a> {
 
 /// Pass-through paths already searched while explaining one line.
 type PathCache = std::cell::RefCell<rustc_hash::FxHashMap<PathKey, Option<path::CallPath>>>;
-/// (from, site lines in `from`, to, the chain's functions before `from`).
+/// (from, lines of the calls in `from` whose error it holds, to, the chain's functions before
+/// `from`).
 type PathKey = (FuncId, Vec<u32>, FuncId, Vec<FuncId>);
 
 /// A path under construction, with what ranks it.
@@ -350,6 +351,37 @@ impl<'a> Explainer<'a> {
             .collect()
     }
 
+    /// Lines of the calls of `f` whose error it holds at the lines `sites`: the call of the
+    /// function whose result the site's arguments are (`auth, err := s.authorize(…)` … `Errorf(
+    /// "…: %w", err)`), else the last error-returning call before the site.
+    fn carriers(&self, f: FuncId, sites: &[u32]) -> Vec<u32> {
+        let p = self.program;
+        let mut out = Vec::new();
+        for &site in sites {
+            let names: Vec<&str> = self.externals.carried_at(f, site).collect();
+            let named: Vec<u32> = p
+                .callees(f)
+                .filter(|(c, e)| {
+                    e.line <= site && p.func(*c).returns_error && {
+                        let full = p.name(*c);
+                        names.iter().any(|n| {
+                            full.strip_suffix(n)
+                                .is_some_and(|rest| rest.ends_with('.') || rest.ends_with(')'))
+                        })
+                    }
+                })
+                .map(|(_, e)| e.line)
+                .collect();
+            match named.iter().max() {
+                Some(&l) => out.push(l),
+                None => out.extend(path::carrier_lines(p, f, &[site])),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     fn hop(&self, f: FuncId, kind: HopKind) -> Hop {
         Hop {
             func: self.program.name(f).to_string(),
@@ -373,15 +405,15 @@ impl<'a> Explainer<'a> {
     ) -> Built {
         let p = self.program;
         let between = |a: FuncId,
-                       sites: &[u32],
+                       carriers: &[u32],
                        b: FuncId,
                        context: &[FuncId]|
          -> Option<path::CallPath> {
-            let key = (a, sites.to_vec(), b, context.to_vec());
+            let key = (a, carriers.to_vec(), b, context.to_vec());
             if let Some(r) = cache.borrow().get(&key) {
                 return r.clone();
             }
-            let r = path::between_at(p, a, sites, b, context);
+            let r = path::between_at(p, a, carriers, b, context);
             cache.borrow_mut().insert(key, r.clone());
             r
         };
@@ -402,7 +434,9 @@ impl<'a> Explainer<'a> {
         // The caller the logger printed names the logging function even when its message is not
         // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
         let mut caller_hit = false;
-        let caller_sites: Vec<u32> = caller.map(|c| c.1).into_iter().collect();
+        let caller_sites: Vec<u32> = caller
+            .and_then(|c| Some(self.carriers(self.func_at(c)?, &[c.1])))
+            .unwrap_or_default();
         // Paths that leave a function through another call than the one whose error it holds.
         let mut off_carrier = 0u32;
         if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first())
@@ -427,7 +461,7 @@ impl<'a> Explainer<'a> {
                 let prev = chain.links[i - 1].owner;
                 let context: Vec<FuncId> =
                     chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
-                let prev_sites = self.sites_of(prev);
+                let prev_sites = self.carriers(prev.func, &self.sites_of(prev));
                 match between(prev.func, &prev_sites, f, &context) {
                     Some(cp) => {
                         off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));

@@ -61,7 +61,7 @@ pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> 
 pub fn between_at(
     program: &Program,
     from: FuncId,
-    sites: &[u32],
+    carriers: &[u32],
     to: FuncId,
     context: &[FuncId],
 ) -> Option<CallPath> {
@@ -73,21 +73,19 @@ pub fn between_at(
         });
     }
     let target = |g: FuncId| g == to;
-    let carriers = carrier_lines(program, from, sites);
     (!carriers.is_empty())
-        .then(|| search_first(program, from, &target, MAX_PATH, true, &carriers, context))
+        .then(|| search_first(program, from, &target, MAX_PATH, true, carriers, context))
         .flatten()
         .or_else(|| search_first(program, from, &target, MAX_PATH, true, &[], context))
         .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context))
 }
 
-/// Whether `path` leaves its first function through a call whose error that function holds
-/// at one of the lines `sites` (true when nothing is known about it).
-pub fn leaves_by_carrier(program: &Program, path: &CallPath, sites: &[u32]) -> bool {
+/// Whether `path` leaves its first function through one of the calls at lines `carriers`
+/// (true when none is known).
+pub fn leaves_by_carrier(program: &Program, path: &CallPath, carriers: &[u32]) -> bool {
     let (Some(&from), Some(&next)) = (path.funcs.first(), path.funcs.get(1)) else {
         return true;
     };
-    let carriers = carrier_lines(program, from, sites);
     carriers.is_empty()
         || program
             .callees(from)
@@ -95,7 +93,7 @@ pub fn leaves_by_carrier(program: &Program, path: &CallPath, sites: &[u32]) -> b
 }
 
 /// [`carrier_line`] of each site.
-fn carrier_lines(program: &Program, from: FuncId, sites: &[u32]) -> Vec<u32> {
+pub fn carrier_lines(program: &Program, from: FuncId, sites: &[u32]) -> Vec<u32> {
     let mut v: Vec<u32> = sites
         .iter()
         .filter_map(|&s| carrier_line(program, from, Some(s)))
@@ -274,15 +272,7 @@ fn origin_via(
         if let Some(api) = own {
             return alone(api);
         }
-        let path = search_first(
-            program,
-            innermost,
-            &target,
-            MAX_PATH,
-            true,
-            &[carrier],
-            &[],
-        )?;
+        let path = search_first(program, innermost, &target, MAX_PATH, true, &[carrier], &[])?;
         let api = calls(*path.funcs.last()?)?;
         return Some((path, api));
     }
