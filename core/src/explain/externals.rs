@@ -85,8 +85,11 @@ pub struct RawExternalCalls {
     sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
     /// (file path, line of the function's name, (call line, name of the function whose result
     /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
-    carried: Vec<(String, u32, Vec<(u32, String)>)>,
+    carried: Vec<(String, u32, Vec<CarriedName>)>,
 }
+
+/// (line of a call, name of the function whose result is one of its arguments).
+type CarriedName = (u32, String);
 
 /// External calls of every function of a program.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +98,7 @@ pub struct ExternalCalls {
     senders: FxHashSet<FuncId>,
     /// External sentinels each function returns or wraps: (import path, name).
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
-    carried: FxHashMap<FuncId, Vec<(u32, String)>>,
+    carried: FxHashMap<FuncId, Vec<CarriedName>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -147,7 +150,7 @@ impl RawExternalCalls {
                 if !refs.is_empty() {
                     sentinel_refs.push((file.path.clone(), f.line, refs));
                 }
-                let names: Vec<(u32, String)> = f
+                let names: Vec<CarriedName> = f
                     .calls
                     .iter()
                     .flat_map(|c| {
