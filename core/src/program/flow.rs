@@ -261,6 +261,9 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     // Calls of func values (and fields / package variables of func type), revisited as the
     // functions reaching them grow: (caller, call index) and the targets already wired.
     let mut value_calls: Vec<(FuncId, &'a crate::lang::go::Call, FxHashSet<FuncId>)> = Vec::new();
+    // A repository without a `main` package is a library: its exported functions are called
+    // from code that is not here. An application's packages are called from its own mains.
+    let library_repo = !l.files.iter().any(|f| f.package == "main");
     for (fi, f) in l.files.iter().enumerate() {
         let file_ctx = Ctx {
             file: fi as u32,
@@ -278,7 +281,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             let src = eval(l, &mut fl, init, file_ctx, 0);
             fl.flow(l, &src, dst);
         }
-        let library = f.package != "main" && !is_internal(&f.path);
+        let library = library_repo && !is_internal(&f.path);
         for (i, func) in f.funcs.iter().enumerate() {
             let id = l.func_of(fi as u32, i as u32);
             let ctx = l.ctx_of_func(id);
