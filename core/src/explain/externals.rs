@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, GoFile, ImportName};
+use crate::lang::go::{Callee, GoFile, ImportName, Ty};
 use crate::program::{FuncId, Program};
 
 /// One call of a function of an external package.
@@ -32,6 +32,47 @@ impl ExternalCall {
     }
 }
 
+/// A codec's `Decode`/`Encode` on a value (`dec.Decode(&v)`): it reads or writes through a
+/// stream the syntax does not show.
+pub fn is_codec_call(call: &ExternalCall) -> bool {
+    call.package.is_empty() && matches!(call.name.as_str(), "Decode" | "Encode")
+}
+
+/// Whether a value of type `ty` is a standard in-memory buffer (`bytes.Buffer`,
+/// `strings.Builder`, `bytes.NewBuffer(…)`): its reads and writes never carry an I/O error.
+fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
+    const TYPES: &[(&str, &str)] = &[
+        ("bytes", "Buffer"),
+        ("bytes", "Reader"),
+        ("strings", "Builder"),
+        ("strings", "Reader"),
+    ];
+    const MAKERS: &[(&str, &str)] = &[
+        ("bytes", "NewBuffer"),
+        ("bytes", "NewBufferString"),
+        ("bytes", "NewReader"),
+        ("strings", "NewReader"),
+    ];
+    let is = |qual: &str, name: &str, table: &[(&str, &str)]| {
+        imports
+            .get(qual)
+            .is_some_and(|path| table.iter().any(|(p, n)| p == path && *n == name))
+    };
+    match ty {
+        Ty::Named {
+            qual: Some(q),
+            name,
+        } => is(q, name, TYPES),
+        Ty::Pointer(t) | Ty::Deref(t) => in_memory(t, imports),
+        Ty::Local { ty, .. } | Ty::Param { ty, .. } => in_memory(ty, imports),
+        Ty::ResultOf { callee, index: 0 } => match callee.as_ref() {
+            Callee::Qualified { qual, name } => is(qual, name, MAKERS),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Package-qualified calls per function, before the program says which packages are external.
 #[derive(Debug, Clone, Default)]
 pub struct RawExternalCalls {
@@ -42,7 +83,13 @@ pub struct RawExternalCalls {
     /// (file path, line of the function's name, (import path, name)) of package-level values of
     /// other packages a function returns or wraps (`return io.ErrUnexpectedEOF`).
     sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
+    /// (file path, line of the function's name, (call line, name of the function whose result
+    /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
+    carried: Vec<(String, u32, Vec<CarriedName>)>,
 }
+
+/// (line of a call, name of the function whose result is one of its arguments).
+type CarriedName = (u32, String);
 
 /// External calls of every function of a program.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +98,21 @@ pub struct ExternalCalls {
     senders: FxHashSet<FuncId>,
     /// External sentinels each function returns or wraps: (import path, name).
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
+    carried: FxHashMap<FuncId, Vec<CarriedName>>,
+}
+
+/// The name of the function whose result `ty` is (through the local holding it).
+fn result_of_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Local { ty, .. } => result_of_name(ty),
+        Ty::ResultOf { callee, .. } => match callee.as_ref() {
+            Callee::Method { name, .. } | Callee::Qualified { name, .. } | Callee::Global(name) => {
+                Some(name)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A package-level value of another package: (import path, name).
@@ -62,6 +124,7 @@ impl RawExternalCalls {
         let mut funcs = Vec::new();
         let mut senders = Vec::new();
         let mut sentinel_refs = Vec::new();
+        let mut carried = Vec::new();
         for file in files {
             let imports: FxHashMap<&str, &str> = file
                 .imports
@@ -87,6 +150,19 @@ impl RawExternalCalls {
                 if !refs.is_empty() {
                     sentinel_refs.push((file.path.clone(), f.line, refs));
                 }
+                let names: Vec<CarriedName> = f
+                    .calls
+                    .iter()
+                    .flat_map(|c| {
+                        c.args
+                            .iter()
+                            .filter_map(result_of_name)
+                            .map(move |n| (c.line, n.to_string()))
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    carried.push((file.path.clone(), f.line, names));
+                }
                 let calls: Vec<ExternalCall> = f
                     .calls
                     .iter()
@@ -98,6 +174,8 @@ impl RawExternalCalls {
                         }),
                         // A method of a value whose type the syntax does not show: kept by name
                         // (`conn.Write`, `db.QueryRowContext`); `package` stays empty.
+                        // Writes to an in-memory buffer cannot fail the way I/O does.
+                        Callee::Method { recv, .. } if in_memory(recv, &imports) => None,
                         Callee::Method { name, .. } => Some(ExternalCall {
                             package: String::new(),
                             name: name.clone(),
@@ -115,6 +193,7 @@ impl RawExternalCalls {
             funcs,
             senders,
             sentinel_refs,
+            carried,
         }
     }
 
@@ -162,10 +241,16 @@ impl RawExternalCalls {
                 sentinels.entry(id).or_default().extend(ext.cloned());
             }
         }
+        let carried = self
+            .carried
+            .into_iter()
+            .filter_map(|(p, l, names)| Some((*by_site.get(&(p.as_str(), l))?, names)))
+            .collect();
         ExternalCalls {
             by_func,
             senders,
             sentinels,
+            carried,
         }
     }
 }
@@ -183,6 +268,16 @@ impl ExternalCalls {
     }
 
     /// Whether `f`'s body sends on a channel.
+    /// Names of the functions whose results are arguments of the calls of `f` at line `line`.
+    pub fn carried_at(&self, f: FuncId, line: u32) -> impl Iterator<Item = &str> + '_ {
+        self.carried
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .filter(move |(l, _)| *l == line)
+            .map(|(_, n)| n.as_str())
+    }
+
     pub fn sends(&self, f: FuncId) -> bool {
         self.senders.contains(&f)
     }
@@ -221,11 +316,14 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
             out.push(("", &["WriteTo", "WriteToUDP", "WriteMsgUDP"]));
         }
         "read" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Read", "ReadFull", "ReadFrom", "Peek", "ReadByte"]));
+            out.push((
+                "",
+                &["Read", "ReadFull", "ReadFrom", "Decode", "Peek", "ReadByte"],
+            ));
             out.push(("io", &["ReadFull", "ReadAll", "Copy", "CopyN"]));
         }
         "write" if matches!(t.split(' ').nth(1), Some("tcp" | "unix")) => {
-            out.push(("", &["Write", "WriteTo", "Flush", "WriteString"]));
+            out.push(("", &["Write", "WriteTo", "Flush", "Encode", "WriteString"]));
             out.push(("io", &["Copy", "CopyN", "WriteString"]));
         }
         "read" | "write" => out.push(("", &["Read", "Write", "ReadAt", "WriteAt", "WriteString"])),
@@ -274,7 +372,11 @@ pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])
     if t.starts_with("tls: ") {
         out.push(("crypto/tls", &[]));
     }
-    if t.starts_with("sql: ") || t.starts_with("pq: ") || t.starts_with("Error ") && t.contains("(")
+    // `driver: bad connection` (driver.ErrBadConn) reaches the caller through database/sql.
+    if t.starts_with("sql: ")
+        || t.starts_with("pq: ")
+        || t.starts_with("driver: ")
+        || t.starts_with("Error ") && t.contains("(")
     {
         out.push(("database/sql", &[]));
         out.push(("", SQL_METHODS));

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::closure::Closure;
 use crate::lang::go::{Form, Role};
-use crate::program::{FuncId, Program};
+use crate::program::{FuncId, FuncKind, Program};
 use candidates::FuzzyIndex;
 use externals::ExternalCalls;
 use matcher_index::{MatcherIndex, Owner};
@@ -174,8 +174,10 @@ pub struct Explainer<'a> {
 }
 
 /// Pass-through paths already searched while explaining one line.
-type PathCache =
-    std::cell::RefCell<rustc_hash::FxHashMap<(FuncId, FuncId), Option<path::CallPath>>>;
+type PathCache = std::cell::RefCell<rustc_hash::FxHashMap<PathKey, Option<path::CallPath>>>;
+/// (from, lines of the calls in `from` whose error it holds, to, the chain's functions before
+/// `from`).
+type PathKey = (FuncId, Vec<u32>, FuncId, Vec<FuncId>);
 
 /// A path under construction, with what ranks it.
 struct Built {
@@ -335,6 +337,51 @@ impl<'a> Explainer<'a> {
         }
     }
 
+    /// Every line where the owner's function uses the owner's text (a function often wraps with
+    /// the same format after several calls).
+    fn sites_of(&self, o: Owner) -> Vec<u32> {
+        let f = self.program.func(o.func);
+        let Some(s) = f.strings.get(o.string as usize) else {
+            return Vec::new();
+        };
+        f.strings
+            .iter()
+            .filter(|t| t.text == s.text)
+            .map(|t| t.line)
+            .collect()
+    }
+
+    /// Lines of the calls of `f` whose error it holds at the lines `sites`: the call of the
+    /// function whose result the site's arguments are (`auth, err := s.authorize(…)` … `Errorf(
+    /// "…: %w", err)`), else the last error-returning call before the site.
+    fn carriers(&self, f: FuncId, sites: &[u32]) -> Vec<u32> {
+        let p = self.program;
+        let mut out = Vec::new();
+        for &site in sites {
+            let names: Vec<&str> = self.externals.carried_at(f, site).collect();
+            let named: Vec<u32> = p
+                .callees(f)
+                .filter(|(c, e)| {
+                    e.line <= site && p.func(*c).returns_error && {
+                        let full = p.name(*c);
+                        names.iter().any(|n| {
+                            full.strip_suffix(n)
+                                .is_some_and(|rest| rest.ends_with('.') || rest.ends_with(')'))
+                        })
+                    }
+                })
+                .map(|(_, e)| e.line)
+                .collect();
+            match named.iter().max() {
+                Some(&l) => out.push(l),
+                None => out.extend(path::carrier_lines(p, f, &[site])),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     fn hop(&self, f: FuncId, kind: HopKind) -> Hop {
         Hop {
             func: self.program.name(f).to_string(),
@@ -357,12 +404,17 @@ impl<'a> Explainer<'a> {
         cache: &PathCache,
     ) -> Built {
         let p = self.program;
-        let between = |a: FuncId, b: FuncId| -> Option<path::CallPath> {
-            if let Some(r) = cache.borrow().get(&(a, b)) {
+        let between = |a: FuncId,
+                       carriers: &[u32],
+                       b: FuncId,
+                       context: &[FuncId]|
+         -> Option<path::CallPath> {
+            let key = (a, carriers.to_vec(), b, context.to_vec());
+            if let Some(r) = cache.borrow().get(&key) {
                 return r.clone();
             }
-            let r = path::between(p, a, b);
-            cache.borrow_mut().insert((a, b), r.clone());
+            let r = path::between_at(p, a, carriers, b, context);
+            cache.borrow_mut().insert(key, r.clone());
             r
         };
         let mut hops: Vec<Hop> = Vec::new();
@@ -382,12 +434,18 @@ impl<'a> Explainer<'a> {
         // The caller the logger printed names the logging function even when its message is not
         // a constant (`log.Print(err)`): it becomes the first hop when it reaches the chain.
         let mut caller_hit = false;
+        let caller_sites: Vec<u32> = caller
+            .and_then(|c| Some(self.carriers(self.func_at(c)?, &[c.1])))
+            .unwrap_or_default();
+        // Paths that leave a function through another call than the one whose error it holds.
+        let mut off_carrier = 0u32;
         if let (Some(cf), Some(first)) = (caller.and_then(|c| self.func_at(c)), chain.links.first())
         {
             if cf == first.owner.func {
                 caller_hit = true;
-            } else if let Some(cp) = between(cf, first.owner.func) {
+            } else if let Some(cp) = between(cf, &caller_sites, first.owner.func, &[]) {
                 caller_hit = true;
+                off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &caller_sites));
                 dynamic += cp.dynamic_edges;
                 hops.push(self.hop(cf, HopKind::Log));
                 for &g in interior(&cp.funcs) {
@@ -400,9 +458,13 @@ impl<'a> Explainer<'a> {
         for (i, link) in chain.links.iter().enumerate() {
             let f = link.owner.func;
             if i > 0 {
-                let prev = chain.links[i - 1].owner.func;
-                match between(prev, f) {
+                let prev = chain.links[i - 1].owner;
+                let context: Vec<FuncId> =
+                    chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
+                let prev_sites = self.carriers(prev.func, &self.sites_of(prev));
+                match between(prev.func, &prev_sites, f, &context) {
                     Some(cp) => {
+                        off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
                         for &g in interior(&cp.funcs) {
@@ -461,9 +523,12 @@ impl<'a> Explainer<'a> {
         let innermost = chain.links.last().map(|l| l.owner.func);
         let mut external_origin = None;
         let mut std_sentinel: Option<String> = None;
+        let innermost_site = chain.links.last().map(|l| self.site(l.owner).line);
         if let (Some((a, b)), Some(last)) = (chain.tail, innermost) {
             let tail = &line[a..b];
-            if let Some((cp, name)) = path::sentinel_origin(p, &self.externals, last, tail) {
+            if let Some((cp, name)) =
+                path::sentinel_origin(p, &self.externals, last, innermost_site, tail)
+            {
                 // `unexpected EOF`: the function returning `io.ErrUnexpectedEOF` is the root.
                 if let Some(h) = hops.last_mut() {
                     if h.kind == HopKind::OriginExternal {
@@ -490,7 +555,7 @@ impl<'a> Explainer<'a> {
         }
         if let (Some((a, b)), Some(last), None) = (chain.tail, innermost, &std_sentinel) {
             let tail = &line[a..b];
-            match path::external_origin(p, &self.externals, last, tail) {
+            match path::external_origin(p, &self.externals, last, innermost_site, tail) {
                 Some((cp, api)) if cp.funcs.len() > 1 => {
                     if let Some(h) = hops.last_mut() {
                         if h.kind == HopKind::OriginExternal {
@@ -518,6 +583,31 @@ impl<'a> Explainer<'a> {
                             None => (*pkg).to_string(),
                         }
                     })
+                }
+            }
+        }
+        // A literal that returns no error (`rawConn.Read(func(fd uintptr) bool { sysErr = ErrX
+        // })`) only stores it: the error is born where a function returns it, the enclosing one.
+        if let (None, Some(f)) = (chain.tail, innermost) {
+            if let Some(parent) = self.storing_literal_parent(f) {
+                let parent_hop = self.hop(parent, HopKind::Passthrough);
+                let n_hops = hops.len();
+                let prev_is_parent = n_hops >= 2
+                    && same_func(&hops[n_hops - 2], &parent_hop)
+                    && hops[n_hops - 2].kind == HopKind::Passthrough;
+                if prev_is_parent {
+                    if let Some(h) = hops.pop() {
+                        if let Some(prev) = hops.last_mut() {
+                            prev.kind = h.kind;
+                            prev.fmt = h.fmt;
+                            prev.site = h.site;
+                            prev.text = h.text;
+                        }
+                    }
+                } else if let Some(h) = hops.last_mut().filter(|h| h.kind != HopKind::Log) {
+                    h.func = parent_hop.func;
+                    h.file = parent_hop.file;
+                    h.line = parent_hop.line;
                 }
             }
         }
@@ -568,10 +658,14 @@ impl<'a> Explainer<'a> {
         } else {
             0.0
         };
-        let score = coverage + caller_bonus + origin_bonus
+        // Of two readings covering the same text, the one whose templates spell more of it out
+        // (rather than filling holes) is the better one: `%w: %s` explains almost nothing.
+        let literal = chain.literal as f64 / line.len().max(1) as f64;
+        let score = coverage + caller_bonus + origin_bonus + 0.15 * literal
             - 0.01 * hops.len() as f64
             - 0.02 * f64::from(dynamic)
             - 0.1 * f64::from(broken)
+            - 0.05 * f64::from(off_carrier)
             - 0.03 * extended as f64
             - 0.12 * unrelated as f64;
         Built {
@@ -588,13 +682,15 @@ impl<'a> Explainer<'a> {
     fn build_from_caller(&self, text: &str, caller: Option<(&str, u32)>) -> Option<Built> {
         let p = self.program;
         let cf = self.func_at(caller?)?;
-        let (cp, sentinel, external) = match path::sentinel_origin(p, &self.externals, cf, text) {
-            Some((cp, name)) => (cp, Some(name), None),
-            None => {
-                let (cp, api) = path::external_origin(p, &self.externals, cf, text)?;
-                (cp, None, Some(api))
-            }
-        };
+        let site = caller.map(|c| c.1);
+        let (cp, sentinel, external) =
+            match path::sentinel_origin(p, &self.externals, cf, site, text) {
+                Some((cp, name)) => (cp, Some(name), None),
+                None => {
+                    let (cp, api) = path::external_origin(p, &self.externals, cf, site, text)?;
+                    (cp, None, Some(api))
+                }
+            };
         if cp.funcs.len() < 2 {
             return None;
         }
@@ -630,6 +726,22 @@ impl<'a> Explainer<'a> {
     fn carries_error(&self, g: FuncId) -> bool {
         let f = self.program.func(g);
         f.returns_error || self.externals.sends(g)
+    }
+
+    /// For a literal that cannot hand an error on (it returns none and sends none), the
+    /// nearest enclosing function that returns one.
+    fn storing_literal_parent(&self, f: FuncId) -> Option<FuncId> {
+        let p = self.program;
+        if p.func(f).kind != FuncKind::Literal || self.carries_error(f) {
+            return None;
+        }
+        let mut g = p.func(f).parent?;
+        loop {
+            if self.carries_error(g) {
+                return Some(g);
+            }
+            g = p.func(g).parent?;
+        }
     }
 
     /// The innermost function whose lines hold a caller `file:line` the logger printed; the
@@ -730,6 +842,10 @@ fn interior(funcs: &[FuncId]) -> &[FuncId] {
     } else {
         &funcs[1..funcs.len() - 1]
     }
+}
+
+fn same_func(a: &Hop, b: &Hop) -> bool {
+    a.func == b.func && a.file == b.file
 }
 
 fn same_hops(a: &[Hop], b: &[Hop]) -> bool {

@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 
 use rustc_hash::FxHashMap;
 
-use super::externals::{self, ExternalCalls};
+use super::externals::{self, ExternalCall, ExternalCalls};
 use crate::program::{EdgeKind, FuncId, FuncKind, Program};
 
 /// Longest pass-through path searched.
@@ -49,6 +49,22 @@ pub fn shortest_to(
 
 /// The shortest call path from `from` to `to`.
 pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> {
+    between_at(program, from, &[], to, &[])
+}
+
+/// The shortest call path from `from` to `to`, where `from` formats or logs the error at line
+/// `site`: the error it holds there is the result of the last error-returning call before the
+/// site (`if err := m.send(); err != nil { log(err) }`), so a path leaving `from` through that
+/// call is preferred to a shorter one through another call. Among equally short paths, one
+/// whose callbacks (`retry.Do(ctx, func() error { … })`) were written in `from` or in one of
+/// the `context` functions (the hops already on the chain) is preferred.
+pub fn between_at(
+    program: &Program,
+    from: FuncId,
+    carriers: &[u32],
+    to: FuncId,
+    context: &[FuncId],
+) -> Option<CallPath> {
     if from == to {
         return Some(CallPath {
             funcs: vec![from],
@@ -56,7 +72,48 @@ pub fn between(program: &Program, from: FuncId, to: FuncId) -> Option<CallPath> 
             relaxed: false,
         });
     }
-    shortest_to(program, from, |g| g == to, MAX_PATH)
+    let target = |g: FuncId| g == to;
+    (!carriers.is_empty())
+        .then(|| search_first(program, from, &target, MAX_PATH, true, carriers, context))
+        .flatten()
+        .or_else(|| search_first(program, from, &target, MAX_PATH, true, &[], context))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context))
+}
+
+/// Whether `path` leaves its first function through one of the calls at lines `carriers`
+/// (true when none is known).
+pub fn leaves_by_carrier(program: &Program, path: &CallPath, carriers: &[u32]) -> bool {
+    let (Some(&from), Some(&next)) = (path.funcs.first(), path.funcs.get(1)) else {
+        return true;
+    };
+    carriers.is_empty()
+        || program
+            .callees(from)
+            .any(|(c, e)| c == next && carriers.contains(&e.line))
+}
+
+/// [`carrier_line`] of each site.
+pub fn carrier_lines(program: &Program, from: FuncId, sites: &[u32]) -> Vec<u32> {
+    let mut v: Vec<u32> = sites
+        .iter()
+        .filter_map(|&s| carrier_line(program, from, Some(s)))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Line of the call whose error `from` holds at line `site`: the last call before it (or on it)
+/// of a function that can hand an error on. Deferred calls and goroutine starts run elsewhere.
+pub fn carrier_line(program: &Program, from: FuncId, site: Option<u32>) -> Option<u32> {
+    let site = site?;
+    program
+        .callees(from)
+        .filter(|(c, e)| {
+            e.line <= site && !e.is_defer && !e.is_go && program.func(*c).returns_error
+        })
+        .map(|(_, e)| e.line)
+        .max()
 }
 
 fn search(
@@ -66,11 +123,37 @@ fn search(
     max: u32,
     strict: bool,
 ) -> Option<CallPath> {
-    // Dijkstra on (hops, dynamic edges), lexicographic.
-    let mut best: FxHashMap<FuncId, ((u32, u32), FuncId)> = FxHashMap::default();
+    search_first(program, from, is_target, max, strict, &[], &[])
+}
+
+/// [`search`], leaving `from` only through the calls at line `first` when it is given.
+fn search_first(
+    program: &Program,
+    from: FuncId,
+    is_target: &impl Fn(FuncId) -> bool,
+    max: u32,
+    strict: bool,
+    first: &[u32],
+    context: &[FuncId],
+) -> Option<CallPath> {
+    // Dijkstra on (hops, callbacks from elsewhere, dynamic edges), lexicographic.
+    let foreign = |c: FuncId| -> u32 {
+        if context.is_empty() || program.func(c).kind != FuncKind::Literal {
+            return 0;
+        }
+        let mut g = program.func(c).parent;
+        while let Some(p) = g {
+            if p == from || context.contains(&p) {
+                return 0;
+            }
+            g = program.func(p).parent;
+        }
+        1
+    };
+    let mut best: FxHashMap<FuncId, ((u32, u32, u32), FuncId)> = FxHashMap::default();
     let mut heap = BinaryHeap::new();
-    best.insert(from, ((0, 0), from));
-    heap.push(Reverse(((0u32, 0u32), from)));
+    best.insert(from, ((0, 0, 0), from));
+    heap.push(Reverse(((0u32, 0u32, 0u32), from)));
     let mut visits = 0usize;
     while let Some(Reverse((cost, g))) = heap.pop() {
         if best.get(&g).is_some_and(|(c, _)| *c < cost) {
@@ -90,7 +173,7 @@ fn search(
             funcs.reverse();
             return Some(CallPath {
                 funcs,
-                dynamic_edges: cost.1,
+                dynamic_edges: cost.2,
                 relaxed: !strict,
             });
         }
@@ -98,7 +181,14 @@ fn search(
             continue;
         }
         for (c, e) in program.callees(g) {
-            let next = (cost.0 + 1, cost.1 + u32::from(e.kind == EdgeKind::Dynamic));
+            if g == from && !first.is_empty() && !first.contains(&e.line) {
+                continue;
+            }
+            let next = (
+                cost.0 + 1,
+                cost.1 + foreign(c),
+                cost.2 + u32::from(e.kind == EdgeKind::Dynamic),
+            );
             let better = best.get(&c).is_none_or(|(old, _)| next < *old);
             if better {
                 best.insert(c, (next, g));
@@ -116,30 +206,80 @@ pub fn external_origin(
     program: &Program,
     externals: &ExternalCalls,
     innermost: FuncId,
+    site: Option<u32>,
     tail: &str,
 ) -> Option<(CallPath, String)> {
     let sources = externals::likely_sources(tail);
     if sources.is_empty() {
         return None;
     }
+    let all = |c: &ExternalCall| externals::call_matches(c, &sources);
+    // A codec's `Decode`/`Encode` reads or writes through whatever stream it wraps, often an
+    // in-memory buffer: a plain `Read`/`Write` is the stronger reading.
+    let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
+    let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
+    // The call whose error the innermost function holds at its site decides where to look.
+    if let Some(carrier) = carrier_line(program, innermost, site) {
+        for m in tiers {
+            if let Some(found) = origin_via(program, externals, innermost, site, Some(carrier), m) {
+                return Some(found);
+            }
+        }
+    }
+    for m in tiers {
+        if let Some(found) = origin_via(program, externals, innermost, site, None, m) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// [`external_origin`] for the calls `matches` accepts, leaving `innermost` through the calls at
+/// line `carrier` when given.
+fn origin_via(
+    program: &Program,
+    externals: &ExternalCalls,
+    innermost: FuncId,
+    site: Option<u32>,
+    carrier: Option<u32>,
+    matches: &dyn Fn(&ExternalCall) -> bool,
+) -> Option<(CallPath, String)> {
     let calls = |g: FuncId| {
         externals
             .of(g)
             .iter()
-            .find(|c| externals::call_matches(c, &sources))
+            .find(|c| matches(c))
             .map(|c| c.display())
     };
-    if let Some(api) = calls(innermost) {
-        return Some((
+    let alone = |api| {
+        Some((
             CallPath {
                 funcs: vec![innermost],
                 dynamic_edges: 0,
                 relaxed: false,
             },
             api,
-        ));
+        ))
+    };
+    let target = |g: FuncId| calls(g).is_some();
+    if let Some(carrier) = carrier {
+        let own = externals
+            .of(innermost)
+            .iter()
+            .filter(|c| site.is_none_or(|s| c.line <= s) && c.line > carrier && matches(c))
+            .max_by_key(|c| c.line)
+            .map(|c| c.display());
+        if let Some(api) = own {
+            return alone(api);
+        }
+        let path = search_first(program, innermost, &target, MAX_PATH, true, &[carrier], &[])?;
+        let api = calls(*path.funcs.last()?)?;
+        return Some((path, api));
     }
-    let path = search(program, innermost, &|g| calls(g).is_some(), MAX_PATH, true)?;
+    if let Some(api) = calls(innermost) {
+        return alone(api);
+    }
+    let path = search(program, innermost, &target, MAX_PATH, true)?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
@@ -151,6 +291,7 @@ pub fn sentinel_origin(
     program: &Program,
     externals: &ExternalCalls,
     innermost: FuncId,
+    site: Option<u32>,
     tail: &str,
 ) -> Option<(CallPath, String)> {
     let (pkg, name) = externals::known_sentinel(tail)?;
@@ -163,12 +304,9 @@ pub fn sentinel_origin(
         };
         return Some((path, display));
     }
-    let path = search(
-        program,
-        innermost,
-        &|g| externals.returns_sentinel(g, pkg, name),
-        MAX_PATH,
-        true,
-    )?;
+    let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
+    let path = carrier_line(program, innermost, site)
+        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, &[l], &[]))
+        .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
     Some((path, display))
 }

@@ -17,6 +17,7 @@ use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::path;
 use super::template::{Captures, Hole};
 use crate::closure::Closure;
+use crate::lang::go::Role;
 use crate::program::{FuncId, Program};
 
 /// Deepest chain of templates considered.
@@ -305,6 +306,13 @@ impl<'a> Segmenter<'a> {
             let owners: Vec<(Owner, Reach)> = e
                 .owners
                 .iter()
+                // A log call's message goes to the log, never into an error a caller formats.
+                .filter(|o| {
+                    let f = self.program.func(o.func);
+                    f.strings
+                        .get(o.string as usize)
+                        .is_none_or(|s| s.role != Role::Log)
+                })
                 .take(TOP_OWNERS)
                 .map(|&o| {
                     if in_ck && reach.contains(&o.func) {

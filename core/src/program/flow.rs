@@ -265,11 +265,23 @@ impl<'a> Flows<'a> {
 }
 
 /// Builds and solves the flow graph of the whole program.
+fn is_exported(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+}
+
+/// A file of an `internal` package: only the repository itself imports it.
+fn is_internal(path: &str) -> bool {
+    path.split('/').any(|seg| seg == "internal")
+}
+
 pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     let mut fl = Flows::default();
     // Calls of func values (and fields / package variables of func type), revisited as the
     // functions reaching them grow: (caller, call index) and the targets already wired.
     let mut value_calls: Vec<(FuncId, &'a crate::lang::go::Call, FxHashSet<FuncId>)> = Vec::new();
+    // A repository without a `main` package is a library: its exported functions are called
+    // from code that is not here. An application's packages are called from its own mains.
+    let library_repo = !l.files.iter().any(|f| f.package == "main");
     for (fi, f) in l.files.iter().enumerate() {
         let file_ctx = Ctx {
             file: fi as u32,
@@ -287,9 +299,20 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             let src = eval(l, &mut fl, init, file_ctx, 0);
             fl.flow(l, &src, dst);
         }
+        let library = library_repo && !is_internal(&f.path);
         for (i, func) in f.funcs.iter().enumerate() {
             let id = l.func_of(fi as u32, i as u32);
             let ctx = l.ctx_of_func(id);
+            // An exported function of a library is called from outside the repository too:
+            // whatever its callers here pass, its parameters may hold other values as well
+            // (`NewRaft(…, trans Transport)` gets the application's transport).
+            if library && func.parent.is_none() && is_exported(&func.name) {
+                for pi in 0..func.sig.params.len() {
+                    let n = fl.node(Key::Param(id, pi as u32));
+                    fl.unknown[n as usize] = true;
+                    fl.enqueue(n);
+                }
+            }
             for s in &func.stores {
                 store(l, &mut fl, &s.dst, &s.src, ctx);
             }

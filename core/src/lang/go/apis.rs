@@ -121,6 +121,9 @@ pub fn method_api(name: &str) -> Option<ApiSpec> {
         "ErrorContext" | "WarnContext" | "InfoContext" | "DebugContext" => spec(Log, Plain, 1),
         // Printf-style logging wrappers (`srv.logf`, `t.Logf`, `c.vlogf`).
         "logf" | "Logf" | "vlogf" => spec(Log, Printf, 0),
+        // Report-and-return helpers (`f.failf("invalid value %q for flag -%s: %v", …)` prints
+        // the message and returns it as the error).
+        "failf" => spec(Log, Printf, 0),
         _ => log_function(name, 0),
     }
 }
