@@ -13,7 +13,7 @@ use super::facts::*;
 /// Extracts the facts of one parsed file.
 pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
     let mut x = Extractor {
-        src: src.as_bytes(),
+        src,
         file: GoFile {
             path: path.to_string(),
             ..GoFile::default()
@@ -34,7 +34,7 @@ pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
 }
 
 struct Extractor<'s> {
-    src: &'s [u8],
+    src: &'s str,
     file: GoFile,
     /// Import name → import path, for the names usable as qualifiers.
     imports: FxHashMap<String, String>,
@@ -62,13 +62,77 @@ struct Ctx {
     error_method: bool,
 }
 
+/// The Go grammar's field ids, looked up once. `child_by_field_name` resolves the name with a
+/// linear strncmp scan over the grammar's field names on every call, which showed up as a few
+/// per cent of the whole index.
+struct Fields {
+    alias: u16,
+    arguments: u16,
+    body: u16,
+    channel: u16,
+    element: u16,
+    field: u16,
+    function: u16,
+    initializer: u16,
+    key: u16,
+    left: u16,
+    name: u16,
+    operand: u16,
+    operator: u16,
+    package: u16,
+    parameters: u16,
+    path: u16,
+    receiver: u16,
+    result: u16,
+    right: u16,
+    type_: u16,
+    type_parameters: u16,
+    value: u16,
+}
+
+fn fields() -> &'static Fields {
+    static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        // An unknown name maps to 0, which `child_by_field_id` answers with no node, exactly as
+        // `child_by_field_name` does.
+        let id = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+        Fields {
+            alias: id("alias"),
+            arguments: id("arguments"),
+            body: id("body"),
+            channel: id("channel"),
+            element: id("element"),
+            field: id("field"),
+            function: id("function"),
+            initializer: id("initializer"),
+            key: id("key"),
+            left: id("left"),
+            name: id("name"),
+            operand: id("operand"),
+            operator: id("operator"),
+            package: id("package"),
+            parameters: id("parameters"),
+            path: id("path"),
+            receiver: id("receiver"),
+            result: id("result"),
+            right: id("right"),
+            type_: id("type"),
+            type_parameters: id("type_parameters"),
+            value: id("value"),
+        }
+    })
+}
+
 fn line(n: Node<'_>) -> u32 {
     n.start_position().row as u32 + 1
 }
 
 impl<'s> Extractor<'s> {
     fn text(&self, n: Node<'_>) -> &'s str {
-        std::str::from_utf8(&self.src[n.byte_range()]).unwrap_or("")
+        // Node ranges of a parsed `&str` lie on char boundaries; `get` checks that much without
+        // re-validating the UTF-8 of every slice.
+        self.src.get(n.byte_range()).unwrap_or("")
     }
 
     fn source_file(&mut self, root: Node<'_>) {
@@ -114,11 +178,11 @@ impl<'s> Extractor<'s> {
             }
         }
         for spec in specs {
-            let Some(path_node) = spec.child_by_field_name("path") else {
+            let Some(path_node) = spec.child_by_field_id(fields().path) else {
                 continue;
             };
             let path = string_literal_value(self.text(path_node)).unwrap_or_default();
-            let name = match spec.child_by_field_name("name") {
+            let name = match spec.child_by_field_id(fields().name) {
                 None => ImportName::Default,
                 Some(nm) => match nm.kind() {
                     "dot" => ImportName::Dot,
@@ -145,17 +209,17 @@ impl<'s> Extractor<'s> {
     // ---- declarations -------------------------------------------------------------------
 
     fn function_declaration(&mut self, n: Node<'_>) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.child_by_field_id(fields().name) else {
             return;
         };
         let name = self.text(name_node).to_string();
         let mut type_params = Vec::new();
-        if let Some(tp) = n.child_by_field_name("type_parameters") {
+        if let Some(tp) = n.child_by_field_id(fields().type_parameters) {
             type_params = self.type_param_names(tp);
         }
         let mut receiver = None;
         let mark = self.scope.len();
-        if let Some(recv) = n.child_by_field_name("receiver") {
+        if let Some(recv) = n.child_by_field_id(fields().receiver) {
             let params = self.parameters(recv);
             if let Some((rname, rty)) = params.into_iter().next() {
                 let (pointer, base) = match &rty {
@@ -195,7 +259,7 @@ impl<'s> Extractor<'s> {
             returns: Vec::new(),
             stores: Vec::new(),
         });
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.child_by_field_id(fields().body) {
             let ctx = Ctx {
                 func: idx,
                 error_method,
@@ -256,7 +320,7 @@ impl<'s> Extractor<'s> {
                 continue;
             }
             let mut ty = p
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t));
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
@@ -331,7 +395,7 @@ impl<'s> Extractor<'s> {
     fn signature_with_names(&self, n: Node<'_>) -> (Signature, Vec<(String, Ty, Option<u32>)>) {
         let mut sig = Signature::default();
         let mut names = Vec::new();
-        if let Some(params) = n.child_by_field_name("parameters") {
+        if let Some(params) = n.child_by_field_id(fields().parameters) {
             let mut c = params.walk();
             sig.variadic = params
                 .named_children(&mut c)
@@ -343,7 +407,7 @@ impl<'s> Extractor<'s> {
                 sig.params.push(ty);
             }
         }
-        if let Some(result) = n.child_by_field_name("result") {
+        if let Some(result) = n.child_by_field_id(fields().result) {
             if result.kind() == "parameter_list" {
                 for (name, ty) in self.parameters(result) {
                     if let Some(name) = name {
@@ -366,13 +430,13 @@ impl<'s> Extractor<'s> {
                 continue;
             }
             let (Some(name), Some(ty)) = (
-                spec.child_by_field_name("name"),
-                spec.child_by_field_name("type"),
+                spec.child_by_field_id(fields().name),
+                spec.child_by_field_id(fields().type_),
             ) else {
                 continue;
             };
             let type_params = spec
-                .child_by_field_name("type_parameters")
+                .child_by_field_id(fields().type_parameters)
                 .map(|tp| self.type_param_names(tp))
                 .unwrap_or_default();
             let underlying = self.ty(ty);
@@ -409,9 +473,9 @@ impl<'s> Extractor<'s> {
                 .children_by_field_name("name", &mut c2)
                 .filter(|nm| nm.kind() == "identifier")
                 .collect();
-            let declared = spec.child_by_field_name("type").map(|t| self.ty(t));
+            let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
             let values: Vec<Node<'_>> = spec
-                .child_by_field_name("value")
+                .child_by_field_id(fields().value)
                 .map(|v| {
                     let mut c3 = v.walk();
                     v.named_children(&mut c3).collect()
@@ -471,7 +535,7 @@ impl<'s> Extractor<'s> {
                     continue;
                 }
                 "composite_literal" => {
-                    if let Some(t) = n.child_by_field_name("type") {
+                    if let Some(t) = n.child_by_field_id(fields().type_) {
                         let ty = self.ty(t);
                         literals.push((ty.clone(), n));
                         self.file.instantiated.push(ty);
@@ -499,38 +563,38 @@ impl<'s> Extractor<'s> {
             },
             "qualified_type" => Ty::Named {
                 qual: n
-                    .child_by_field_name("package")
+                    .child_by_field_id(fields().package)
                     .map(|p| self.text(p).to_string()),
                 name: n
-                    .child_by_field_name("name")
+                    .child_by_field_id(fields().name)
                     .map(|p| self.text(p).to_string())
                     .unwrap_or_default(),
             },
             "generic_type" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "pointer_type" => Ty::Pointer(Box::new(self.first_named_ty(n))),
             "parenthesized_type" | "type_elem" | "type_constraint" => self.first_named_ty(n),
             "slice_type" => Ty::Slice(Box::new(
-                n.child_by_field_name("element")
+                n.child_by_field_id(fields().element)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "array_type" | "implicit_length_array_type" => Ty::Array(Box::new(
-                n.child_by_field_name("element")
+                n.child_by_field_id(fields().element)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "map_type" => Ty::Map(
                 Box::new(
-                    n.child_by_field_name("key")
+                    n.child_by_field_id(fields().key)
                         .map_or(Ty::Unknown, |t| self.ty(t)),
                 ),
                 Box::new(
-                    n.child_by_field_name("value")
+                    n.child_by_field_id(fields().value)
                         .map_or(Ty::Unknown, |t| self.ty(t)),
                 ),
             ),
             "channel_type" => Ty::Chan(Box::new(
-                n.child_by_field_name("value")
+                n.child_by_field_id(fields().value)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "function_type" => Ty::Func(Box::new(self.signature(n))),
@@ -550,7 +614,7 @@ impl<'s> Extractor<'s> {
         for c in n.named_children(&mut cursor) {
             match c.kind() {
                 "method_elem" | "method_spec" => {
-                    if let Some(nm) = c.child_by_field_name("name") {
+                    if let Some(nm) = c.child_by_field_id(fields().name) {
                         it.methods.push(MethodSpec {
                             name: self.text(nm).to_string(),
                             sig: self.signature(c),
@@ -577,7 +641,7 @@ impl<'s> Extractor<'s> {
             if fd.kind() != "field_declaration" {
                 continue;
             }
-            let Some(tn) = fd.child_by_field_name("type") else {
+            let Some(tn) = fd.child_by_field_id(fields().type_) else {
                 continue;
             };
             let mut ty = self.ty(tn);
@@ -638,17 +702,17 @@ impl<'s> Extractor<'s> {
             "return_statement" => self.return_statement(n, ctx),
             "assignment_statement" => {
                 // `err = ErrX` then a bare return: the function produces the sentinel.
-                let right = self.expr_list_owned(n.child_by_field_name("right"));
+                let right = self.expr_list_owned(n.child_by_field_id(fields().right));
                 for r in &right {
                     self.expr(*r, ctx);
                     self.note_error_ref(*r, ctx);
                 }
-                let left = self.expr_list_owned(n.child_by_field_name("left"));
+                let left = self.expr_list_owned(n.child_by_field_id(fields().left));
                 for l in &left {
                     self.expr(*l, ctx);
                 }
                 let plain = n
-                    .child_by_field_name("operator")
+                    .child_by_field_id(fields().operator)
                     .is_none_or(|o| self.text(o) == "=");
                 if plain {
                     self.assignment_stores(&left, &right, ctx);
@@ -667,8 +731,8 @@ impl<'s> Extractor<'s> {
                 self.file.funcs[ctx.func as usize].sends = true;
                 self.walk_children(n, ctx);
                 if let (Some(ch), Some(v)) = (
-                    n.child_by_field_name("channel"),
-                    n.child_by_field_name("value"),
+                    n.child_by_field_id(fields().channel),
+                    n.child_by_field_id(fields().value),
                 ) {
                     let dst = Ty::Elem(Box::new(self.expr_ty(ch)));
                     let src = self.expr_ty(v);
@@ -698,8 +762,8 @@ impl<'s> Extractor<'s> {
     }
 
     fn short_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
-        let right = self.expr_list_owned(n.child_by_field_name("right"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
+        let right = self.expr_list_owned(n.child_by_field_id(fields().right));
         for r in &right {
             self.expr(*r, ctx);
         }
@@ -801,11 +865,11 @@ impl<'s> Extractor<'s> {
                 .children_by_field_name("name", &mut c2)
                 .filter(|nm| nm.kind() == "identifier")
                 .collect();
-            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
                 self.expr(*v, ctx);
             }
-            if let Some(t) = spec.child_by_field_name("type") {
+            if let Some(t) = spec.child_by_field_id(fields().type_) {
                 let ty = self.ty(t);
                 if matches!(ty, Ty::Named { .. }) {
                     self.file.instantiated.push(ty.clone());
@@ -849,7 +913,7 @@ impl<'s> Extractor<'s> {
                 .children_by_field_name("name", &mut c2)
                 .filter(|nm| nm.kind() == "identifier")
                 .collect();
-            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
                 self.expr(*v, ctx);
             }
@@ -858,11 +922,11 @@ impl<'s> Extractor<'s> {
     }
 
     fn range_clause(&mut self, n: Node<'_>, ctx: Ctx) {
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = n.child_by_field_id(fields().right) else {
             return;
         };
         self.expr(right, ctx);
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
         let over = self.expr_ty(right);
         // `range ch` yields elements in the first position.
         let tys = [Ty::Key(Box::new(over.clone())), Ty::Elem(Box::new(over))];
@@ -875,24 +939,24 @@ impl<'s> Extractor<'s> {
     }
 
     fn receive_statement(&mut self, n: Node<'_>, ctx: Ctx) {
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = n.child_by_field_id(fields().right) else {
             return;
         };
         self.expr(right, ctx);
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
         self.bind(&left, &[right], Some(ctx));
     }
 
     fn type_switch(&mut self, n: Node<'_>, ctx: Ctx) {
         let mark = self.scope.len();
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.child_by_field_id(fields().initializer) {
             self.statement(init, ctx);
         }
         let alias = self
-            .expr_list_owned(n.child_by_field_name("alias"))
+            .expr_list_owned(n.child_by_field_id(fields().alias))
             .first()
             .map(|a| self.text(*a).to_string());
-        let value = n.child_by_field_name("value");
+        let value = n.child_by_field_id(fields().value);
         let value_ty = value.map_or(Ty::Unknown, |v| {
             // `x.(type)` parses as the operand; its static type applies in multi-type cases.
             self.expr_ty(v)
@@ -1008,8 +1072,8 @@ impl<'s> Extractor<'s> {
                 self.func_literal(n, ctx);
             }
             "composite_literal" => {
-                let ty = n.child_by_field_name("type").map(|t| self.ty(t));
-                if let Some(body) = n.child_by_field_name("body") {
+                let ty = n.child_by_field_id(fields().type_).map(|t| self.ty(t));
+                if let Some(body) = n.child_by_field_id(fields().body) {
                     self.expr(body, ctx);
                 }
                 // After the body, so that the function literals among the elements are known.
@@ -1080,7 +1144,7 @@ impl<'s> Extractor<'s> {
             stores: Vec::new(),
         });
         self.literal_of_node.insert(n.id(), idx);
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.child_by_field_id(fields().body) {
             self.block(
                 body,
                 Ctx {
@@ -1094,12 +1158,12 @@ impl<'s> Extractor<'s> {
     }
 
     fn call(&mut self, n: Node<'_>, ctx: Ctx, is_go: bool, is_defer: bool) {
-        let function = n.child_by_field_name("function");
+        let function = n.child_by_field_id(fields().function);
         // Walk the callee first: `a.b().c()` contains the call `a.b()`; `func(){}()` a literal.
         if let Some(f) = function {
             self.expr(f, ctx);
         }
-        let args = self.expr_list_owned(n.child_by_field_name("arguments"));
+        let args = self.expr_list_owned(n.child_by_field_id(fields().arguments));
         for a in &args {
             self.expr(*a, ctx);
         }
@@ -1200,7 +1264,7 @@ impl<'s> Extractor<'s> {
         if !matches!(spec.role, Role::ErrorNew | Role::ErrorWrap) {
             return None;
         }
-        let args = self.expr_list_owned(call.child_by_field_name("arguments"));
+        let args = self.expr_list_owned(call.child_by_field_id(fields().arguments));
         let arg = args.get(spec.text_arg)?;
         let (value, form) = match self.string_expr(*arg)? {
             StrExpr::Literal(t) => (StrValue::Literal(t), spec.form),
@@ -1252,7 +1316,7 @@ impl<'s> Extractor<'s> {
         if !matches!(ty, Ty::Named { .. }) && !container {
             return out;
         }
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.child_by_field_id(fields().body) else {
             return out;
         };
         let mut cursor = body.walk();
@@ -1322,8 +1386,8 @@ impl<'s> Extractor<'s> {
 
     /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
     fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
-        let operand = n.child_by_field_name("operand")?;
-        let field = n.child_by_field_name("field")?;
+        let operand = n.child_by_field_id(fields().operand)?;
+        let field = n.child_by_field_id(fields().field)?;
         if operand.kind() != "identifier" {
             return None;
         }
@@ -1336,7 +1400,7 @@ impl<'s> Extractor<'s> {
 
     /// The callee shape of a call expression.
     fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
-        let f = strip_parens(call.child_by_field_name("function")?);
+        let f = strip_parens(call.child_by_field_id(fields().function)?);
         Some(self.callee_of(f))
     }
 
@@ -1355,10 +1419,10 @@ impl<'s> Extractor<'s> {
                     return Callee::Qualified { qual, name };
                 }
                 let recv = f
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let name = f
-                    .child_by_field_name("field")
+                    .child_by_field_id(fields().field)
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 Callee::Method { recv, name }
@@ -1370,7 +1434,7 @@ impl<'s> Extractor<'s> {
             // Generic instantiation `F[int](…)`.
             "index_expression" | "type_instantiation_expression" => {
                 let operand = f
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .or_else(|| f.named_child(0));
                 match operand {
                     Some(o) if matches!(o.kind(), "identifier" | "selector_expression") => {
@@ -1398,10 +1462,10 @@ impl<'s> Extractor<'s> {
                     return Ty::PkgMember { qual, name };
                 }
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let field = n
-                    .child_by_field_name("field")
+                    .child_by_field_id(fields().field)
                     .map(|f| self.text(f).to_string())
                     .unwrap_or_default();
                 Ty::Member(Box::new(operand), field)
@@ -1412,7 +1476,7 @@ impl<'s> Extractor<'s> {
                 };
                 if let Callee::Global(name) = &callee {
                     let first_arg = n
-                        .child_by_field_name("arguments")
+                        .child_by_field_id(fields().arguments)
                         .and_then(|a| a.named_child(0));
                     match name.as_str() {
                         "new" => {
@@ -1432,13 +1496,13 @@ impl<'s> Extractor<'s> {
                 }
             }
             "composite_literal" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "unary_expression" => {
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
                     Some("&") => Ty::Pointer(Box::new(operand)),
                     Some("*") => Ty::Deref(Box::new(operand)),
                     Some("<-") => Ty::Elem(Box::new(operand)),
@@ -1448,19 +1512,19 @@ impl<'s> Extractor<'s> {
             }
             "index_expression" => {
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 Ty::Elem(Box::new(operand))
             }
             "slice_expression" => n
-                .child_by_field_name("operand")
+                .child_by_field_id(fields().operand)
                 .map_or(Ty::Unknown, |o| self.expr_ty(o)),
             "type_assertion_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .child_by_field_id(fields().type_)
                     .map_or(Ty::Unknown, |t| self.ty(t));
                 let x = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 Ty::Assert {
                     x: Box::new(x),
@@ -1468,7 +1532,7 @@ impl<'s> Extractor<'s> {
                 }
             }
             "type_conversion_expression" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "parenthesized_expression" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
             "func_literal" => match self.literal_of_node.get(&n.id()) {
@@ -1480,12 +1544,14 @@ impl<'s> Extractor<'s> {
             "float_literal" => named("float64"),
             "rune_literal" => named("rune"),
             "true" | "false" => named("bool"),
-            "binary_expression" => match n.child_by_field_name("operator").map(|o| self.text(o)) {
-                Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
-                _ => n
-                    .child_by_field_name("left")
-                    .map_or(Ty::Unknown, |l| self.expr_ty(l)),
-            },
+            "binary_expression" => {
+                match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
+                    Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
+                    _ => n
+                        .child_by_field_id(fields().left)
+                        .map_or(Ty::Unknown, |l| self.expr_ty(l)),
+                }
+            }
             // `nil` is a package-level name as far as resolution goes (it resolves to nothing).
             "nil" => Ty::Global("nil".into()),
             // `f(xs...)`: the slice.
@@ -1529,7 +1595,7 @@ impl<'s> Extractor<'s> {
                 if !apis::is_sprintf(path, &name) {
                     return None;
                 }
-                let first = n.child_by_field_name("arguments")?.named_child(0)?;
+                let first = n.child_by_field_id(fields().arguments)?.named_child(0)?;
                 match self.string_expr(first)? {
                     StrExpr::Literal(s) | StrExpr::Format(s) => Some(StrExpr::Format(s)),
                     StrExpr::Concat(parts) => {
@@ -1539,7 +1605,7 @@ impl<'s> Extractor<'s> {
                 }
             }
             "binary_expression" => {
-                if n.child_by_field_name("operator").map(|o| self.text(o)) != Some("+") {
+                if n.child_by_field_id(fields().operator).map(|o| self.text(o)) != Some("+") {
                     return None;
                 }
                 let mut parts = Vec::new();
@@ -1560,12 +1626,12 @@ impl<'s> Extractor<'s> {
     fn concat_parts(&self, n: Node<'_>, out: &mut Vec<Option<String>>) {
         let n = strip_parens(n);
         if n.kind() == "binary_expression"
-            && n.child_by_field_name("operator").map(|o| self.text(o)) == Some("+")
+            && n.child_by_field_id(fields().operator).map(|o| self.text(o)) == Some("+")
         {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.child_by_field_id(fields().left) {
                 self.concat_parts(l, out);
             }
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.child_by_field_id(fields().right) {
                 self.concat_parts(r, out);
             }
             return;
