@@ -124,6 +124,38 @@ fn fields() -> &'static Fields {
     })
 }
 
+/// `Node::kind` measures and UTF-8-checks the grammar's C string on every call, a tenth of the
+/// extractor's time; the names are read once per grammar symbol instead. (A node's symbol and
+/// its public symbol, which `kind_id` gives, share their name by construction of the grammar
+/// tables; ids past the table, like the builtin `ERROR`, fall back to `Node::kind`.)
+trait KindExt<'t> {
+    fn kind_str(&self) -> &'t str;
+}
+
+impl<'t> KindExt<'t> for Node<'t> {
+    fn kind_str(&self) -> &'t str {
+        match kind_names().get(self.kind_id() as usize) {
+            Some(Some(k)) => k.as_str(),
+            _ => self.kind(),
+        }
+    }
+}
+
+fn kind_names() -> &'static [Option<String>] {
+    static KINDS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        (0..lang.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| lang.node_kind_for_id(id))
+                    .map(str::to_string)
+            })
+            .collect()
+    })
+}
+
 fn line(n: Node<'_>) -> u32 {
     n.start_position().row as u32 + 1
 }
@@ -140,7 +172,7 @@ impl<'s> Extractor<'s> {
         let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
         // Imports first: qualifiers must be known before any body is read.
         for n in &children {
-            match n.kind() {
+            match n.kind_str() {
                 "package_clause" => {
                     if let Some(id) = n.named_child(0) {
                         self.file.package = self.text(id).to_string();
@@ -151,7 +183,7 @@ impl<'s> Extractor<'s> {
             }
         }
         for n in children {
-            match n.kind() {
+            match n.kind_str() {
                 "function_declaration" | "method_declaration" => self.function_declaration(n),
                 "type_declaration" => self.type_declaration(n, true),
                 "const_declaration" => self.value_declaration(n, true),
@@ -165,13 +197,13 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "import_spec" => specs.push(c),
                 "import_spec_list" => {
                     let mut c2 = c.walk();
                     specs.extend(
                         c.named_children(&mut c2)
-                            .filter(|s| s.kind() == "import_spec"),
+                            .filter(|s| s.kind_str() == "import_spec"),
                     );
                 }
                 _ => {}
@@ -184,7 +216,7 @@ impl<'s> Extractor<'s> {
             let path = string_literal_value(self.text(path_node)).unwrap_or_default();
             let name = match spec.child_by_field_id(fields().name) {
                 None => ImportName::Default,
-                Some(nm) => match nm.kind() {
+                Some(nm) => match nm.kind_str() {
                     "dot" => ImportName::Dot,
                     "blank_identifier" => ImportName::Blank,
                     _ => ImportName::Alias(self.text(nm).to_string()),
@@ -297,7 +329,7 @@ impl<'s> Extractor<'s> {
         let mut out = Vec::new();
         let mut stack = vec![recv];
         while let Some(n) = stack.pop() {
-            if n.kind() == "type_arguments" {
+            if n.kind_str() == "type_arguments" {
                 let mut c = n.walk();
                 for arg in n.named_children(&mut c) {
                     out.push(self.text(arg).trim().to_string());
@@ -315,8 +347,8 @@ impl<'s> Extractor<'s> {
         let mut out = Vec::new();
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
-            let variadic = p.kind() == "variadic_parameter_declaration";
-            if p.kind() != "parameter_declaration" && !variadic {
+            let variadic = p.kind_str() == "variadic_parameter_declaration";
+            if p.kind_str() != "parameter_declaration" && !variadic {
                 continue;
             }
             let mut ty = p
@@ -399,7 +431,7 @@ impl<'s> Extractor<'s> {
             let mut c = params.walk();
             sig.variadic = params
                 .named_children(&mut c)
-                .any(|p| p.kind() == "variadic_parameter_declaration");
+                .any(|p| p.kind_str() == "variadic_parameter_declaration");
             for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
                 if let Some(name) = name {
                     names.push((name, ty.clone(), Some(i as u32)));
@@ -408,7 +440,7 @@ impl<'s> Extractor<'s> {
             }
         }
         if let Some(result) = n.child_by_field_id(fields().result) {
-            if result.kind() == "parameter_list" {
+            if result.kind_str() == "parameter_list" {
                 for (name, ty) in self.parameters(result) {
                     if let Some(name) = name {
                         names.push((name, ty.clone(), None));
@@ -425,8 +457,8 @@ impl<'s> Extractor<'s> {
     fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
         let mut cursor = n.walk();
         for spec in n.named_children(&mut cursor) {
-            let alias = spec.kind() == "type_alias";
-            if spec.kind() != "type_spec" && !alias {
+            let alias = spec.kind_str() == "type_alias";
+            if spec.kind_str() != "type_spec" && !alias {
                 continue;
             }
             let (Some(name), Some(ty)) = (
@@ -456,11 +488,14 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "const_spec" | "var_spec" => specs.push(c),
                 "var_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|s| s.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -471,7 +506,7 @@ impl<'s> Extractor<'s> {
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
             let values: Vec<Node<'_>> = spec
@@ -513,7 +548,7 @@ impl<'s> Extractor<'s> {
                         Some(StrExpr::Ref(r)) => decl.alias_of = Some(r),
                         _ => {}
                     }
-                    if !is_const && v.kind() == "call_expression" {
+                    if !is_const && v.kind_str() == "call_expression" {
                         decl.sentinel = self.error_creation(v);
                     }
                 }
@@ -527,7 +562,7 @@ impl<'s> Extractor<'s> {
         let mut literals = Vec::new();
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_str() {
                 "func_literal" => {
                     self.init_literals += 1;
                     let name = format!("init${}", self.init_literals);
@@ -556,7 +591,7 @@ impl<'s> Extractor<'s> {
     // ---- types --------------------------------------------------------------------------
 
     fn ty(&self, n: Node<'_>) -> Ty {
-        match n.kind() {
+        match n.kind_str() {
             "type_identifier" | "identifier" => Ty::Named {
                 qual: None,
                 name: self.text(n).to_string(),
@@ -612,7 +647,7 @@ impl<'s> Extractor<'s> {
         let mut it = InterfaceType::default();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "method_elem" | "method_spec" => {
                     if let Some(nm) = c.child_by_field_id(fields().name) {
                         it.methods.push(MethodSpec {
@@ -638,7 +673,7 @@ impl<'s> Extractor<'s> {
         };
         let mut cursor = list.walk();
         for fd in list.named_children(&mut cursor) {
-            if fd.kind() != "field_declaration" {
+            if fd.kind_str() != "field_declaration" {
                 continue;
             }
             let Some(tn) = fd.child_by_field_id(fields().type_) else {
@@ -653,7 +688,7 @@ impl<'s> Extractor<'s> {
             if names.is_empty() {
                 // Embedded: `T`, `*T`, `pkg.T`.
                 let mut c3 = fd.walk();
-                if fd.children(&mut c3).any(|c| c.kind() == "*") {
+                if fd.children(&mut c3).any(|c| c.kind_str() == "*") {
                     ty = Ty::Pointer(Box::new(ty));
                 }
                 out.push(Field { name: None, ty });
@@ -683,16 +718,16 @@ impl<'s> Extractor<'s> {
     }
 
     fn statement(&mut self, n: Node<'_>, ctx: Ctx) {
-        match n.kind() {
+        match n.kind_str() {
             "statement_list" | "block" => self.block(n, ctx),
             "short_var_declaration" => self.short_var_declaration(n, ctx),
             "var_declaration" => self.local_var_declaration(n, ctx),
             "const_declaration" => self.local_const_declaration(n, ctx),
             "type_declaration" => {}
             "go_statement" | "defer_statement" => {
-                let is_go = n.kind() == "go_statement";
+                let is_go = n.kind_str() == "go_statement";
                 if let Some(e) = n.named_child(0) {
-                    if e.kind() == "call_expression" {
+                    if e.kind_str() == "call_expression" {
                         self.call(e, ctx, is_go, !is_go);
                     } else {
                         self.expr(e, ctx);
@@ -774,7 +809,7 @@ impl<'s> Extractor<'s> {
         let Some(n) = n else { return Vec::new() };
         let mut cursor = n.walk();
         n.named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| c.kind_str() != "comment")
             .collect()
     }
 
@@ -784,7 +819,7 @@ impl<'s> Extractor<'s> {
     fn bind(&mut self, left: &[Node<'_>], right: &[Node<'_>], ctx: Option<Ctx>) {
         let tys = self.right_types(left.len(), right);
         for (l, ty) in left.iter().zip(tys) {
-            if l.kind() != "identifier" {
+            if l.kind_str() != "identifier" {
                 continue;
             }
             let name = self.text(*l);
@@ -806,7 +841,7 @@ impl<'s> Extractor<'s> {
         }
         if left.len() == right.len() {
             for (l, r) in left.iter().zip(right) {
-                if l.kind() == "identifier" {
+                if l.kind_str() == "identifier" {
                     if let Some(StrExpr::Literal(s)) = self.string_expr(*r) {
                         self.local_strings.push((self.text(*l).to_string(), s));
                     }
@@ -819,7 +854,7 @@ impl<'s> Extractor<'s> {
         if right.len() == 1 && n_left > 1 {
             let r = right[0];
             let r = strip_parens(r);
-            return match r.kind() {
+            return match r.kind_str() {
                 "call_expression" => match self.call_callee(r) {
                     Some(callee) => (0..n_left)
                         .map(|i| Ty::ResultOf {
@@ -850,11 +885,14 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "var_spec" => specs.push(c),
                 "var_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|s| s.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -863,7 +901,7 @@ impl<'s> Extractor<'s> {
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
@@ -905,13 +943,13 @@ impl<'s> Extractor<'s> {
         let mut cursor = n.walk();
         let specs: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
         for spec in specs {
-            if spec.kind() != "const_spec" {
+            if spec.kind_str() != "const_spec" {
                 continue;
             }
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
@@ -931,7 +969,7 @@ impl<'s> Extractor<'s> {
         // `range ch` yields elements in the first position.
         let tys = [Ty::Key(Box::new(over.clone())), Ty::Elem(Box::new(over))];
         for (l, ty) in left.iter().zip(tys) {
-            if l.kind() == "identifier" && self.text(*l) != "_" {
+            if l.kind_str() == "identifier" && self.text(*l) != "_" {
                 let name = self.text(*l).to_string();
                 self.scope.push((name, ty));
             }
@@ -967,7 +1005,7 @@ impl<'s> Extractor<'s> {
         let mut cursor = n.walk();
         let cases: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
         for case in cases {
-            if case.kind() != "type_case" && case.kind() != "default_case" {
+            if case.kind_str() != "type_case" && case.kind_str() != "default_case" {
                 continue;
             }
             let case_mark = self.scope.len();
@@ -986,7 +1024,7 @@ impl<'s> Extractor<'s> {
             let mut c3 = case.walk();
             let body: Vec<Node<'_>> = case
                 .named_children(&mut c3)
-                .filter(|c| c.kind() == "statement_list")
+                .filter(|c| c.kind_str() == "statement_list")
                 .collect();
             for b in body {
                 self.block(b, ctx);
@@ -1043,7 +1081,7 @@ impl<'s> Extractor<'s> {
     /// Records a package-level identifier that is returned or wrapped: a possible sentinel.
     fn note_error_ref(&mut self, e: Node<'_>, ctx: Ctx) {
         let e = strip_parens(e);
-        let r = match e.kind() {
+        let r = match e.kind_str() {
             "identifier" if !self.is_local(self.text(e)) => ValueRef {
                 qual: None,
                 name: self.text(e).to_string(),
@@ -1066,7 +1104,7 @@ impl<'s> Extractor<'s> {
 
     /// Walks an expression (or any node) for calls and function literals.
     fn expr(&mut self, n: Node<'_>, ctx: Ctx) {
-        match n.kind() {
+        match n.kind_str() {
             "call_expression" => self.call(n, ctx, false, false),
             "func_literal" => {
                 self.func_literal(n, ctx);
@@ -1322,22 +1360,22 @@ impl<'s> Extractor<'s> {
         let mut cursor = body.walk();
         let elements = body
             .named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment");
+            .filter(|c| c.kind_str() != "comment");
         for (i, el) in elements.enumerate() {
-            match el.kind() {
+            match el.kind_str() {
                 "keyed_element" => {
                     let (Some(k), Some(v)) = (el.named_child(0), el.named_child(1)) else {
                         continue;
                     };
-                    let key = match k.kind() {
+                    let key = match k.kind_str() {
                         "literal_element" => k.named_child(0).unwrap_or(k),
                         _ => k,
                     };
-                    let value = match v.kind() {
+                    let value = match v.kind_str() {
                         "literal_element" => v.named_child(0).unwrap_or(v),
                         _ => v,
                     };
-                    if container || !matches!(key.kind(), "identifier" | "field_identifier") {
+                    if container || !matches!(key.kind_str(), "identifier" | "field_identifier") {
                         // An element of a slice, array or map literal.
                         out.push(Store {
                             dst: Sink::Field {
@@ -1388,7 +1426,7 @@ impl<'s> Extractor<'s> {
     fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
         let operand = n.child_by_field_id(fields().operand)?;
         let field = n.child_by_field_id(fields().field)?;
-        if operand.kind() != "identifier" {
+        if operand.kind_str() != "identifier" {
             return None;
         }
         let q = self.text(operand);
@@ -1405,7 +1443,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn callee_of(&self, f: Node<'_>) -> Callee {
-        match f.kind() {
+        match f.kind_str() {
             "identifier" => {
                 let name = self.text(f);
                 match self.local_ty(name) {
@@ -1437,7 +1475,7 @@ impl<'s> Extractor<'s> {
                     .child_by_field_id(fields().operand)
                     .or_else(|| f.named_child(0));
                 match operand {
-                    Some(o) if matches!(o.kind(), "identifier" | "selector_expression") => {
+                    Some(o) if matches!(o.kind_str(), "identifier" | "selector_expression") => {
                         self.callee_of(o)
                     }
                     _ => Callee::Value(self.expr_ty(f)),
@@ -1449,7 +1487,7 @@ impl<'s> Extractor<'s> {
 
     /// The symbolic type of an expression.
     fn expr_ty(&self, n: Node<'_>) -> Ty {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 let name = self.text(n);
                 match self.local_ty(name) {
@@ -1566,7 +1604,7 @@ impl<'s> Extractor<'s> {
     /// `fmt.Sprintf` format.
     fn string_expr(&self, n: Node<'_>) -> Option<StrExpr> {
         let n = strip_parens(n);
-        match n.kind() {
+        match n.kind_str() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 string_literal_value(self.text(n)).map(StrExpr::Literal)
             }
@@ -1625,7 +1663,7 @@ impl<'s> Extractor<'s> {
 
     fn concat_parts(&self, n: Node<'_>, out: &mut Vec<Option<String>>) {
         let n = strip_parens(n);
-        if n.kind() == "binary_expression"
+        if n.kind_str() == "binary_expression"
             && n.child_by_field_id(fields().operator).map(|o| self.text(o)) == Some("+")
         {
             if let Some(l) = n.child_by_field_id(fields().left) {
@@ -1636,7 +1674,7 @@ impl<'s> Extractor<'s> {
             }
             return;
         }
-        match n.kind() {
+        match n.kind_str() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 out.push(string_literal_value(self.text(n)))
             }
@@ -1725,7 +1763,7 @@ fn named(name: &str) -> Ty {
 }
 
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
-    while n.kind() == "parenthesized_expression" {
+    while n.kind_str() == "parenthesized_expression" {
         match n.named_child(0) {
             Some(c) => n = c,
             None => break,
@@ -1803,7 +1841,7 @@ fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
     let mut cursor = root.walk();
     let mut legacy: Vec<String> = Vec::new();
     for c in root.children(&mut cursor) {
-        if c.kind() != "comment" {
+        if c.kind_str() != "comment" {
             break;
         }
         let Some(t) = src.get(c.byte_range()) else {
