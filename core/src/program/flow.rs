@@ -112,6 +112,11 @@ pub(crate) struct Src {
 pub(crate) struct Flows<'a> {
     ids: FxHashMap<Key<'a>, u32>,
     vals: Vec<FxHashSet<Val>>,
+    /// Per node, its values in the order they arrived, and how many of them every successor
+    /// has already been sent: the solver propagates only the values that are new since a
+    /// node was last processed, instead of re-merging the whole set along every edge.
+    order: Vec<Vec<Val>>,
+    sent: Vec<u32>,
     unknown: Vec<bool>,
     succs: Vec<Vec<u32>>,
     /// The edges in `succs`, for de-duplication.
@@ -148,6 +153,8 @@ impl<'a> Flows<'a> {
         let id = self.vals.len() as u32;
         self.ids.insert(k, id);
         self.vals.push(FxHashSet::default());
+        self.order.push(Vec::new());
+        self.sent.push(0);
         self.unknown.push(false);
         self.succs.push(Vec::new());
         self.queued.push(false);
@@ -165,8 +172,9 @@ impl<'a> Flows<'a> {
     fn flow(&mut self, l: &Linker<'a>, src: &Src, dst: u32) {
         let mut changed = false;
         for v in &src.vals {
-            if self.admits(l, dst, *v) {
-                changed |= self.vals[dst as usize].insert(*v);
+            if self.admits(l, dst, *v) && self.vals[dst as usize].insert(*v) {
+                self.order[dst as usize].push(*v);
+                changed = true;
             }
         }
         if src.unknown && !self.unknown[dst as usize] {
@@ -185,36 +193,31 @@ impl<'a> Flows<'a> {
         }
     }
 
+    /// Sends all values of `from` to `to` (a new edge).
     fn merge(&mut self, l: &Linker<'a>, from: u32, to: u32) -> bool {
+        self.merge_from(l, from, to, 0)
+    }
+
+    /// Sends the values of `from` from its `start`-th arrival on to `to`.
+    fn merge_from(&mut self, l: &Linker<'a>, from: u32, to: u32, start: usize) -> bool {
         let mut changed = false;
         if self.unknown[from as usize] && !self.unknown[to as usize] {
             self.unknown[to as usize] = true;
             changed = true;
         }
-        if self.vals[from as usize].is_empty() {
+        if self.order[from as usize].len() <= start {
             return changed;
         }
-        if self.filter_of.contains_key(&to) {
-            let vals: Vec<Val> = self.vals[from as usize].iter().copied().collect();
-            for v in vals {
-                if self.admits(l, to, v) {
-                    changed |= self.vals[to as usize].insert(v);
-                }
-            }
-        } else {
-            // No filter: a plain union, without copying the source set.
-            let (a, b) = (from as usize, to as usize);
-            let (src, dst) = if a < b {
-                let (lo, hi) = self.vals.split_at_mut(b);
-                (&lo[a], &mut hi[0])
-            } else {
-                let (lo, hi) = self.vals.split_at_mut(a);
-                (&hi[0], &mut lo[b])
-            };
-            for v in src {
-                changed |= dst.insert(*v);
+        let filtered = self.filter_of.contains_key(&to);
+        let (a, b) = (from as usize, to as usize);
+        let src = std::mem::take(&mut self.order[a]);
+        for &v in &src[start..] {
+            if (!filtered || self.admits(l, to, v)) && self.vals[b].insert(v) {
+                self.order[b].push(v);
+                changed = true;
             }
         }
+        self.order[a] = src;
         changed
     }
 
@@ -241,9 +244,11 @@ impl<'a> Flows<'a> {
     fn solve(&mut self, l: &Linker<'a>) {
         while let Some(n) = self.work.pop() {
             self.queued[n as usize] = false;
+            let start = self.sent[n as usize] as usize;
+            self.sent[n as usize] = self.order[n as usize].len() as u32;
             let succs = std::mem::take(&mut self.succs[n as usize]);
             for &s in &succs {
-                if self.merge(l, n, s) {
+                if self.merge_from(l, n, s, start) {
                     self.enqueue(s);
                 }
             }

@@ -13,7 +13,7 @@ use super::facts::*;
 /// Extracts the facts of one parsed file.
 pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
     let mut x = Extractor {
-        src: src.as_bytes(),
+        src,
         file: GoFile {
             path: path.to_string(),
             ..GoFile::default()
@@ -34,7 +34,7 @@ pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
 }
 
 struct Extractor<'s> {
-    src: &'s [u8],
+    src: &'s str,
     file: GoFile,
     /// Import name → import path, for the names usable as qualifiers.
     imports: FxHashMap<String, String>,
@@ -62,13 +62,109 @@ struct Ctx {
     error_method: bool,
 }
 
+/// The Go grammar's field ids, looked up once. `child_by_field_name` resolves the name with a
+/// linear strncmp scan over the grammar's field names on every call, which showed up as a few
+/// per cent of the whole index.
+struct Fields {
+    alias: u16,
+    arguments: u16,
+    body: u16,
+    channel: u16,
+    element: u16,
+    field: u16,
+    function: u16,
+    initializer: u16,
+    key: u16,
+    left: u16,
+    name: u16,
+    operand: u16,
+    operator: u16,
+    package: u16,
+    parameters: u16,
+    path: u16,
+    receiver: u16,
+    result: u16,
+    right: u16,
+    type_: u16,
+    type_parameters: u16,
+    value: u16,
+}
+
+fn fields() -> &'static Fields {
+    static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        // An unknown name maps to 0, which `child_by_field_id` answers with no node, exactly as
+        // `child_by_field_name` does.
+        let id = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+        Fields {
+            alias: id("alias"),
+            arguments: id("arguments"),
+            body: id("body"),
+            channel: id("channel"),
+            element: id("element"),
+            field: id("field"),
+            function: id("function"),
+            initializer: id("initializer"),
+            key: id("key"),
+            left: id("left"),
+            name: id("name"),
+            operand: id("operand"),
+            operator: id("operator"),
+            package: id("package"),
+            parameters: id("parameters"),
+            path: id("path"),
+            receiver: id("receiver"),
+            result: id("result"),
+            right: id("right"),
+            type_: id("type"),
+            type_parameters: id("type_parameters"),
+            value: id("value"),
+        }
+    })
+}
+
+/// `Node::kind` measures and UTF-8-checks the grammar's C string on every call, a tenth of the
+/// extractor's time; the names are read once per grammar symbol instead. (A node's symbol and
+/// its public symbol, which `kind_id` gives, share their name by construction of the grammar
+/// tables; ids past the table, like the builtin `ERROR`, fall back to `Node::kind`.)
+trait KindExt<'t> {
+    fn kind_str(&self) -> &'t str;
+}
+
+impl<'t> KindExt<'t> for Node<'t> {
+    fn kind_str(&self) -> &'t str {
+        match kind_names().get(self.kind_id() as usize) {
+            Some(Some(k)) => k.as_str(),
+            _ => self.kind(),
+        }
+    }
+}
+
+fn kind_names() -> &'static [Option<String>] {
+    static KINDS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        (0..lang.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| lang.node_kind_for_id(id))
+                    .map(str::to_string)
+            })
+            .collect()
+    })
+}
+
 fn line(n: Node<'_>) -> u32 {
     n.start_position().row as u32 + 1
 }
 
 impl<'s> Extractor<'s> {
     fn text(&self, n: Node<'_>) -> &'s str {
-        std::str::from_utf8(&self.src[n.byte_range()]).unwrap_or("")
+        // Node ranges of a parsed `&str` lie on char boundaries; `get` checks that much without
+        // re-validating the UTF-8 of every slice.
+        self.src.get(n.byte_range()).unwrap_or("")
     }
 
     fn source_file(&mut self, root: Node<'_>) {
@@ -76,7 +172,7 @@ impl<'s> Extractor<'s> {
         let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
         // Imports first: qualifiers must be known before any body is read.
         for n in &children {
-            match n.kind() {
+            match n.kind_str() {
                 "package_clause" => {
                     if let Some(id) = n.named_child(0) {
                         self.file.package = self.text(id).to_string();
@@ -87,7 +183,7 @@ impl<'s> Extractor<'s> {
             }
         }
         for n in children {
-            match n.kind() {
+            match n.kind_str() {
                 "function_declaration" | "method_declaration" => self.function_declaration(n),
                 "type_declaration" => self.type_declaration(n, true),
                 "const_declaration" => self.value_declaration(n, true),
@@ -101,26 +197,26 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "import_spec" => specs.push(c),
                 "import_spec_list" => {
                     let mut c2 = c.walk();
                     specs.extend(
                         c.named_children(&mut c2)
-                            .filter(|s| s.kind() == "import_spec"),
+                            .filter(|s| s.kind_str() == "import_spec"),
                     );
                 }
                 _ => {}
             }
         }
         for spec in specs {
-            let Some(path_node) = spec.child_by_field_name("path") else {
+            let Some(path_node) = spec.child_by_field_id(fields().path) else {
                 continue;
             };
             let path = string_literal_value(self.text(path_node)).unwrap_or_default();
-            let name = match spec.child_by_field_name("name") {
+            let name = match spec.child_by_field_id(fields().name) {
                 None => ImportName::Default,
-                Some(nm) => match nm.kind() {
+                Some(nm) => match nm.kind_str() {
                     "dot" => ImportName::Dot,
                     "blank_identifier" => ImportName::Blank,
                     _ => ImportName::Alias(self.text(nm).to_string()),
@@ -145,17 +241,17 @@ impl<'s> Extractor<'s> {
     // ---- declarations -------------------------------------------------------------------
 
     fn function_declaration(&mut self, n: Node<'_>) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.child_by_field_id(fields().name) else {
             return;
         };
         let name = self.text(name_node).to_string();
         let mut type_params = Vec::new();
-        if let Some(tp) = n.child_by_field_name("type_parameters") {
+        if let Some(tp) = n.child_by_field_id(fields().type_parameters) {
             type_params = self.type_param_names(tp);
         }
         let mut receiver = None;
         let mark = self.scope.len();
-        if let Some(recv) = n.child_by_field_name("receiver") {
+        if let Some(recv) = n.child_by_field_id(fields().receiver) {
             let params = self.parameters(recv);
             if let Some((rname, rty)) = params.into_iter().next() {
                 let (pointer, base) = match &rty {
@@ -195,7 +291,7 @@ impl<'s> Extractor<'s> {
             returns: Vec::new(),
             stores: Vec::new(),
         });
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.child_by_field_id(fields().body) {
             let ctx = Ctx {
                 func: idx,
                 error_method,
@@ -233,7 +329,7 @@ impl<'s> Extractor<'s> {
         let mut out = Vec::new();
         let mut stack = vec![recv];
         while let Some(n) = stack.pop() {
-            if n.kind() == "type_arguments" {
+            if n.kind_str() == "type_arguments" {
                 let mut c = n.walk();
                 for arg in n.named_children(&mut c) {
                     out.push(self.text(arg).trim().to_string());
@@ -251,12 +347,12 @@ impl<'s> Extractor<'s> {
         let mut out = Vec::new();
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
-            let variadic = p.kind() == "variadic_parameter_declaration";
-            if p.kind() != "parameter_declaration" && !variadic {
+            let variadic = p.kind_str() == "variadic_parameter_declaration";
+            if p.kind_str() != "parameter_declaration" && !variadic {
                 continue;
             }
             let mut ty = p
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t));
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
@@ -331,11 +427,11 @@ impl<'s> Extractor<'s> {
     fn signature_with_names(&self, n: Node<'_>) -> (Signature, Vec<(String, Ty, Option<u32>)>) {
         let mut sig = Signature::default();
         let mut names = Vec::new();
-        if let Some(params) = n.child_by_field_name("parameters") {
+        if let Some(params) = n.child_by_field_id(fields().parameters) {
             let mut c = params.walk();
             sig.variadic = params
                 .named_children(&mut c)
-                .any(|p| p.kind() == "variadic_parameter_declaration");
+                .any(|p| p.kind_str() == "variadic_parameter_declaration");
             for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
                 if let Some(name) = name {
                     names.push((name, ty.clone(), Some(i as u32)));
@@ -343,8 +439,8 @@ impl<'s> Extractor<'s> {
                 sig.params.push(ty);
             }
         }
-        if let Some(result) = n.child_by_field_name("result") {
-            if result.kind() == "parameter_list" {
+        if let Some(result) = n.child_by_field_id(fields().result) {
+            if result.kind_str() == "parameter_list" {
                 for (name, ty) in self.parameters(result) {
                     if let Some(name) = name {
                         names.push((name, ty.clone(), None));
@@ -361,18 +457,18 @@ impl<'s> Extractor<'s> {
     fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
         let mut cursor = n.walk();
         for spec in n.named_children(&mut cursor) {
-            let alias = spec.kind() == "type_alias";
-            if spec.kind() != "type_spec" && !alias {
+            let alias = spec.kind_str() == "type_alias";
+            if spec.kind_str() != "type_spec" && !alias {
                 continue;
             }
             let (Some(name), Some(ty)) = (
-                spec.child_by_field_name("name"),
-                spec.child_by_field_name("type"),
+                spec.child_by_field_id(fields().name),
+                spec.child_by_field_id(fields().type_),
             ) else {
                 continue;
             };
             let type_params = spec
-                .child_by_field_name("type_parameters")
+                .child_by_field_id(fields().type_parameters)
                 .map(|tp| self.type_param_names(tp))
                 .unwrap_or_default();
             let underlying = self.ty(ty);
@@ -392,11 +488,14 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "const_spec" | "var_spec" => specs.push(c),
                 "var_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|s| s.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -407,11 +506,11 @@ impl<'s> Extractor<'s> {
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
-            let declared = spec.child_by_field_name("type").map(|t| self.ty(t));
+            let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
             let values: Vec<Node<'_>> = spec
-                .child_by_field_name("value")
+                .child_by_field_id(fields().value)
                 .map(|v| {
                     let mut c3 = v.walk();
                     v.named_children(&mut c3).collect()
@@ -449,7 +548,7 @@ impl<'s> Extractor<'s> {
                         Some(StrExpr::Ref(r)) => decl.alias_of = Some(r),
                         _ => {}
                     }
-                    if !is_const && v.kind() == "call_expression" {
+                    if !is_const && v.kind_str() == "call_expression" {
                         decl.sentinel = self.error_creation(v);
                     }
                 }
@@ -463,7 +562,7 @@ impl<'s> Extractor<'s> {
         let mut literals = Vec::new();
         let mut stack = vec![n];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_str() {
                 "func_literal" => {
                     self.init_literals += 1;
                     let name = format!("init${}", self.init_literals);
@@ -471,7 +570,7 @@ impl<'s> Extractor<'s> {
                     continue;
                 }
                 "composite_literal" => {
-                    if let Some(t) = n.child_by_field_name("type") {
+                    if let Some(t) = n.child_by_field_id(fields().type_) {
                         let ty = self.ty(t);
                         literals.push((ty.clone(), n));
                         self.file.instantiated.push(ty);
@@ -492,45 +591,45 @@ impl<'s> Extractor<'s> {
     // ---- types --------------------------------------------------------------------------
 
     fn ty(&self, n: Node<'_>) -> Ty {
-        match n.kind() {
+        match n.kind_str() {
             "type_identifier" | "identifier" => Ty::Named {
                 qual: None,
                 name: self.text(n).to_string(),
             },
             "qualified_type" => Ty::Named {
                 qual: n
-                    .child_by_field_name("package")
+                    .child_by_field_id(fields().package)
                     .map(|p| self.text(p).to_string()),
                 name: n
-                    .child_by_field_name("name")
+                    .child_by_field_id(fields().name)
                     .map(|p| self.text(p).to_string())
                     .unwrap_or_default(),
             },
             "generic_type" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "pointer_type" => Ty::Pointer(Box::new(self.first_named_ty(n))),
             "parenthesized_type" | "type_elem" | "type_constraint" => self.first_named_ty(n),
             "slice_type" => Ty::Slice(Box::new(
-                n.child_by_field_name("element")
+                n.child_by_field_id(fields().element)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "array_type" | "implicit_length_array_type" => Ty::Array(Box::new(
-                n.child_by_field_name("element")
+                n.child_by_field_id(fields().element)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "map_type" => Ty::Map(
                 Box::new(
-                    n.child_by_field_name("key")
+                    n.child_by_field_id(fields().key)
                         .map_or(Ty::Unknown, |t| self.ty(t)),
                 ),
                 Box::new(
-                    n.child_by_field_name("value")
+                    n.child_by_field_id(fields().value)
                         .map_or(Ty::Unknown, |t| self.ty(t)),
                 ),
             ),
             "channel_type" => Ty::Chan(Box::new(
-                n.child_by_field_name("value")
+                n.child_by_field_id(fields().value)
                     .map_or(Ty::Unknown, |t| self.ty(t)),
             )),
             "function_type" => Ty::Func(Box::new(self.signature(n))),
@@ -548,9 +647,9 @@ impl<'s> Extractor<'s> {
         let mut it = InterfaceType::default();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "method_elem" | "method_spec" => {
-                    if let Some(nm) = c.child_by_field_name("name") {
+                    if let Some(nm) = c.child_by_field_id(fields().name) {
                         it.methods.push(MethodSpec {
                             name: self.text(nm).to_string(),
                             sig: self.signature(c),
@@ -574,10 +673,10 @@ impl<'s> Extractor<'s> {
         };
         let mut cursor = list.walk();
         for fd in list.named_children(&mut cursor) {
-            if fd.kind() != "field_declaration" {
+            if fd.kind_str() != "field_declaration" {
                 continue;
             }
-            let Some(tn) = fd.child_by_field_name("type") else {
+            let Some(tn) = fd.child_by_field_id(fields().type_) else {
                 continue;
             };
             let mut ty = self.ty(tn);
@@ -589,7 +688,7 @@ impl<'s> Extractor<'s> {
             if names.is_empty() {
                 // Embedded: `T`, `*T`, `pkg.T`.
                 let mut c3 = fd.walk();
-                if fd.children(&mut c3).any(|c| c.kind() == "*") {
+                if fd.children(&mut c3).any(|c| c.kind_str() == "*") {
                     ty = Ty::Pointer(Box::new(ty));
                 }
                 out.push(Field { name: None, ty });
@@ -619,16 +718,16 @@ impl<'s> Extractor<'s> {
     }
 
     fn statement(&mut self, n: Node<'_>, ctx: Ctx) {
-        match n.kind() {
+        match n.kind_str() {
             "statement_list" | "block" => self.block(n, ctx),
             "short_var_declaration" => self.short_var_declaration(n, ctx),
             "var_declaration" => self.local_var_declaration(n, ctx),
             "const_declaration" => self.local_const_declaration(n, ctx),
             "type_declaration" => {}
             "go_statement" | "defer_statement" => {
-                let is_go = n.kind() == "go_statement";
+                let is_go = n.kind_str() == "go_statement";
                 if let Some(e) = n.named_child(0) {
-                    if e.kind() == "call_expression" {
+                    if e.kind_str() == "call_expression" {
                         self.call(e, ctx, is_go, !is_go);
                     } else {
                         self.expr(e, ctx);
@@ -638,17 +737,17 @@ impl<'s> Extractor<'s> {
             "return_statement" => self.return_statement(n, ctx),
             "assignment_statement" => {
                 // `err = ErrX` then a bare return: the function produces the sentinel.
-                let right = self.expr_list_owned(n.child_by_field_name("right"));
+                let right = self.expr_list_owned(n.child_by_field_id(fields().right));
                 for r in &right {
                     self.expr(*r, ctx);
                     self.note_error_ref(*r, ctx);
                 }
-                let left = self.expr_list_owned(n.child_by_field_name("left"));
+                let left = self.expr_list_owned(n.child_by_field_id(fields().left));
                 for l in &left {
                     self.expr(*l, ctx);
                 }
                 let plain = n
-                    .child_by_field_name("operator")
+                    .child_by_field_id(fields().operator)
                     .is_none_or(|o| self.text(o) == "=");
                 if plain {
                     self.assignment_stores(&left, &right, ctx);
@@ -667,8 +766,8 @@ impl<'s> Extractor<'s> {
                 self.file.funcs[ctx.func as usize].sends = true;
                 self.walk_children(n, ctx);
                 if let (Some(ch), Some(v)) = (
-                    n.child_by_field_name("channel"),
-                    n.child_by_field_name("value"),
+                    n.child_by_field_id(fields().channel),
+                    n.child_by_field_id(fields().value),
                 ) {
                     let dst = Ty::Elem(Box::new(self.expr_ty(ch)));
                     let src = self.expr_ty(v);
@@ -698,8 +797,8 @@ impl<'s> Extractor<'s> {
     }
 
     fn short_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
-        let right = self.expr_list_owned(n.child_by_field_name("right"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
+        let right = self.expr_list_owned(n.child_by_field_id(fields().right));
         for r in &right {
             self.expr(*r, ctx);
         }
@@ -710,7 +809,7 @@ impl<'s> Extractor<'s> {
         let Some(n) = n else { return Vec::new() };
         let mut cursor = n.walk();
         n.named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| c.kind_str() != "comment")
             .collect()
     }
 
@@ -720,7 +819,7 @@ impl<'s> Extractor<'s> {
     fn bind(&mut self, left: &[Node<'_>], right: &[Node<'_>], ctx: Option<Ctx>) {
         let tys = self.right_types(left.len(), right);
         for (l, ty) in left.iter().zip(tys) {
-            if l.kind() != "identifier" {
+            if l.kind_str() != "identifier" {
                 continue;
             }
             let name = self.text(*l);
@@ -742,7 +841,7 @@ impl<'s> Extractor<'s> {
         }
         if left.len() == right.len() {
             for (l, r) in left.iter().zip(right) {
-                if l.kind() == "identifier" {
+                if l.kind_str() == "identifier" {
                     if let Some(StrExpr::Literal(s)) = self.string_expr(*r) {
                         self.local_strings.push((self.text(*l).to_string(), s));
                     }
@@ -755,7 +854,7 @@ impl<'s> Extractor<'s> {
         if right.len() == 1 && n_left > 1 {
             let r = right[0];
             let r = strip_parens(r);
-            return match r.kind() {
+            return match r.kind_str() {
                 "call_expression" => match self.call_callee(r) {
                     Some(callee) => (0..n_left)
                         .map(|i| Ty::ResultOf {
@@ -786,11 +885,14 @@ impl<'s> Extractor<'s> {
         let mut specs = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "var_spec" => specs.push(c),
                 "var_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|s| s.kind() == "var_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|s| s.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -799,13 +901,13 @@ impl<'s> Extractor<'s> {
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
-            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
                 self.expr(*v, ctx);
             }
-            if let Some(t) = spec.child_by_field_name("type") {
+            if let Some(t) = spec.child_by_field_id(fields().type_) {
                 let ty = self.ty(t);
                 if matches!(ty, Ty::Named { .. }) {
                     self.file.instantiated.push(ty.clone());
@@ -841,15 +943,15 @@ impl<'s> Extractor<'s> {
         let mut cursor = n.walk();
         let specs: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
         for spec in specs {
-            if spec.kind() != "const_spec" {
+            if spec.kind_str() != "const_spec" {
                 continue;
             }
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
                 .children_by_field_name("name", &mut c2)
-                .filter(|nm| nm.kind() == "identifier")
+                .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
-            let values = self.expr_list_owned(spec.child_by_field_name("value"));
+            let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
             for v in &values {
                 self.expr(*v, ctx);
             }
@@ -858,16 +960,16 @@ impl<'s> Extractor<'s> {
     }
 
     fn range_clause(&mut self, n: Node<'_>, ctx: Ctx) {
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = n.child_by_field_id(fields().right) else {
             return;
         };
         self.expr(right, ctx);
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
         let over = self.expr_ty(right);
         // `range ch` yields elements in the first position.
         let tys = [Ty::Key(Box::new(over.clone())), Ty::Elem(Box::new(over))];
         for (l, ty) in left.iter().zip(tys) {
-            if l.kind() == "identifier" && self.text(*l) != "_" {
+            if l.kind_str() == "identifier" && self.text(*l) != "_" {
                 let name = self.text(*l).to_string();
                 self.scope.push((name, ty));
             }
@@ -875,24 +977,24 @@ impl<'s> Extractor<'s> {
     }
 
     fn receive_statement(&mut self, n: Node<'_>, ctx: Ctx) {
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = n.child_by_field_id(fields().right) else {
             return;
         };
         self.expr(right, ctx);
-        let left = self.expr_list_owned(n.child_by_field_name("left"));
+        let left = self.expr_list_owned(n.child_by_field_id(fields().left));
         self.bind(&left, &[right], Some(ctx));
     }
 
     fn type_switch(&mut self, n: Node<'_>, ctx: Ctx) {
         let mark = self.scope.len();
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.child_by_field_id(fields().initializer) {
             self.statement(init, ctx);
         }
         let alias = self
-            .expr_list_owned(n.child_by_field_name("alias"))
+            .expr_list_owned(n.child_by_field_id(fields().alias))
             .first()
             .map(|a| self.text(*a).to_string());
-        let value = n.child_by_field_name("value");
+        let value = n.child_by_field_id(fields().value);
         let value_ty = value.map_or(Ty::Unknown, |v| {
             // `x.(type)` parses as the operand; its static type applies in multi-type cases.
             self.expr_ty(v)
@@ -903,7 +1005,7 @@ impl<'s> Extractor<'s> {
         let mut cursor = n.walk();
         let cases: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
         for case in cases {
-            if case.kind() != "type_case" && case.kind() != "default_case" {
+            if case.kind_str() != "type_case" && case.kind_str() != "default_case" {
                 continue;
             }
             let case_mark = self.scope.len();
@@ -922,7 +1024,7 @@ impl<'s> Extractor<'s> {
             let mut c3 = case.walk();
             let body: Vec<Node<'_>> = case
                 .named_children(&mut c3)
-                .filter(|c| c.kind() == "statement_list")
+                .filter(|c| c.kind_str() == "statement_list")
                 .collect();
             for b in body {
                 self.block(b, ctx);
@@ -979,7 +1081,7 @@ impl<'s> Extractor<'s> {
     /// Records a package-level identifier that is returned or wrapped: a possible sentinel.
     fn note_error_ref(&mut self, e: Node<'_>, ctx: Ctx) {
         let e = strip_parens(e);
-        let r = match e.kind() {
+        let r = match e.kind_str() {
             "identifier" if !self.is_local(self.text(e)) => ValueRef {
                 qual: None,
                 name: self.text(e).to_string(),
@@ -1002,14 +1104,14 @@ impl<'s> Extractor<'s> {
 
     /// Walks an expression (or any node) for calls and function literals.
     fn expr(&mut self, n: Node<'_>, ctx: Ctx) {
-        match n.kind() {
+        match n.kind_str() {
             "call_expression" => self.call(n, ctx, false, false),
             "func_literal" => {
                 self.func_literal(n, ctx);
             }
             "composite_literal" => {
-                let ty = n.child_by_field_name("type").map(|t| self.ty(t));
-                if let Some(body) = n.child_by_field_name("body") {
+                let ty = n.child_by_field_id(fields().type_).map(|t| self.ty(t));
+                if let Some(body) = n.child_by_field_id(fields().body) {
                     self.expr(body, ctx);
                 }
                 // After the body, so that the function literals among the elements are known.
@@ -1080,7 +1182,7 @@ impl<'s> Extractor<'s> {
             stores: Vec::new(),
         });
         self.literal_of_node.insert(n.id(), idx);
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.child_by_field_id(fields().body) {
             self.block(
                 body,
                 Ctx {
@@ -1094,12 +1196,12 @@ impl<'s> Extractor<'s> {
     }
 
     fn call(&mut self, n: Node<'_>, ctx: Ctx, is_go: bool, is_defer: bool) {
-        let function = n.child_by_field_name("function");
+        let function = n.child_by_field_id(fields().function);
         // Walk the callee first: `a.b().c()` contains the call `a.b()`; `func(){}()` a literal.
         if let Some(f) = function {
             self.expr(f, ctx);
         }
-        let args = self.expr_list_owned(n.child_by_field_name("arguments"));
+        let args = self.expr_list_owned(n.child_by_field_id(fields().arguments));
         for a in &args {
             self.expr(*a, ctx);
         }
@@ -1200,7 +1302,7 @@ impl<'s> Extractor<'s> {
         if !matches!(spec.role, Role::ErrorNew | Role::ErrorWrap) {
             return None;
         }
-        let args = self.expr_list_owned(call.child_by_field_name("arguments"));
+        let args = self.expr_list_owned(call.child_by_field_id(fields().arguments));
         let arg = args.get(spec.text_arg)?;
         let (value, form) = match self.string_expr(*arg)? {
             StrExpr::Literal(t) => (StrValue::Literal(t), spec.form),
@@ -1252,28 +1354,28 @@ impl<'s> Extractor<'s> {
         if !matches!(ty, Ty::Named { .. }) && !container {
             return out;
         }
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.child_by_field_id(fields().body) else {
             return out;
         };
         let mut cursor = body.walk();
         let elements = body
             .named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment");
+            .filter(|c| c.kind_str() != "comment");
         for (i, el) in elements.enumerate() {
-            match el.kind() {
+            match el.kind_str() {
                 "keyed_element" => {
                     let (Some(k), Some(v)) = (el.named_child(0), el.named_child(1)) else {
                         continue;
                     };
-                    let key = match k.kind() {
+                    let key = match k.kind_str() {
                         "literal_element" => k.named_child(0).unwrap_or(k),
                         _ => k,
                     };
-                    let value = match v.kind() {
+                    let value = match v.kind_str() {
                         "literal_element" => v.named_child(0).unwrap_or(v),
                         _ => v,
                     };
-                    if container || !matches!(key.kind(), "identifier" | "field_identifier") {
+                    if container || !matches!(key.kind_str(), "identifier" | "field_identifier") {
                         // An element of a slice, array or map literal.
                         out.push(Store {
                             dst: Sink::Field {
@@ -1322,9 +1424,9 @@ impl<'s> Extractor<'s> {
 
     /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
     fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
-        let operand = n.child_by_field_name("operand")?;
-        let field = n.child_by_field_name("field")?;
-        if operand.kind() != "identifier" {
+        let operand = n.child_by_field_id(fields().operand)?;
+        let field = n.child_by_field_id(fields().field)?;
+        if operand.kind_str() != "identifier" {
             return None;
         }
         let q = self.text(operand);
@@ -1336,12 +1438,12 @@ impl<'s> Extractor<'s> {
 
     /// The callee shape of a call expression.
     fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
-        let f = strip_parens(call.child_by_field_name("function")?);
+        let f = strip_parens(call.child_by_field_id(fields().function)?);
         Some(self.callee_of(f))
     }
 
     fn callee_of(&self, f: Node<'_>) -> Callee {
-        match f.kind() {
+        match f.kind_str() {
             "identifier" => {
                 let name = self.text(f);
                 match self.local_ty(name) {
@@ -1355,10 +1457,10 @@ impl<'s> Extractor<'s> {
                     return Callee::Qualified { qual, name };
                 }
                 let recv = f
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let name = f
-                    .child_by_field_name("field")
+                    .child_by_field_id(fields().field)
                     .map(|n| self.text(n).to_string())
                     .unwrap_or_default();
                 Callee::Method { recv, name }
@@ -1370,10 +1472,10 @@ impl<'s> Extractor<'s> {
             // Generic instantiation `F[int](…)`.
             "index_expression" | "type_instantiation_expression" => {
                 let operand = f
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .or_else(|| f.named_child(0));
                 match operand {
-                    Some(o) if matches!(o.kind(), "identifier" | "selector_expression") => {
+                    Some(o) if matches!(o.kind_str(), "identifier" | "selector_expression") => {
                         self.callee_of(o)
                     }
                     _ => Callee::Value(self.expr_ty(f)),
@@ -1385,7 +1487,7 @@ impl<'s> Extractor<'s> {
 
     /// The symbolic type of an expression.
     fn expr_ty(&self, n: Node<'_>) -> Ty {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 let name = self.text(n);
                 match self.local_ty(name) {
@@ -1398,10 +1500,10 @@ impl<'s> Extractor<'s> {
                     return Ty::PkgMember { qual, name };
                 }
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 let field = n
-                    .child_by_field_name("field")
+                    .child_by_field_id(fields().field)
                     .map(|f| self.text(f).to_string())
                     .unwrap_or_default();
                 Ty::Member(Box::new(operand), field)
@@ -1412,7 +1514,7 @@ impl<'s> Extractor<'s> {
                 };
                 if let Callee::Global(name) = &callee {
                     let first_arg = n
-                        .child_by_field_name("arguments")
+                        .child_by_field_id(fields().arguments)
                         .and_then(|a| a.named_child(0));
                     match name.as_str() {
                         "new" => {
@@ -1432,13 +1534,13 @@ impl<'s> Extractor<'s> {
                 }
             }
             "composite_literal" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "unary_expression" => {
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
                     Some("&") => Ty::Pointer(Box::new(operand)),
                     Some("*") => Ty::Deref(Box::new(operand)),
                     Some("<-") => Ty::Elem(Box::new(operand)),
@@ -1448,19 +1550,19 @@ impl<'s> Extractor<'s> {
             }
             "index_expression" => {
                 let operand = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 Ty::Elem(Box::new(operand))
             }
             "slice_expression" => n
-                .child_by_field_name("operand")
+                .child_by_field_id(fields().operand)
                 .map_or(Ty::Unknown, |o| self.expr_ty(o)),
             "type_assertion_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .child_by_field_id(fields().type_)
                     .map_or(Ty::Unknown, |t| self.ty(t));
                 let x = n
-                    .child_by_field_name("operand")
+                    .child_by_field_id(fields().operand)
                     .map_or(Ty::Unknown, |o| self.expr_ty(o));
                 Ty::Assert {
                     x: Box::new(x),
@@ -1468,7 +1570,7 @@ impl<'s> Extractor<'s> {
                 }
             }
             "type_conversion_expression" => n
-                .child_by_field_name("type")
+                .child_by_field_id(fields().type_)
                 .map_or(Ty::Unknown, |t| self.ty(t)),
             "parenthesized_expression" => n.named_child(0).map_or(Ty::Unknown, |c| self.expr_ty(c)),
             "func_literal" => match self.literal_of_node.get(&n.id()) {
@@ -1480,12 +1582,14 @@ impl<'s> Extractor<'s> {
             "float_literal" => named("float64"),
             "rune_literal" => named("rune"),
             "true" | "false" => named("bool"),
-            "binary_expression" => match n.child_by_field_name("operator").map(|o| self.text(o)) {
-                Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
-                _ => n
-                    .child_by_field_name("left")
-                    .map_or(Ty::Unknown, |l| self.expr_ty(l)),
-            },
+            "binary_expression" => {
+                match n.child_by_field_id(fields().operator).map(|o| self.text(o)) {
+                    Some("==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||") => named("bool"),
+                    _ => n
+                        .child_by_field_id(fields().left)
+                        .map_or(Ty::Unknown, |l| self.expr_ty(l)),
+                }
+            }
             // `nil` is a package-level name as far as resolution goes (it resolves to nothing).
             "nil" => Ty::Global("nil".into()),
             // `f(xs...)`: the slice.
@@ -1500,7 +1604,7 @@ impl<'s> Extractor<'s> {
     /// `fmt.Sprintf` format.
     fn string_expr(&self, n: Node<'_>) -> Option<StrExpr> {
         let n = strip_parens(n);
-        match n.kind() {
+        match n.kind_str() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 string_literal_value(self.text(n)).map(StrExpr::Literal)
             }
@@ -1529,7 +1633,7 @@ impl<'s> Extractor<'s> {
                 if !apis::is_sprintf(path, &name) {
                     return None;
                 }
-                let first = n.child_by_field_name("arguments")?.named_child(0)?;
+                let first = n.child_by_field_id(fields().arguments)?.named_child(0)?;
                 match self.string_expr(first)? {
                     StrExpr::Literal(s) | StrExpr::Format(s) => Some(StrExpr::Format(s)),
                     StrExpr::Concat(parts) => {
@@ -1539,7 +1643,7 @@ impl<'s> Extractor<'s> {
                 }
             }
             "binary_expression" => {
-                if n.child_by_field_name("operator").map(|o| self.text(o)) != Some("+") {
+                if n.child_by_field_id(fields().operator).map(|o| self.text(o)) != Some("+") {
                     return None;
                 }
                 let mut parts = Vec::new();
@@ -1559,18 +1663,18 @@ impl<'s> Extractor<'s> {
 
     fn concat_parts(&self, n: Node<'_>, out: &mut Vec<Option<String>>) {
         let n = strip_parens(n);
-        if n.kind() == "binary_expression"
-            && n.child_by_field_name("operator").map(|o| self.text(o)) == Some("+")
+        if n.kind_str() == "binary_expression"
+            && n.child_by_field_id(fields().operator).map(|o| self.text(o)) == Some("+")
         {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.child_by_field_id(fields().left) {
                 self.concat_parts(l, out);
             }
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.child_by_field_id(fields().right) {
                 self.concat_parts(r, out);
             }
             return;
         }
-        match n.kind() {
+        match n.kind_str() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 out.push(string_literal_value(self.text(n)))
             }
@@ -1659,7 +1763,7 @@ fn named(name: &str) -> Ty {
 }
 
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
-    while n.kind() == "parenthesized_expression" {
+    while n.kind_str() == "parenthesized_expression" {
         match n.named_child(0) {
             Some(c) => n = c,
             None => break,
@@ -1737,7 +1841,7 @@ fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
     let mut cursor = root.walk();
     let mut legacy: Vec<String> = Vec::new();
     for c in root.children(&mut cursor) {
-        if c.kind() != "comment" {
+        if c.kind_str() != "comment" {
             break;
         }
         let Some(t) = src.get(c.byte_range()) else {
