@@ -227,6 +227,15 @@ mod flows {
     }
 
     #[test]
+    fn methods_of_an_embedded_standard_interface_resolve_without_the_standard_library() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.finish")),
+            vec![e(format!("(*{M}.fileSink).Close"), Dynamic)]
+        );
+    }
+
+    #[test]
     fn field_flow_narrows_dispatch() {
         let idx = flows();
         assert_eq!(

@@ -13,6 +13,7 @@ mod build_tags;
 mod flow;
 mod link;
 mod packages;
+mod std_ifaces;
 mod types;
 
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::lang::go::{Callee, Field, InterfaceType, Signature, Ty, TypeDecl};
+use crate::lang::go::{Callee, Field, ImportName, InterfaceType, Signature, Ty, TypeDecl};
 
 use super::link::Linker;
 use super::FuncId;
@@ -546,11 +546,37 @@ impl<'a> Linker<'a> {
                             self.collect_iface_methods(IfaceRef::Inline(inner, f), out, depth + 1)
                         }
                         RType::Error => out.push("Error"),
+                        RType::External => {
+                            if let Some(names) = self.external_std_iface(e, file) {
+                                out.extend_from_slice(names);
+                            }
+                        }
                         _ => {}
                     }
                 }
             }
         }
+    }
+
+    /// The method names of an embedded `pkg.Iface` whose package is outside the program, when it
+    /// is a standard interface (`io.WriteCloser`, …).
+    fn external_std_iface(&self, embed: &Ty, file: u32) -> Option<&'static [&'static str]> {
+        let Ty::Named {
+            qual: Some(qual),
+            name,
+        } = embed
+        else {
+            return None;
+        };
+        let path = self.files[file as usize].imports.iter().find_map(|imp| {
+            let q = match &imp.name {
+                ImportName::Default => crate::lang::go::default_import_name(&imp.path),
+                ImportName::Alias(a) => a.as_str(),
+                ImportName::Dot | ImportName::Blank => return None,
+            };
+            (q == qual).then_some(imp.path.as_str())
+        })?;
+        super::std_ifaces::method_names(path, name)
     }
 
     fn iface_method_sig(&self, iface: IfaceRef<'a>, name: &str) -> Option<(&'a Signature, u32)> {
