@@ -1,21 +1,30 @@
-//! `cargo xtask bench [--repo PATH] [--only index|cluster]`: release-build refract, run
-//! `refract bench --json` (indexing), the explainer's benchmark (`explain::bench`) and
-//! `refract bench-cluster --json` (template mining on 1 M
+//! `cargo xtask bench [--repo PATH] [--only index|cluster|browser] [--no-build]`: release-build
+//! refract, run `refract bench --json` (indexing), the explainer's benchmark (`explain::bench`)
+//! and `refract bench-cluster --json` (template mining on 1 M
 //! Loghub-derived lines, trace clustering of 100k traces / 1 M OTLP spans) and pass their JSON
-//! through, adding each child's peak RSS. A plain runner: no timing assertions.
+//! through, adding each child's peak RSS. Then, when the web toolchain is present (or with
+//! `--only browser`), the in-browser benchmark: `tests/bench/analyse_browser.mjs` against `dist/`
+//! served on localhost, with `refract index` on the same Go trees as the native reference.
+//! A plain runner: no timing assertions.
 
-use crate::{install, metadata, util};
+use crate::{install, metadata, static_server, util, web};
 use anyhow::{bail, Context, Result};
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 pub fn cmd(args: &[String]) -> Result<()> {
-    let flags = util::parse_flags(args, &["repo", "only"])?;
+    let no_build = args.iter().any(|a| a == "--no-build");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--no-build")
+        .cloned()
+        .collect();
+    let flags = util::parse_flags(&args, &["repo", "only"])?;
     let only = flags.get("only").map(String::as_str);
-    if let Some(o) = only.filter(|o| !matches!(*o, "index" | "cluster")) {
-        bail!("bench: --only takes `index` or `cluster`, not `{o}`");
+    if let Some(o) = only.filter(|o| !matches!(*o, "index" | "cluster" | "browser")) {
+        bail!("bench: --only takes `index`, `cluster` or `browser`, not `{o}`");
     }
     let repo = PathBuf::from(
         flags
@@ -23,26 +32,142 @@ pub fn cmd(args: &[String]) -> Result<()> {
             .map(String::as_str)
             .unwrap_or(util::GO_STDLIB_SRC),
     );
-    if only != Some("cluster") && !repo.is_dir() {
+    if only.is_none_or(|o| o == "index") && !repo.is_dir() {
         bail!("bench: repository {} not found", repo.display());
     }
     install::ensure(&[install::Group::Base])?;
     util::run(util::cargo().args(["build", "--release", "-p", "refract", "--bin", "refract"]))?;
     let refract = metadata::load()?.release_bin("refract");
 
-    if only != Some("cluster") {
+    if only.is_none_or(|o| o == "index") {
         let mut cmd = Command::new(&refract);
         cmd.arg("bench").arg("--repo").arg(&repo).arg("--json");
         run_json(cmd)?;
         crate::explain::bench(&repo)?;
     }
-    if only != Some("index") {
+    if only.is_none_or(|o| o == "cluster") {
         let mut cmd = Command::new(&refract);
         cmd.arg("bench-cluster")
             .arg("--loghub")
             .arg(util::shared_dir()?.join("data").join("loghub"))
             .arg("--json");
         run_json(cmd)?;
+    }
+    match only {
+        Some("browser") => browser(&refract, no_build)?,
+        None if web_toolchain_present(no_build) => browser(&refract, no_build)?,
+        None => println!("bench: web toolchain not installed; skipping the browser benchmark"),
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// The Go trees of the browser benchmark (issue 4, item 9), relative to the standard library's
+/// `src/`.
+const BROWSER_TREES: [&str; 3] = ["net/http", "crypto/tls", "encoding/json"];
+const RUNS: usize = 3;
+
+/// chromium, node and playwright-core, plus trunk unless `dist/` is reused.
+fn web_toolchain_present(no_build: bool) -> bool {
+    let tools = util::repo_root().join(".tools").join("node_modules");
+    Path::new("/usr/bin/chromium").is_file()
+        && util::on_path("node")
+        && tools.join("playwright-core").is_dir()
+        && (no_build || util::on_path("trunk") || tools.join(".bin").join("trunk").is_file())
+}
+
+/// Copies the benchmark trees to `work/src` and zips them (paths relative to `src/`); times
+/// `refract index` on the copy `RUNS` times; serves `dist/` and runs the browser script.
+fn browser(refract: &Path, no_build: bool) -> Result<()> {
+    let dist = if no_build {
+        web::dist_dir()
+    } else {
+        web::build()?
+    };
+    if !dist.join("index.html").is_file() {
+        bail!(
+            "bench: {} has no index.html (build it with `cargo xtask build`)",
+            dist.display()
+        );
+    }
+    let work = std::env::temp_dir().join(format!("refract-bench-browser-{}", std::process::id()));
+    let tree = work.join("src");
+    let zip = work.join("go-net-http-tls-json.zip");
+    std::fs::create_dir_all(&tree)?;
+    let go_src = Path::new(util::GO_STDLIB_SRC);
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(&zip)?);
+    for t in BROWSER_TREES {
+        copy_and_zip(&go_src.join(t), Path::new(t), &tree, &mut writer)?;
+    }
+    writer.finish().context("writing the benchmark zip")?;
+    println!(
+        "browser bench: {} from {} ({} bytes)",
+        BROWSER_TREES.join(" + "),
+        go_src.display(),
+        std::fs::metadata(&zip)?.len()
+    );
+
+    let mut native = Vec::new();
+    let mut counts = String::new();
+    for _ in 0..RUNS {
+        let mut cmd = Command::new(refract);
+        cmd.arg("index").arg("--repo").arg(&tree).arg("--json");
+        let start = Instant::now();
+        counts = util::output(&mut cmd)?;
+        native.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    native.sort_by(f64::total_cmp);
+    let native_ms = native[RUNS / 2];
+    println!("native `refract index` on the same trees: {native:.0?} ms, median {native_ms:.0} ms");
+    let counts: serde_json::Value =
+        serde_json::from_str(&counts).context("refract index --json: invalid JSON")?;
+    // The native per-stage times of the same trees, to set beside the browser's.
+    let mut stages = Command::new(refract);
+    stages.arg("bench").arg("--repo").arg(&tree).arg("--json");
+    run_json(stages)?;
+
+    let port = static_server::spawn("127.0.0.1:0", dist.clone())?;
+    let root = util::repo_root();
+    let result = util::run(
+        Command::new("node")
+            .arg(root.join("tests").join("bench").join("analyse_browser.mjs"))
+            .env("REFRACT_APP_URL", format!("http://127.0.0.1:{port}/"))
+            .env("REFRACT_TOOLS", root.join(".tools"))
+            .env("REFRACT_DIST", &dist)
+            .env("REFRACT_BENCH_ZIP", &zip)
+            .env("REFRACT_NATIVE_MS", format!("{native_ms:.1}"))
+            .env("REFRACT_EXPECT", counts.to_string())
+            .env("BENCH_RUNS", RUNS.to_string()),
+    );
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// Copies every file under `dir` to `out/rel/…` and adds it to `zip` as `rel/…`.
+fn copy_and_zip(
+    dir: &Path,
+    rel: &Path,
+    out: &Path,
+    zip: &mut zip::ZipWriter<std::fs::File>,
+) -> Result<()> {
+    std::fs::create_dir_all(out.join(rel))?;
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let (path, rel) = (e.path(), rel.join(e.file_name()));
+        if e.file_type()?.is_dir() {
+            copy_and_zip(&path, &rel, out, zip)?;
+        } else {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            std::fs::write(out.join(&rel), &bytes)?;
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            zip.start_file(rel.to_string_lossy().replace('\\', "/"), options)?;
+            zip.write_all(&bytes)?;
+        }
     }
     Ok(())
 }
@@ -126,6 +251,36 @@ fn wait_with_rusage(pid: u32) -> Result<(ExitStatus, std::ffi::c_long)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zips_trees_with_paths_relative_to_src() {
+        let tmp = std::env::temp_dir().join(format!("xtask-zip-test-{}", std::process::id()));
+        let src = tmp.join("go").join("net").join("http");
+        std::fs::create_dir_all(src.join("internal")).unwrap();
+        std::fs::write(src.join("server.go"), "package http\n").unwrap();
+        std::fs::write(
+            src.join("internal").join("chunked.go"),
+            "package internal\n",
+        )
+        .unwrap();
+        let out = tmp.join("out");
+        let zip_path = tmp.join("t.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        copy_and_zip(&src, Path::new("net/http"), &out, &mut w).unwrap();
+        w.finish().unwrap();
+        let mut names: Vec<String> = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap())
+            .unwrap()
+            .file_names()
+            .map(|n| n.unwrap().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["net/http/internal/chunked.go", "net/http/server.go"]
+        );
+        assert!(out.join("net/http/internal/chunked.go").is_file());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
 
     #[test]
     fn rusage_layout() {

@@ -35,11 +35,13 @@ commands:
                               score `refract callgraph` on the Go standard library against the
                               oracle (vta, pair level); defaults R=0.95 P=0.75
   eval                        `refract eval`: the errpath fixture (exact) and tests/eval/*.json (floors)
-  bench [--repo PATH] [--only index|cluster]
+  bench [--repo PATH] [--only index|cluster|browser] [--no-build]
                               release-build refract; run `refract bench --json` (indexing), time
                               `refract trace` on 1,000 error lines (p50/p99), and run
                               `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
-                              OTLP spans); report each one's peak RSS
+                              OTLP spans); report each one's peak RSS; then (if the web toolchain
+                              is present) first load of dist/ and the in-browser analysis of
+                              net/http + crypto/tls + encoding/json vs native (median of 3)
   build                       install the web toolchain if missing, build the app into dist/
                               (self-contained, relative URLs, demo bundled); print sizes
   test-browser [--no-build]   build, then only the real-browser tests (tests/browser/*.mjs)

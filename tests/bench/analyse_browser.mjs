@@ -1,0 +1,145 @@
+// Benchmark (not a test) of item 9: first load of dist/ and the in-browser analysis of a zip.
+// Each run launches a fresh headless chromium (no warm cache), loads the app, then picks the zip
+// through the app's file input and waits for the overview. The page is only observed (an init
+// script adds a MutationObserver and a capturing `change` listener); Leptos' DOM is never touched.
+// Prints per-run figures and the median of the runs, and the in-browser/native ratio when the
+// native median is given.
+// Usage (run by `cargo xtask bench --only browser`):
+//   REFRACT_APP_URL=http://127.0.0.1:PORT/ REFRACT_TOOLS=$PWD/.tools REFRACT_DIST=$PWD/dist \
+//   REFRACT_BENCH_ZIP=go-net-http-tls-json.zip [REFRACT_NATIVE_MS=…] [REFRACT_EXPECT='{json}'] \
+//   [BENCH_RUNS=3] node tests/bench/analyse_browser.mjs
+import { createRequire } from "node:module";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+
+const APP = process.env.REFRACT_APP_URL;
+const DIST = process.env.REFRACT_DIST;
+const ZIP = process.env.REFRACT_BENCH_ZIP;
+const RUNS = parseInt(process.env.BENCH_RUNS ?? "3", 10);
+const NATIVE_MS = process.env.REFRACT_NATIVE_MS ? parseFloat(process.env.REFRACT_NATIVE_MS) : null;
+const EXPECT = process.env.REFRACT_EXPECT ? JSON.parse(process.env.REFRACT_EXPECT) : null;
+for (const [k, v] of Object.entries({ REFRACT_APP_URL: APP, REFRACT_DIST: DIST, REFRACT_BENCH_ZIP: ZIP })) {
+  if (!v) throw new Error(`${k} is not set`);
+}
+
+const require = createRequire(join(process.env.REFRACT_TOOLS, "node_modules", "x.js"));
+const { chromium } = require("playwright-core");
+
+const gz = new Map();
+const gzipBytes = (file) => {
+  if (!gz.has(file)) gz.set(file, gzipSync(readFileSync(file), { level: 9 }).length);
+  return gz.get(file);
+};
+// A request URL under APP → the file in dist/ it serves (index.html for the root).
+function distFile(url) {
+  if (!url.startsWith(APP)) return null;
+  let rel = decodeURIComponent(new URL(url).pathname.slice(new URL(APP).pathname.length));
+  if (rel === "" || rel.endsWith("/")) rel += "index.html";
+  const f = join(DIST, rel);
+  return existsSync(f) && statSync(f).isFile() ? f : null;
+}
+
+// Runs in the page before any of its scripts: timestamps only (ms since navigation start).
+function observe() {
+  const b = (window.__bench = { mounted: null, pick: null, overview: null, stages: {} });
+  const sample = () => {
+    const now = performance.now();
+    if (b.mounted === null && document.querySelector("#demo")) b.mounted = now;
+    if (b.pick === null) return;
+    for (const s of document.querySelectorAll(".stage[data-stage]")) {
+      const name = s.getAttribute("data-stage");
+      const text = s.querySelector(".count")?.textContent ?? "";
+      const [done, total] = text.split("/").map((x) => parseInt(x, 10));
+      const st = (b.stages[name] ??= { first: null, last: null, text: "" });
+      if (done > 0 && st.first === null) st.first = now;
+      if (text !== st.text) { st.text = text; st.last = now; }
+    }
+    if (b.overview === null && document.querySelector('#overview dd[data-k="functions"]')) b.overview = now;
+  };
+  new MutationObserver(sample).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  document.addEventListener("change", (e) => {
+    if (e.target?.id === "pick-repo" && b.pick === null) b.pick = performance.now();
+  }, true);
+}
+
+async function run(i) {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const requests = [];
+    context.on("request", (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.addInitScript(observe);
+
+    await page.goto(APP, { waitUntil: "load" });
+    await page.locator("#demo").waitFor({ timeout: 30000 });
+    await page.waitForLoadState("networkidle");
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType("navigation")[0];
+      return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, mounted: window.__bench.mounted };
+    });
+    // Everything the first view fetched before the user does anything.
+    const first = [...new Set(requests)].map(distFile).filter(Boolean);
+    const firstRaw = first.reduce((s, f) => s + statSync(f).size, 0);
+    const firstGz = first.reduce((s, f) => s + gzipBytes(f), 0);
+
+    const t0 = Date.now();
+    await page.setInputFiles("#pick-repo", ZIP);
+    await page.locator('#overview dd[data-k="functions"]').waitFor({ timeout: 600000 });
+    const wall = Date.now() - t0;
+    const b = await page.evaluate(() => window.__bench);
+    const functions = parseInt(await page.locator('#overview dd[data-k="functions"]').textContent(), 10);
+    const goFiles = parseInt(await page.locator('#overview dd[data-k="go_files"]').textContent(), 10);
+    const elapsed = (await page.locator("#elapsed").textContent().catch(() => "")).trim();
+    if (EXPECT && (functions !== EXPECT.functions || goFiles !== EXPECT.go_files)) {
+      throw new Error(`browser overview (${functions} functions, ${goFiles} go files) differs from native ` +
+        `(${EXPECT.functions}, ${EXPECT.go_files})`);
+    }
+    if (errors.length) console.error(`page errors:\n  ${errors.join("\n  ")}`);
+    const analysis = b.overview - b.pick;
+    const stages = Object.fromEntries(Object.entries(b.stages).map(([k, s]) =>
+      [k, { first: s.first === null ? null : s.first - b.pick, last: s.last - b.pick, count: s.text }]));
+    const r = { load_mounted: nav.mounted, dcl: nav.dcl, load: nav.load, first_files: first.length, firstRaw, firstGz,
+      analysis, wall, elapsed, functions, goFiles, stages };
+    console.log(`run ${i + 1}: interactive ${r.load_mounted.toFixed(0)} ms (DOMContentLoaded ${r.dcl.toFixed(0)}, load ${r.load.toFixed(0)}); ` +
+      `first view ${first.length} files ${(firstRaw / 1e3).toFixed(0)} kB raw, ${(firstGz / 1e3).toFixed(0)} kB gzip; ` +
+      `pick→overview ${analysis.toFixed(0)} ms (node wall ${wall} ms, page says "${elapsed}"); ${functions} functions, ${goFiles} Go files`);
+    console.log(`  stages (ms after the pick: first progress → last change [count]): ` +
+      Object.entries(stages).map(([k, s]) => `${k} ${s.first?.toFixed(0) ?? "-"}→${s.last.toFixed(0)} [${s.count}]`).join(", "));
+    if (i === 0) console.log(`  first-view files: ${first.map((f) => f.slice(DIST.length + 1)).join(", ")}`);
+    return r;
+  } finally {
+    await browser.close();
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const runs = [];
+for (let i = 0; i < RUNS; i++) runs.push(await run(i));
+
+const wasm = readdirSync(DIST).filter((f) => f.endsWith(".wasm")).map((f) => {
+  const p = join(DIST, f);
+  return `${f} ${(statSync(p).size / 1e3).toFixed(0)} kB raw / ${(gzipBytes(p) / 1e3).toFixed(0)} kB gzip`;
+});
+const m = (k) => median(runs.map((r) => r[k]));
+const stageNames = Object.keys(runs[0].stages);
+const load = (await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ");
+console.log(`\nmedian of ${RUNS} runs (load average now: ${load}):`);
+console.log(`  first load to interactive (app mounted): ${m("load_mounted").toFixed(0)} ms (target ≤ 1000)`);
+console.log(`  first view downloads: ${(m("firstGz") / 1e3).toFixed(0)} kB gzip, ${(m("firstRaw") / 1e3).toFixed(0)} kB raw (target ≤ 1000 kB gzip)`);
+console.log(`  wasm: ${wasm.join("; ")}`);
+console.log(`  pick → overview: ${m("analysis").toFixed(0)} ms (node wall ${m("wall")} ms)`);
+console.log(`  stage ends (ms after pick): ${stageNames.map((k) => `${k} ${median(runs.map((r) => r.stages[k]?.last ?? NaN)).toFixed(0)}`).join(", ")}`);
+if (NATIVE_MS) {
+  console.log(`  native \`refract index\` (median): ${NATIVE_MS.toFixed(0)} ms; in-browser/native ratio ${(m("analysis") / NATIVE_MS).toFixed(2)}× (target ≤ 1.5×)`);
+}
