@@ -141,6 +141,26 @@ impl<'t> KindExt<'t> for Node<'t> {
     }
 }
 
+/// The specs of a declaration (`import`, `const`, `var`) in source order, with a parenthesised
+/// `( … )` list node flattened.
+fn specs_of<'t>(n: Node<'t>, list_kind: &str, spec_kinds: &[&str]) -> Vec<Node<'t>> {
+    let mut specs = Vec::new();
+    let mut cursor = n.walk();
+    for c in n.named_children(&mut cursor) {
+        let kind = c.kind_str();
+        if kind == list_kind {
+            let mut inner = c.walk();
+            specs.extend(
+                c.named_children(&mut inner)
+                    .filter(|s| spec_kinds.contains(&s.kind_str())),
+            );
+        } else if spec_kinds.contains(&kind) {
+            specs.push(c);
+        }
+    }
+    specs
+}
+
 fn kind_names() -> &'static [Option<String>] {
     static KINDS: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
@@ -194,21 +214,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn import_declaration(&mut self, n: Node<'_>) {
-        let mut specs = Vec::new();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
-            match c.kind_str() {
-                "import_spec" => specs.push(c),
-                "import_spec_list" => {
-                    let mut c2 = c.walk();
-                    specs.extend(
-                        c.named_children(&mut c2)
-                            .filter(|s| s.kind_str() == "import_spec"),
-                    );
-                }
-                _ => {}
-            }
-        }
+        let specs = specs_of(n, "import_spec_list", &["import_spec"]);
         for spec in specs {
             let Some(path_node) = spec.child_by_field_id(fields().path) else {
                 continue;
@@ -485,21 +491,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn value_declaration(&mut self, n: Node<'_>, is_const: bool) {
-        let mut specs = Vec::new();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
-            match c.kind_str() {
-                "const_spec" | "var_spec" => specs.push(c),
-                "var_spec_list" => {
-                    let mut c2 = c.walk();
-                    specs.extend(
-                        c.named_children(&mut c2)
-                            .filter(|s| s.kind_str() == "var_spec"),
-                    );
-                }
-                _ => {}
-            }
-        }
+        let specs = specs_of(n, "var_spec_list", &["const_spec", "var_spec"]);
         // Constants without a value repeat the previous spec's type and expression (iota).
         let mut previous_ty = Ty::Unknown;
         for spec in specs {
@@ -882,21 +874,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn local_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
-        let mut specs = Vec::new();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
-            match c.kind_str() {
-                "var_spec" => specs.push(c),
-                "var_spec_list" => {
-                    let mut c2 = c.walk();
-                    specs.extend(
-                        c.named_children(&mut c2)
-                            .filter(|s| s.kind_str() == "var_spec"),
-                    );
-                }
-                _ => {}
-            }
-        }
+        let specs = specs_of(n, "var_spec_list", &["var_spec"]);
         for spec in specs {
             let mut c2 = spec.walk();
             let names: Vec<Node<'_>> = spec
