@@ -1,22 +1,12 @@
 //! The CLI's output contracts, checked by running the real binary on the `shop` fixture.
 
+mod common;
+use common::refract;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 fn shop() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/go/shop")
-}
-
-fn refract(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refract"))
-        .args(args)
-        .output()
-        .expect("run refract");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! `refract cluster`: the JSON report the web app and other tools read, checked on a real run
 //! over the synthetic trace fixture and its logs; the Loghub CSV mode; the errors a user sees.
 
+mod common;
+use common::refract;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -13,18 +15,6 @@ fn fixture(name: &str) -> String {
         .to_str()
         .expect("utf-8")
         .to_string()
-}
-
-fn refract(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refract"))
-        .args(args)
-        .output()
-        .expect("run refract");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

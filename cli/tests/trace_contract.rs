@@ -1,25 +1,15 @@
 //! `refract trace` and `refract eval`: the JSON contract of issue #3, checked on a real run over
 //! the `errpath` fixture, and the errors a user sees.
 
+mod common;
+use common::refract;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/go")
-}
-
-fn refract(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refract"))
-        .args(args)
-        .output()
-        .expect("run refract");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn repo() -> String {
