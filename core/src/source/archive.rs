@@ -373,7 +373,7 @@ pub(crate) mod tests {
     }
 
     fn check_repo(fs: &FileSet) {
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(
             paths,
             [
@@ -385,11 +385,7 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(fs.files[2].text, "package main\n\nfunc main() {}\n");
-        let skipped: Vec<(&str, &SkipReason)> = fs
-            .skipped
-            .iter()
-            .map(|s| (s.path.as_str(), &s.reason))
-            .collect();
+        let skipped = fs.skip_list();
         assert_eq!(
             skipped,
             [

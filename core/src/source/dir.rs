@@ -167,14 +167,10 @@ mod tests {
     fn directory_tree_is_filtered() {
         let t = sample_tree();
         let fs = load_path(&t.0, &opts()).unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["go.mod", "main.go", "pkg/p.go", "pkg/target/t.go"]);
         assert_eq!(fs.files[2].text, "package p\n");
-        let skipped: Vec<(&str, &SkipReason)> = fs
-            .skipped
-            .iter()
-            .map(|s| (s.path.as_str(), &s.reason))
-            .collect();
+        let skipped = fs.skip_list();
         assert_eq!(
             skipped,
             [
@@ -207,7 +203,7 @@ mod tests {
             },
         )
         .unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(
             paths,
             [
@@ -227,7 +223,7 @@ mod tests {
         t.write("src/lib.rs", b"pub fn f() {}\n");
         t.write("target/debug/build/out.rs", b"fn g() {}\n");
         let fs = load_path(&t.0, &LoadOptions::default()).unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["Cargo.toml", "src/lib.rs"]);
         assert_eq!(fs.skipped.len(), 1);
         assert_eq!(fs.skipped[0].path, "target");
@@ -246,7 +242,7 @@ mod tests {
         let root_link = link_holder.0.join("src");
         std::os::unix::fs::symlink(&t.0, &root_link).unwrap();
         let fs = load_path(&root_link, &opts()).unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["go.mod", "main.go", "pkg/p.go", "pkg/target/t.go"]);
     }
 

@@ -133,14 +133,10 @@ mod tests {
             &LoadOptions::default(),
         )
         .unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["go.mod", "main.go", "pkg/p.go", "target/t.go"]);
         assert_eq!(fs.files[1].text, "package main\n");
-        let skipped: Vec<(&str, &SkipReason)> = fs
-            .skipped
-            .iter()
-            .map(|s| (s.path.as_str(), &s.reason))
-            .collect();
+        let skipped = fs.skip_list();
         assert_eq!(
             skipped,
             [
@@ -162,7 +158,7 @@ mod tests {
             &LoadOptions::default(),
         )
         .unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["Cargo.toml", "src/lib.rs"]);
         assert_eq!(fs.skipped.len(), 1);
         assert_eq!(fs.skipped[0].path, "target");
@@ -176,7 +172,7 @@ mod tests {
             &LoadOptions::default(),
         )
         .unwrap();
-        let paths: Vec<&str> = fs.files.iter().map(|f| f.path.as_str()).collect();
+        let paths = fs.kept_paths();
         assert_eq!(paths, ["a/x.go", "b/y.go"]);
         let fs = from_entries(vec![e("a/x.go", "package a\n")], &LoadOptions::default()).unwrap();
         assert_eq!(fs.files[0].path, "x.go");

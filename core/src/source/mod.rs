@@ -104,6 +104,22 @@ pub struct FileSet {
     pub other_files: usize,
 }
 
+#[cfg(test)]
+impl FileSet {
+    /// Kept paths in order, for the loaders' tests.
+    pub(crate) fn kept_paths(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    /// (path, reason) of every skip in order, for the loaders' tests.
+    pub(crate) fn skip_list(&self) -> Vec<(&str, &SkipReason)> {
+        self.skipped
+            .iter()
+            .map(|s| (s.path.as_str(), &s.reason))
+            .collect()
+    }
+}
+
 /// Knobs for what is kept and for the archive defences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
