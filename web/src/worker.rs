@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::bus;
-use crate::protocol::{FromWorker, LoadSummary, Stage, ToWorker};
+use crate::protocol::{ClusterTiming, FromWorker, LoadSummary, Stage, ToWorker};
 
 /// What the coordinator keeps between messages. The index lives as long as the worker (the UI
 /// starts a fresh coordinator per analysis), so it is leaked to `'static` and the explainer,
@@ -305,8 +305,67 @@ fn explain(out: &Reply, lines: &[String]) {
     out.send(&reply);
 }
 
-/// Bytes fed to the log ingester per progress report.
-const CLUSTER_CHUNK: usize = 1 << 20;
+/// Bytes read from a log file and fed to the log ingester per progress report.
+const CLUSTER_CHUNK: usize = 4 << 20;
+
+/// One clustering input as posted: a `Blob` (read here slice by slice) or bytes.
+enum Input {
+    Blob(web_sys::Blob),
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    fn of(v: &JsValue) -> Input {
+        match v.dyn_ref::<web_sys::Blob>() {
+            Some(b) => Input::Blob(b.clone()),
+            None => Input::Bytes(bus::bytes(v)),
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Input::Blob(b) => b.size() as u64,
+            Input::Bytes(v) => v.len() as u64,
+        }
+    }
+
+    /// Calls `f` with consecutive chunks of at most `CLUSTER_CHUNK` bytes; only one chunk is
+    /// in memory at a time. `FileReaderSync` exists in workers only, which is where this runs.
+    fn chunks(&self, mut f: impl FnMut(&[u8])) -> Result<(), String> {
+        match self {
+            Input::Bytes(v) => v.chunks(CLUSTER_CHUNK).for_each(f),
+            Input::Blob(b) => {
+                let reader = web_sys::FileReaderSync::new()
+                    .map_err(|e| format!("no FileReaderSync in this worker: {e:?}"))?;
+                let size = b.size();
+                let mut buf = Vec::new();
+                let mut at = 0.0;
+                while at < size {
+                    let end = (at + CLUSTER_CHUNK as f64).min(size);
+                    let slice = b
+                        .slice_with_f64_and_f64(at, end)
+                        .map_err(|e| format!("slicing the file: {e:?}"))?;
+                    let ab = reader
+                        .read_as_array_buffer(&slice)
+                        .map_err(|e| format!("reading the file: {e:?}"))?;
+                    let arr = js_sys::Uint8Array::new(&ab);
+                    buf.resize(arr.length() as usize, 0);
+                    arr.copy_to(&mut buf);
+                    f(&buf);
+                    at = end;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole input (trace files are parsed as one document).
+    fn whole(&self) -> Result<Vec<u8>, String> {
+        let mut all = Vec::with_capacity(self.len() as usize);
+        self.chunks(|c| all.extend_from_slice(c))?;
+        Ok(all)
+    }
+}
 
 /// `refract cluster --json` over the sent files, via core's `ClusterRun`; with the index of a
 /// loaded repository, log clusters are split by code path.
@@ -319,8 +378,8 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
             buffers.len()
         ));
     }
-    let files: Vec<Vec<u8>> = buffers.iter().map(bus::bytes).collect();
-    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    let files: Vec<Input> = buffers.iter().map(Input::of).collect();
+    let total: u64 = files.iter().map(Input::len).sum();
     let progress = |step: &str, done: u64| {
         out.send(&FromWorker::ClusterProgress {
             run,
@@ -339,30 +398,45 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
         Some(ex) => ClusterRun::with_explainer(opts, ex),
         None => ClusterRun::new(opts),
     };
+    let mut timing = ClusterTiming::default();
     let (log_files, trace_files) = files.split_at(logs.len());
     let mut done = 0u64;
-    for f in log_files {
-        for chunk in f.chunks(CLUSTER_CHUNK) {
+    for (name, f) in logs.iter().zip(log_files) {
+        let t = js_sys::Date::now();
+        cr.begin_log_file(name);
+        timing.logs_ms += js_sys::Date::now() - t;
+        let read = f.chunks(|chunk| {
+            let t = js_sys::Date::now();
             cr.feed_logs(chunk);
+            timing.logs_ms += js_sys::Date::now() - t;
             done += chunk.len() as u64;
             progress("logs", done);
-        }
-        // A file that does not end in a newline must not run into the next one.
-        if !f.is_empty() && !f.ends_with(b"\n") {
-            cr.feed_logs(b"\n");
+        });
+        if let Err(e) = read {
+            return fail(format!("{name}: {e}"));
         }
     }
     for (name, f) in traces.iter().zip(trace_files) {
         progress("traces", done);
-        if let Err(e) = cr.add_traces(f) {
+        let bytes = match f.whole() {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{name}: {e}")),
+        };
+        let t = js_sys::Date::now();
+        let added = cr.add_traces(&bytes);
+        timing.traces_ms += js_sys::Date::now() - t;
+        if let Err(e) = added {
             return fail(format!("{name}: {e}"));
         }
-        done += f.len() as u64;
+        done += bytes.len() as u64;
     }
     progress("clustering", done);
+    let t = js_sys::Date::now();
     let report = cr.finish();
+    timing.finish_ms = js_sys::Date::now() - t;
     out.send(&FromWorker::Clustered {
         run,
         report: Box::new(report),
+        timing,
     });
 }

@@ -46,7 +46,10 @@ pub enum Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Malformed {
-    /// 1-based line number.
+    /// The input file the line is in, when inputs were named ([`Ingester::begin_file`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line number (within `file` when named, else within the whole input).
     pub line: u64,
     pub problem: Problem,
     /// The first 120 characters of the line (lossy).
@@ -65,6 +68,19 @@ pub struct IngestReport {
     pub malformed: Vec<Malformed>,
     /// Records per detected format, most frequent first.
     pub formats: Vec<(LineFormat, u64)>,
+    /// Per named input file, in the order they were read (empty when inputs were not named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileIngest>,
+}
+
+/// The counts of one named input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileIngest {
+    pub name: String,
+    pub lines: u64,
+    pub records: u64,
+    pub bytes: u64,
+    pub malformed_count: u64,
 }
 
 /// Push-style line reader: feed chunks, receive `(line_number, record)`.
@@ -74,6 +90,8 @@ pub struct Ingester {
     buf: Vec<u8>,
     /// The current line exceeded `max_line_bytes`; the rest of it is being skipped.
     overflow: bool,
+    /// Line number within the current file (equals `report.lines` when files are not named).
+    file_line: u64,
     report: IngestReport,
 }
 
@@ -83,6 +101,7 @@ impl Ingester {
             opts,
             buf: Vec::new(),
             overflow: false,
+            file_line: 0,
             report: IngestReport::default(),
         }
     }
@@ -91,9 +110,27 @@ impl Ingester {
         &self.report
     }
 
+    /// Starts the next input file: a last line of the previous file without a newline is ended
+    /// (files never run into each other), line numbers of malformed lines restart at 1 and are
+    /// reported with `name`, and the file gets its own counts in [`IngestReport::files`].
+    /// The line numbers given to `sink` keep counting across files.
+    pub fn begin_file(&mut self, name: &str, sink: &mut impl FnMut(u64, LogRecord)) {
+        if !self.buf.is_empty() || self.overflow {
+            self.end_line(sink);
+        }
+        self.file_line = 0;
+        self.report.files.push(FileIngest {
+            name: name.to_owned(),
+            ..FileIngest::default()
+        });
+    }
+
     /// Consumes a chunk; calls `sink` for every complete non-empty line in it.
     pub fn feed(&mut self, mut chunk: &[u8], sink: &mut impl FnMut(u64, LogRecord)) {
         self.report.bytes += chunk.len() as u64;
+        if let Some(f) = self.report.files.last_mut() {
+            f.bytes += chunk.len() as u64;
+        }
         while !chunk.is_empty() {
             let nl = chunk.iter().position(|&b| b == b'\n');
             let part = &chunk[..nl.unwrap_or(chunk.len())];
@@ -127,7 +164,12 @@ impl Ingester {
 
     fn end_line(&mut self, sink: &mut impl FnMut(u64, LogRecord)) {
         self.report.lines += 1;
+        self.file_line += 1;
+        if let Some(f) = self.report.files.last_mut() {
+            f.lines += 1;
+        }
         let n = self.report.lines;
+        let file_line = self.file_line;
         let mut bytes = std::mem::take(&mut self.buf);
         if bytes.last() == Some(&b'\r') {
             bytes.pop();
@@ -145,9 +187,9 @@ impl Ingester {
             }
         };
         if overflow {
-            self.flag(n, Problem::TooLong, &text);
+            self.flag(file_line, Problem::TooLong, &text);
         } else if !utf8_ok {
-            self.flag(n, Problem::InvalidUtf8, &text);
+            self.flag(file_line, Problem::InvalidUtf8, &text);
         }
         if text.trim().is_empty() {
             self.buf = text.into_bytes();
@@ -156,10 +198,10 @@ impl Ingester {
         }
         let rec = parse_line_with(&text, &self.opts.parse);
         if looks_malformed(&text, &rec) && !overflow {
-            self.flag(n, Problem::InvalidJson, &text);
+            self.flag(file_line, Problem::InvalidJson, &text);
         } else if self.opts.parse.header.is_some() && rec.format != LineFormat::Header && !overflow
         {
-            self.flag(n, Problem::HeaderMismatch, &text);
+            self.flag(file_line, Problem::HeaderMismatch, &text);
         }
         match self
             .report
@@ -171,6 +213,9 @@ impl Ingester {
             None => self.report.formats.push((rec.format, 1)),
         }
         self.report.records += 1;
+        if let Some(f) = self.report.files.last_mut() {
+            f.records += 1;
+        }
         sink(n, rec);
         // reuse the allocation for the next line
         self.buf = text.into_bytes();
@@ -179,8 +224,13 @@ impl Ingester {
 
     fn flag(&mut self, line: u64, problem: Problem, text: &str) {
         self.report.malformed_count += 1;
+        let file = self.report.files.last_mut().map(|f| {
+            f.malformed_count += 1;
+            f.name.clone()
+        });
         if self.report.malformed.len() < self.opts.max_listed {
             self.report.malformed.push(Malformed {
+                file,
                 line,
                 problem,
                 excerpt: text.chars().take(120).collect(),
@@ -263,6 +313,35 @@ mod tests {
         assert_eq!(out, whole);
         assert_eq!(rep.records, 3);
         assert_eq!(rep.bytes, text.len() as u64);
+    }
+
+    #[test]
+    fn malformed_lines_are_listed_per_file() {
+        let mut ing = Ingester::new(IngestOptions::default());
+        let mut out = Vec::new();
+        let mut sink = |n, r: LogRecord| out.push((n, r.message));
+        ing.begin_file("a.log", &mut sink);
+        // the last line of a.log has no newline: it must not run into b.log
+        ing.feed(b"ok one\n{bad\nlast of a", &mut sink);
+        ing.begin_file("b.log", &mut sink);
+        ing.feed(b"\n{\"msg\":\"fine\"}\n{also bad\n", &mut sink);
+        let rep = ing.finish(&mut sink);
+        assert_eq!(out.len(), 5);
+        assert_eq!(out[2], (3, "last of a".to_owned()));
+        assert_eq!(out[4].0, 6, "sink line numbers count across files");
+        let listed: Vec<_> = rep
+            .malformed
+            .iter()
+            .map(|m| (m.file.as_deref(), m.line))
+            .collect();
+        assert_eq!(listed, [(Some("a.log"), 2), (Some("b.log"), 3)]);
+        let files: Vec<_> = rep
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.lines, f.records, f.malformed_count))
+            .collect();
+        assert_eq!(files, [("a.log", 3, 3, 1), ("b.log", 3, 2, 1)]);
+        assert_eq!(rep.files[0].bytes + rep.files[1].bytes, rep.bytes);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The Clusters tab: log files and trace files in, `refract cluster --json` out, drawn.
 //!
 //! Inputs (dropped on the tab, picked, pasted, or the demo's `manifest.json` logs and traces) are
-//! kept here as bytes. A run posts them to a worker: the coordinator when a repository has been
+//! kept here as `Blob`s: a picked file is never read on this thread, and a run posts the `File`
+//! itself (a handle, not a copy) to a worker, which reads log files slice by slice — a 1 GB log
+//! is never held whole anywhere. A run posts them to a worker: the coordinator when a repository has been
 //! indexed (so log clusters are split by code path), else a worker of its own. The worker drives
 //! `refract_core::cluster::ClusterRun` and answers with the `ClusterReport`; nothing is counted
 //! here. When a repository finishes indexing after a run without it, the run is repeated with
@@ -13,17 +15,17 @@ mod view;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use js_sys::{ArrayBuffer, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use refract_core::cluster::ClusterReport;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use web_sys::{Blob, ErrorEvent, File, MessageEvent, Worker};
 
 use super::session;
 use super::state::{Phase, Ui};
 use crate::bus;
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{ClusterTiming, FromWorker, ToWorker};
 
 pub use view::ClustersView;
 
@@ -57,7 +59,7 @@ pub struct InputInfo {
 pub enum Status {
     Idle,
     Running { step: String, done: u64, total: u64 },
-    Done { ms: f64 },
+    Done { ms: f64, timing: ClusterTiming },
     Cancelled,
     Failed(String),
 }
@@ -77,8 +79,8 @@ pub struct Cl {
 struct Runner {
     run: u32,
     started_ms: f64,
-    /// The bytes of each input, in `Cl::inputs` order.
-    buffers: Vec<ArrayBuffer>,
+    /// Each input, in `Cl::inputs` order.
+    buffers: Vec<Blob>,
     worker: Option<OwnWorker>,
     /// The run in flight uses the coordinator's index.
     on_coordinator: bool,
@@ -133,8 +135,13 @@ pub fn install(ui: Ui) {
     });
 }
 
+/// Bytes fetched or pasted, as a `Blob` like a picked file.
+fn blob_of(bytes: &ArrayBuffer) -> Option<Blob> {
+    Blob::new_with_buffer_source_sequence(&Array::of1(bytes)).ok()
+}
+
 /// Adds inputs (replacing all when `replace`) and starts a run.
-pub fn add_inputs(items: Vec<(String, ArrayBuffer)>, replace: bool) {
+pub fn add_inputs(items: Vec<(String, Blob)>, replace: bool) {
     let Some(c) = cl() else { return };
     RUNNER.with(|r| {
         let mut r = r.borrow_mut();
@@ -152,7 +159,7 @@ pub fn add_inputs(items: Vec<(String, ArrayBuffer)>, replace: bool) {
         v.extend(items.iter().map(|(name, b)| InputInfo {
             kind: kind_of(name),
             name: name.clone(),
-            bytes: b.byte_length() as u64,
+            bytes: b.size() as u64,
         }));
     });
     start();
@@ -167,23 +174,12 @@ pub fn clear() {
     c.status.set(Status::Idle);
 }
 
-/// Files dropped or picked on the tab.
+/// Files dropped or picked on the tab: kept as handles, read by the worker.
 pub fn add_files(files: Vec<File>) {
-    leptos::task::spawn_local(async move {
-        let mut items = Vec::new();
-        for f in files {
-            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
-                Ok(v) => match v.dyn_into::<ArrayBuffer>() {
-                    Ok(b) => items.push((f.name(), b)),
-                    Err(_) => note(format!("{}: could not be read", f.name())),
-                },
-                Err(e) => note(format!("{}: could not be read: {e:?}", f.name())),
-            }
-        }
-        if !items.is_empty() {
-            add_inputs(items, false);
-        }
-    });
+    let items: Vec<(String, Blob)> = files.into_iter().map(|f| (f.name(), f.into())).collect();
+    if !items.is_empty() {
+        add_inputs(items, false);
+    }
 }
 
 /// Pasted text as an input named by its kind.
@@ -196,7 +192,10 @@ pub fn add_text(kind: Kind, text: &str) {
         Kind::Logs => "pasted logs.log",
         Kind::Traces => "pasted traces.json",
     };
-    add_inputs(vec![(name.to_string(), bytes.buffer())], false);
+    match blob_of(&bytes.buffer()) {
+        Some(b) => add_inputs(vec![(name.to_string(), b)], false),
+        None => note(format!("{name}: could not be kept")),
+    }
 }
 
 fn note(msg: String) {
@@ -218,7 +217,7 @@ pub fn load_demo() {
                 for p in paths.iter().filter_map(|p| p.as_str()) {
                     let b = super::inputs::fetch_bytes(&format!("demo/{p}")).await?;
                     let name = p.rsplit('/').next().unwrap_or(p).to_string();
-                    items.push((name, b));
+                    items.push((name, blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?));
                 }
             }
             add_inputs(items, true);
@@ -263,7 +262,8 @@ pub fn start() {
     let (run, copies) = RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         r.started_ms = now_ms();
-        let copies: Vec<JsValue> = r.buffers.iter().map(|b| b.slice(0).into()).collect();
+        // Blobs are posted by handle (structured clone shares their bytes); nothing is copied.
+        let copies: Vec<JsValue> = r.buffers.iter().map(JsValue::from).collect();
         (r.run, copies)
     });
     // Logs first, then traces, as the protocol says.
@@ -370,7 +370,11 @@ pub fn on_reply(reply: FromWorker) {
             done,
             total,
         } if current(run) => c.status.set(Status::Running { step, done, total }),
-        FromWorker::Clustered { run, report } if current(run) => {
+        FromWorker::Clustered {
+            run,
+            report,
+            timing,
+        } if current(run) => {
             let (started, on_coordinator) =
                 RUNNER.with(|r| (r.borrow().started_ms, r.borrow().on_coordinator));
             c.zoom.set(Vec::new());
@@ -378,6 +382,7 @@ pub fn on_reply(reply: FromWorker) {
             c.with_repo.set(on_coordinator);
             c.status.set(Status::Done {
                 ms: now_ms() - started,
+                timing,
             });
             RUNNER.with(|r| {
                 if let Some(w) = r.borrow_mut().worker.take() {

@@ -135,9 +135,13 @@ fn StatusLine(c: Cl) -> impl IntoView {
             }
             .into_any()
         }
-        Status::Done { ms } => view! {
-            <p class="elapsed" id="cluster-elapsed">
-                {format!("clustered in {ms:.0} ms")}
+        Status::Done { ms, timing } => view! {
+            <p class="elapsed" id="cluster-elapsed" data-ms=format!("{ms:.1}")
+                data-logs-ms=format!("{:.1}", timing.logs_ms)
+                data-traces-ms=format!("{:.1}", timing.traces_ms)
+                data-finish-ms=format!("{:.1}", timing.finish_ms)>
+                {format!("clustered in {ms:.0} ms (in the worker: logs {:.0} ms, traces {:.0} ms, clustering {:.0} ms)",
+                    timing.logs_ms, timing.traces_ms, timing.finish_ms)}
                 {move || if c.with_repo.get() { ", log clusters split by code path" } else { "" }}
             </p>
         }
@@ -257,8 +261,15 @@ fn LogSection(c: Cl, l: Arc<LogAnalysis>) -> impl IntoView {
             <details class="malformed" open=!ing.malformed.is_empty()>
                 <summary>{format!("Malformed lines: {}", ing.malformed_count)}</summary>
                 <ul id="malformed">
-                    {ing.malformed.iter().map(|m| view! {
-                        <li data-line=m.line>{format!("line {}: {:?} — ", m.line, m.problem)}<code>{m.excerpt.clone()}</code></li>
+                    {ing.malformed.iter().map(|m| {
+                        let at = match &m.file {
+                            Some(f) => format!("{f}:{}", m.line),
+                            None => format!("line {}", m.line),
+                        };
+                        view! {
+                            <li data-line=m.line data-file=m.file.clone().unwrap_or_default()>
+                                {format!("{at}: {:?} — ", m.problem)}<code>{m.excerpt.clone()}</code></li>
+                        }
                     }).collect_view()}
                 </ul>
             </details>
