@@ -175,8 +175,14 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
     }
     if let Some(path) = &args.traces {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        run.add_traces(&bytes)
-            .with_context(|| format!("{}", path.display()))?;
+        if let Err(e) = run.add_traces(&bytes) {
+            let hint = if bytes.windows(14).any(|w| w == b"\"resourceLogs\"") {
+                " (this is an OTLP logs document: give it with --logs)"
+            } else {
+                ""
+            };
+            bail!("{}: {e}{hint}", path.display());
+        }
     }
     Ok(run.finish())
 }

@@ -86,6 +86,11 @@ pub enum ToWorker {
         logs: Vec<String>,
         traces: Vec<String>,
     },
+    /// Stop clustering run `run` (the coordinator keeps its index; the run ends at its next
+    /// chunk and sends nothing more).
+    CancelCluster {
+        run: u32,
+    },
 }
 
 /// Worker → UI thread.

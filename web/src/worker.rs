@@ -33,6 +33,9 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
+    /// The clustering run that may go on; a newer run or a cancel replaces it, and a run that
+    /// finds itself replaced at its next pause stops.
+    static CLUSTER_RUN: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
 }
 
 /// Installs the message handler and tells the UI thread the worker is ready.
@@ -124,7 +127,19 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             path,
         }),
         ToWorker::Explain { lines } => explain(out, &lines),
-        ToWorker::Cluster { run, logs, traces } => cluster(out, run, &logs, &traces, buffers),
+        ToWorker::Cluster { run, logs, traces } => {
+            CLUSTER_RUN.with(|c| c.set(Some(run)));
+            let buffers = buffers.to_vec();
+            wasm_bindgen_futures::spawn_local(async move {
+                let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+                cluster(&Reply { scope: &scope }, run, &logs, &traces, &buffers).await
+            });
+        }
+        ToWorker::CancelCluster { run } => CLUSTER_RUN.with(|c| {
+            if c.get() == Some(run) {
+                c.set(None)
+            }
+        }),
     }
 }
 
@@ -329,47 +344,97 @@ impl Input {
         }
     }
 
-    /// Calls `f` with consecutive chunks of at most `CLUSTER_CHUNK` bytes; only one chunk is
-    /// in memory at a time. `FileReaderSync` exists in workers only, which is where this runs.
-    fn chunks(&self, mut f: impl FnMut(&[u8])) -> Result<(), String> {
+    /// Calls `f` with the chunk of at most `CLUSTER_CHUNK` bytes at offset `at` and returns its
+    /// length (0 at the end); only that chunk is in memory. `FileReaderSync` exists in workers
+    /// only, which is where this runs.
+    fn chunk_at(&self, at: u64, f: impl FnOnce(&[u8])) -> Result<u64, String> {
+        let end = (at + CLUSTER_CHUNK as u64).min(self.len());
+        if end <= at {
+            return Ok(0);
+        }
         match self {
-            Input::Bytes(v) => v.chunks(CLUSTER_CHUNK).for_each(f),
+            Input::Bytes(v) => f(&v[at as usize..end as usize]),
             Input::Blob(b) => {
                 let reader = web_sys::FileReaderSync::new()
                     .map_err(|e| format!("no FileReaderSync in this worker: {e:?}"))?;
-                let size = b.size();
-                let mut buf = Vec::new();
-                let mut at = 0.0;
-                while at < size {
-                    let end = (at + CLUSTER_CHUNK as f64).min(size);
-                    let slice = b
-                        .slice_with_f64_and_f64(at, end)
-                        .map_err(|e| format!("slicing the file: {e:?}"))?;
-                    let ab = reader
-                        .read_as_array_buffer(&slice)
-                        .map_err(|e| format!("reading the file: {e:?}"))?;
-                    let arr = js_sys::Uint8Array::new(&ab);
-                    buf.resize(arr.length() as usize, 0);
-                    arr.copy_to(&mut buf);
-                    f(&buf);
-                    at = end;
-                }
+                let slice = b
+                    .slice_with_f64_and_f64(at as f64, end as f64)
+                    .map_err(|e| format!("slicing the file: {e:?}"))?;
+                let ab = reader
+                    .read_as_array_buffer(&slice)
+                    .map_err(|e| format!("reading the file: {e:?}"))?;
+                f(&js_sys::Uint8Array::new(&ab).to_vec());
             }
         }
-        Ok(())
+        Ok(end - at)
+    }
+
+    /// Whether the first 64 KiB name `resourceLogs`: an OTLP/JSON logs document, which the UI
+    /// files as traces by its `.json` name but is read as logs.
+    fn is_otlp_logs(&self) -> bool {
+        const HEAD: usize = 64 << 10;
+        let head = match self {
+            Input::Bytes(v) => v[..v.len().min(HEAD)].to_vec(),
+            Input::Blob(b) => {
+                let read = || -> Option<Vec<u8>> {
+                    let slice = b.slice_with_f64_and_f64(0.0, b.size().min(HEAD as f64)).ok()?;
+                    let ab = web_sys::FileReaderSync::new()
+                        .ok()?
+                        .read_as_array_buffer(&slice)
+                        .ok()?;
+                    Some(js_sys::Uint8Array::new(&ab).to_vec())
+                };
+                read().unwrap_or_default()
+            }
+        };
+        head.windows(14).any(|w| w == b"\"resourceLogs\"")
     }
 
     /// The whole input (trace files are parsed as one document).
     fn whole(&self) -> Result<Vec<u8>, String> {
         let mut all = Vec::with_capacity(self.len() as usize);
-        self.chunks(|c| all.extend_from_slice(c))?;
-        Ok(all)
+        let mut at = 0;
+        loop {
+            let n = self.chunk_at(at, |c| all.extend_from_slice(c))?;
+            if n == 0 {
+                return Ok(all);
+            }
+            at += n;
+        }
     }
 }
 
+/// Bytes fed to the ingester between two looks at the clock.
+const CLUSTER_PIECE: usize = 64 << 10;
+
+/// Work between two pauses of a clustering run, in milliseconds.
+const CLUSTER_SLICE_MS: f64 = 100.0;
+
+/// Lets queued messages (a cancel, a newer run, a query) in: resolves on the next task.
+async fn pause() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// Whether run `run` is still the one to do.
+fn cluster_live(run: u32) -> bool {
+    CLUSTER_RUN.with(|c| c.get() == Some(run))
+}
+
 /// `refract cluster --json` over the sent files, via core's `ClusterRun`; with the index of a
-/// loaded repository, log clusters are split by code path.
-fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &[JsValue]) {
+/// loaded repository, log clusters are split by code path. Pauses about every
+/// `CLUSTER_SLICE_MS` so that the coordinator (which must keep its index, so cannot be
+/// terminated) hears a cancel; a cancelled or superseded run stops there without a reply.
+async fn cluster(
+    out: &Reply<'_>,
+    run: u32,
+    logs: &[String],
+    traces: &[String],
+    buffers: &[JsValue],
+) {
     let fail = |message: String| out.send(&FromWorker::ClusterFailed { run, message });
     if buffers.len() != logs.len() + traces.len() {
         return fail(format!(
@@ -400,23 +465,46 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
     };
     let mut timing = ClusterTiming::default();
     let (log_files, trace_files) = files.split_at(logs.len());
+    // OTLP logs sent as traces (by their `.json` name) join the logs.
+    let (otlp_logs, trace_files): (Vec<_>, Vec<_>) = traces
+        .iter()
+        .zip(trace_files)
+        .partition(|(_, f)| f.is_otlp_logs());
     let mut done = 0u64;
-    for (name, f) in logs.iter().zip(log_files) {
+    let mut since_pause = js_sys::Date::now();
+    for (name, f) in logs.iter().zip(log_files).chain(otlp_logs) {
         let t = js_sys::Date::now();
         cr.begin_log_file(name);
         timing.logs_ms += js_sys::Date::now() - t;
-        let read = f.chunks(|chunk| {
-            let t = js_sys::Date::now();
-            cr.feed_logs(chunk);
-            timing.logs_ms += js_sys::Date::now() - t;
-            done += chunk.len() as u64;
+        let mut at = 0u64;
+        let mut chunk = Vec::new();
+        loop {
+            let n = match f.chunk_at(at, |c| chunk = c.to_vec()) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => return fail(format!("{name}: {e}")),
+            };
+            at += n;
+            // Fed in pieces so that a pause is never far off, even when every line is
+            // explained (a repository is loaded).
+            for piece in chunk.chunks(CLUSTER_PIECE) {
+                let t = js_sys::Date::now();
+                cr.feed_logs(piece);
+                timing.logs_ms += js_sys::Date::now() - t;
+                done += piece.len() as u64;
+                if js_sys::Date::now() - since_pause >= CLUSTER_SLICE_MS {
+                    progress("logs", done);
+                    pause().await;
+                    since_pause = js_sys::Date::now();
+                    if !cluster_live(run) {
+                        return;
+                    }
+                }
+            }
             progress("logs", done);
-        });
-        if let Err(e) = read {
-            return fail(format!("{name}: {e}"));
         }
     }
-    for (name, f) in traces.iter().zip(trace_files) {
+    for (name, f) in trace_files {
         progress("traces", done);
         let bytes = match f.whole() {
             Ok(b) => b,
@@ -429,14 +517,21 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
             return fail(format!("{name}: {e}"));
         }
         done += bytes.len() as u64;
+        pause().await;
+        if !cluster_live(run) {
+            return;
+        }
     }
     progress("clustering", done);
     let t = js_sys::Date::now();
     let report = cr.finish();
     timing.finish_ms = js_sys::Date::now() - t;
-    out.send(&FromWorker::Clustered {
-        run,
-        report: Box::new(report),
-        timing,
-    });
+    if cluster_live(run) {
+        CLUSTER_RUN.with(|c| c.set(None));
+        out.send(&FromWorker::Clustered {
+            run,
+            report: Box::new(report),
+            timing,
+        });
+    }
 }

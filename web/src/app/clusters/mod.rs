@@ -74,6 +74,9 @@ pub struct Cl {
     pub with_repo: RwSignal<bool>,
     /// Icicle zoom: child indices from the root to the node shown as the whole width.
     pub zoom: RwSignal<Vec<usize>>,
+    /// Progress replies of runs no longer current (cancelled or superseded) that still arrived:
+    /// shown as `data-stale` so a test can see that a cancelled run really stopped.
+    pub stale: RwSignal<u32>,
 }
 
 struct Runner {
@@ -124,6 +127,7 @@ pub fn install(ui: Ui) {
         report: RwSignal::new(None),
         with_repo: RwSignal::new(false),
         zoom: RwSignal::new(Vec::new()),
+        stale: RwSignal::new(0),
     };
     CL.with(|x| *x.borrow_mut() = Some(c));
     Effect::new(move |_| match ui.phase.get() {
@@ -230,7 +234,9 @@ pub fn load_demo() {
     });
 }
 
-/// Cancel: the tab's own worker is terminated, a run on the coordinator is ignored; inputs stay.
+/// Cancel: the tab's own worker is terminated; a run on the coordinator (which keeps the
+/// repository's index, so is not terminated) is told to stop and does at its next pause.
+/// Inputs stay.
 pub fn cancel() {
     stop();
     if let Some(c) = cl() {
@@ -238,7 +244,12 @@ pub fn cancel() {
     }
 }
 
+/// Ends the run in flight (if any): its worker terminated, or the coordinator told to stop it.
 fn stop() {
+    let (run, on_coordinator) = RUNNER.with(|r| (r.borrow().run, r.borrow().on_coordinator));
+    if on_coordinator {
+        session::post(&ToWorker::CancelCluster { run }, &[]);
+    }
     RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         r.run += 1;
@@ -389,6 +400,9 @@ pub fn on_reply(reply: FromWorker) {
                     w.worker.terminate();
                 }
             });
+        }
+        FromWorker::ClusterProgress { .. } | FromWorker::Clustered { .. } => {
+            c.stale.update(|n| *n += 1)
         }
         FromWorker::ClusterFailed { run, message } => failed(run, message),
         _ => {}

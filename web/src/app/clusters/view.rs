@@ -172,7 +172,8 @@ pub fn ClustersView(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="clusters" id="clusters" data-state=state
-            data-paths=move || if c.with_repo.get() { "1" } else { "0" }>
+            data-paths=move || if c.with_repo.get() { "1" } else { "0" }
+            data-stale=move || c.stale.get()>
             <Inputs c=c />
             <StatusLine c=c />
             {move || c.report.get().map(|r| view! { <Report c=c r=r /> })}
