@@ -156,7 +156,11 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
     for path in &args.logs {
         // Streamed through a 64 KiB buffer: a file of any size is never held whole.
         let mut input = open(path)?;
-        run.begin_log_file(&path.display().to_string());
+        run.begin_log_file(&if path.as_os_str() == "-" {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        });
         loop {
             let chunk = match input.fill_buf() {
                 Ok(c) => c,

@@ -132,7 +132,13 @@ fn otlp_logs_and_malformed_lines_per_file() {
         .iter()
         .map(|f| {
             (
-                f["name"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(),
+                f["name"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
                 f["records"].as_u64().unwrap(),
                 f["malformed_count"].as_u64().unwrap(),
             )
@@ -147,7 +153,10 @@ fn otlp_logs_and_malformed_lines_per_file() {
         ]
     );
     let m = &ing["malformed"][0];
-    assert!(m["file"].as_str().unwrap().ends_with("synthetic.log"), "{m}");
+    assert!(
+        m["file"].as_str().unwrap().ends_with("synthetic.log"),
+        "{m}"
+    );
     assert_eq!(m["line"], 6);
     assert!(ing["formats"]
         .as_array()
@@ -157,7 +166,12 @@ fn otlp_logs_and_malformed_lines_per_file() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["template"].as_str().unwrap().starts_with("charge failed for order"))
+        .find(|c| {
+            c["template"]
+                .as_str()
+                .unwrap()
+                .starts_with("charge failed for order")
+        })
         .expect("the OTLP records' cluster");
     assert_eq!(charge["count"], 4);
     assert_eq!(charge["services"], serde_json::json!(["checkoutd"]));
@@ -208,10 +222,19 @@ fn demo_template_split_by_code_path() {
             let hops = p["path"]["hops"].as_array().unwrap();
             let via = &hops[hops.len() - 2];
             let root = hops.last().unwrap();
-            assert_eq!(hops[0]["func"], "(*github.com/refract-demo/checkout/internal/queue.Pool).Run");
+            assert_eq!(
+                hops[0]["func"],
+                "(*github.com/refract-demo/checkout/internal/queue.Pool).Run"
+            );
             (
                 p["count"].as_u64().unwrap(),
-                via["func"].as_str().unwrap().rsplit('.').next().unwrap().to_owned(),
+                via["func"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('.')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
                 via["line"].as_u64().unwrap(),
                 root["func"].as_str().unwrap().to_owned(),
             )

@@ -146,8 +146,8 @@ await withBrowser("clusters", async (page) => {
     lines.push(`E1121 10:${String(i % 60).padStart(2, "0")}:00.000000       1 handlers.go:83] cancel order ord_${hex(i * 7919)} failed: update order status: store: version conflict\n`);
   }
   writeFileSync(big, lines.join(""));
+  // (The page keeps a handle, not a copy: the file must stay until the worker has read it.)
   await page.setInputFiles("#pick-cluster", big);
-  rmSync(dir, { recursive: true, force: true });
   await page.locator("#cluster-progress").waitFor({ timeout: 30000 });
   await page.waitForFunction(() =>
     parseInt(document.querySelector("#cluster-progress .count")?.textContent ?? "0", 10) > 0, null, { timeout: 30000 });
@@ -164,6 +164,7 @@ await withBrowser("clusters", async (page) => {
   check(await stale() === staleAfterCancel,
     `the cancelled run kept reporting progress (${staleAfterCancel} → ${await stale()} stale replies)`);
   check(await page.locator('#clusters[data-state="cancelled"]').count() === 1, "still cancelled");
+  rmSync(dir, { recursive: true, force: true });
 
   // Pasted log lines are clustered too, and malformed lines are listed with their line numbers.
   await page.click("#cluster-clear");

@@ -344,16 +344,15 @@ impl Input {
         }
     }
 
-    /// Calls `f` with the chunk of at most `CLUSTER_CHUNK` bytes at offset `at` and returns its
-    /// length (0 at the end); only that chunk is in memory. `FileReaderSync` exists in workers
-    /// only, which is where this runs.
-    fn chunk_at(&self, at: u64, f: impl FnOnce(&[u8])) -> Result<u64, String> {
+    /// The chunk of at most `CLUSTER_CHUNK` bytes at offset `at` (empty at the end); only that
+    /// chunk is in memory. `FileReaderSync` exists in workers only, which is where this runs.
+    fn chunk_at(&self, at: u64) -> Result<Vec<u8>, String> {
         let end = (at + CLUSTER_CHUNK as u64).min(self.len());
         if end <= at {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         match self {
-            Input::Bytes(v) => f(&v[at as usize..end as usize]),
+            Input::Bytes(v) => Ok(v[at as usize..end as usize].to_vec()),
             Input::Blob(b) => {
                 let reader = web_sys::FileReaderSync::new()
                     .map_err(|e| format!("no FileReaderSync in this worker: {e:?}"))?;
@@ -363,10 +362,9 @@ impl Input {
                 let ab = reader
                     .read_as_array_buffer(&slice)
                     .map_err(|e| format!("reading the file: {e:?}"))?;
-                f(&js_sys::Uint8Array::new(&ab).to_vec());
+                Ok(js_sys::Uint8Array::new(&ab).to_vec())
             }
         }
-        Ok(end - at)
     }
 
     /// Whether the first 64 KiB name `resourceLogs`: an OTLP/JSON logs document, which the UI
@@ -377,7 +375,9 @@ impl Input {
             Input::Bytes(v) => v[..v.len().min(HEAD)].to_vec(),
             Input::Blob(b) => {
                 let read = || -> Option<Vec<u8>> {
-                    let slice = b.slice_with_f64_and_f64(0.0, b.size().min(HEAD as f64)).ok()?;
+                    let slice = b
+                        .slice_with_f64_and_f64(0.0, b.size().min(HEAD as f64))
+                        .ok()?;
                     let ab = web_sys::FileReaderSync::new()
                         .ok()?
                         .read_as_array_buffer(&slice)
@@ -393,13 +393,12 @@ impl Input {
     /// The whole input (trace files are parsed as one document).
     fn whole(&self) -> Result<Vec<u8>, String> {
         let mut all = Vec::with_capacity(self.len() as usize);
-        let mut at = 0;
         loop {
-            let n = self.chunk_at(at, |c| all.extend_from_slice(c))?;
-            if n == 0 {
+            let chunk = self.chunk_at(all.len() as u64)?;
+            if chunk.is_empty() {
                 return Ok(all);
             }
-            at += n;
+            all.extend_from_slice(&chunk);
         }
     }
 }
@@ -477,14 +476,13 @@ async fn cluster(
         cr.begin_log_file(name);
         timing.logs_ms += js_sys::Date::now() - t;
         let mut at = 0u64;
-        let mut chunk = Vec::new();
         loop {
-            let n = match f.chunk_at(at, |c| chunk = c.to_vec()) {
-                Ok(0) => break,
-                Ok(n) => n,
+            let chunk = match f.chunk_at(at) {
+                Ok(c) if c.is_empty() => break,
+                Ok(c) => c,
                 Err(e) => return fail(format!("{name}: {e}")),
             };
-            at += n;
+            at += chunk.len() as u64;
             // Fed in pieces so that a pause is never far off, even when every line is
             // explained (a repository is loaded).
             for piece in chunk.chunks(CLUSTER_PIECE) {

@@ -11,8 +11,8 @@
 mod cluster;
 
 use crate::{install, metadata, static_server, util, web};
-use std::cell::OnceCell;
 use anyhow::{bail, Context, Result};
+use std::cell::OnceCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};

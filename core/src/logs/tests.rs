@@ -406,7 +406,10 @@ mod otlp_logs {
                 line: 57
             })
         );
-        assert!(r.fields.iter().any(|(k, v)| k == "order.id" && v == "81723"));
+        assert!(r
+            .fields
+            .iter()
+            .any(|(k, v)| k == "order.id" && v == "81723"));
         // base64 ids (some exporters) become hex; severityNumber 17 is an error
         let r = &recs[1].1;
         assert_eq!(

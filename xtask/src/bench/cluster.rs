@@ -22,7 +22,11 @@ use crate::{static_server, util};
 /// Lines given to Drain3 (it mines about 10–50k lines/s; the whole million would take minutes).
 const DRAIN3_LINES: usize = 200_000;
 
-pub fn run(refract: &Path, loghub: &Path, dist: Option<&dyn Fn() -> Result<PathBuf>>) -> Result<()> {
+pub fn run(
+    refract: &Path,
+    loghub: &Path,
+    dist: Option<&dyn Fn() -> Result<PathBuf>>,
+) -> Result<()> {
     let work = std::env::temp_dir().join(format!("refract-bench-cluster-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let result = run_in(refract, loghub, dist, &work);
@@ -51,7 +55,9 @@ fn run_in(
 
     let browser = match dist {
         None => {
-            println!("bench: web toolchain not installed; skipping the in-browser clustering benchmark");
+            println!(
+                "bench: web toolchain not installed; skipping the in-browser clustering benchmark"
+            );
             None
         }
         Some(dist) => Some(browser(&dist()?, &logs, &traces)?),
@@ -65,18 +71,25 @@ fn browser(dist: &Path, logs: &Path, traces: &Path) -> Result<Value> {
     let port = static_server::spawn("127.0.0.1:0", dist.to_path_buf())?;
     let root = util::repo_root();
     let mut cmd = Command::new("node");
-    cmd.arg(root.join("tests").join("bench").join("clusters_browser.mjs"))
-        .env("REFRACT_APP_URL", format!("http://127.0.0.1:{port}/"))
-        .env("REFRACT_TOOLS", root.join(".tools"))
-        .env("REFRACT_BENCH_LOGS", logs)
-        .env("REFRACT_BENCH_TRACES", traces)
-        .env("BENCH_RUNS", "2");
+    cmd.arg(
+        root.join("tests")
+            .join("bench")
+            .join("clusters_browser.mjs"),
+    )
+    .env("REFRACT_APP_URL", format!("http://127.0.0.1:{port}/"))
+    .env("REFRACT_TOOLS", root.join(".tools"))
+    .env("REFRACT_BENCH_LOGS", logs)
+    .env("REFRACT_BENCH_TRACES", traces)
+    .env("BENCH_RUNS", "2");
     println!("$ {}", util::show(&cmd));
     let out = util::output(&mut cmd)?;
     let mut json = None;
     for line in out.lines() {
         match line.strip_prefix("BENCH_JSON ") {
-            Some(j) => json = Some(serde_json::from_str(j).context("clusters_browser.mjs: bad BENCH_JSON")?),
+            Some(j) => {
+                json =
+                    Some(serde_json::from_str(j).context("clusters_browser.mjs: bad BENCH_JSON")?)
+            }
             None => println!("{line}"),
         }
     }
@@ -86,11 +99,12 @@ fn browser(dist: &Path, logs: &Path, traces: &Path) -> Result<Value> {
 /// The venv's python with drain3 installed, creating it on first use.
 fn drain3_python() -> Result<PathBuf> {
     let home = std::env::var_os("HOME").context("HOME is not set")?;
-    let venv = PathBuf::from(home).join(".cache").join("refract").join("drain3-venv");
+    let venv = PathBuf::from(home)
+        .join(".cache")
+        .join("refract")
+        .join("drain3-venv");
     let python = venv.join("bin").join("python");
-    let have = |p: &Path| {
-        util::probe(Command::new(p).args(["-c", "import drain3"])).is_some()
-    };
+    let have = |p: &Path| util::probe(Command::new(p).args(["-c", "import drain3"])).is_some();
     if python.is_file() && have(&python) {
         return Ok(python);
     }
@@ -109,9 +123,14 @@ fn drain3(logs: &Path) -> Option<Value> {
     let run = || -> Result<Value> {
         let python = drain3_python()?;
         let mut cmd = Command::new(python);
-        cmd.arg(util::repo_root().join("tests").join("bench").join("drain3_bench.py"))
-            .arg(logs)
-            .arg(DRAIN3_LINES.to_string());
+        cmd.arg(
+            util::repo_root()
+                .join("tests")
+                .join("bench")
+                .join("drain3_bench.py"),
+        )
+        .arg(logs)
+        .arg(DRAIN3_LINES.to_string());
         println!("$ {}", util::show(&cmd));
         let out = util::output(&mut cmd)?;
         serde_json::from_str(out.trim()).context("drain3_bench.py: not JSON")
@@ -148,7 +167,10 @@ fn print_table(native: &Value, browser: Option<&Value>, drain3: Option<&Value>) 
     let rows: [(String, String, String, String); 5] = [
         (
             format!("log: ingest + parse + mine, {lines:.0} lines"),
-            cell(f(native, &["logs", "ingest_parse_cluster_lines_per_s"]), rate),
+            cell(
+                f(native, &["logs", "ingest_parse_cluster_lines_per_s"]),
+                rate,
+            ),
             cell(b(&["logs", "lines_per_s"]), rate),
             "—".into(),
         ),
@@ -157,7 +179,11 @@ fn print_table(native: &Value, browser: Option<&Value>, drain3: Option<&Value>) 
             cell(f(native, &["logs", "mine_lines_per_s"]), rate),
             "—".into(),
             cell(drain3.and_then(|d| f(d, &["lines_per_s"])), |x| {
-                format!("{} (first {:.0} lines)", rate(x), drain3.and_then(|d| f(d, &["lines"])).unwrap_or(0.0))
+                format!(
+                    "{} (first {:.0} lines)",
+                    rate(x),
+                    drain3.and_then(|d| f(d, &["lines"])).unwrap_or(0.0)
+                )
             }),
         ),
         (
@@ -174,17 +200,42 @@ fn print_table(native: &Value, browser: Option<&Value>, drain3: Option<&Value>) 
         ),
         (
             "traces: pick file → drawn report (browser)".into(),
-            cell(f(native, &["traces", "total_s"]), |x| format!("{} (parse + analyse)", secs(x))),
+            cell(f(native, &["traces", "total_s"]), |x| {
+                format!("{} (parse + analyse)", secs(x))
+            }),
             cell(b(&["traces", "wall_ms"]).map(|ms| ms / 1000.0), secs),
             "—".into(),
         ),
     ];
-    let head = ("measure", "native", "headless Chromium (wasm worker)", "Drain3 (PyPI)");
-    let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(head.0.len());
-    let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0).max(head.1.len());
-    let w2 = rows.iter().map(|r| r.2.len()).max().unwrap_or(0).max(head.2.len());
+    let head = (
+        "measure",
+        "native",
+        "headless Chromium (wasm worker)",
+        "Drain3 (PyPI)",
+    );
+    let w0 = rows
+        .iter()
+        .map(|r| r.0.len())
+        .max()
+        .unwrap_or(0)
+        .max(head.0.len());
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.len())
+        .max()
+        .unwrap_or(0)
+        .max(head.1.len());
+    let w2 = rows
+        .iter()
+        .map(|r| r.2.len())
+        .max()
+        .unwrap_or(0)
+        .max(head.2.len());
     println!("\ncluster benchmark (issue 5, item 9)");
-    println!("{:w0$} | {:w1$} | {:w2$} | {}", head.0, head.1, head.2, head.3);
+    println!(
+        "{:w0$} | {:w1$} | {:w2$} | {}",
+        head.0, head.1, head.2, head.3
+    );
     println!("{}", "-".repeat(w0 + w1 + w2 + 9 + head.3.len()));
     for (a, n, br, d) in rows {
         println!("{a:w0$} | {n:w1$} | {br:w2$} | {d}");

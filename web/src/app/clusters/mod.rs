@@ -221,7 +221,10 @@ pub fn load_demo() {
                 for p in paths.iter().filter_map(|p| p.as_str()) {
                     let b = super::inputs::fetch_bytes(&format!("demo/{p}")).await?;
                     let name = p.rsplit('/').next().unwrap_or(p).to_string();
-                    items.push((name, blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?));
+                    items.push((
+                        name,
+                        blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?,
+                    ));
                 }
             }
             add_inputs(items, true);

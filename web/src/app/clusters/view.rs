@@ -117,7 +117,8 @@ fn Inputs(c: Cl) -> impl IntoView {
 
 #[component]
 fn StatusLine(c: Cl) -> impl IntoView {
-    move || match c.status.get() {
+    move || {
+        match c.status.get() {
         Status::Idle => view! { <p class="empty">"No logs or traces yet."</p> }.into_any(),
         Status::Running { step, done, total } => {
             let pct = if total > 0 {
@@ -154,6 +155,7 @@ fn StatusLine(c: Cl) -> impl IntoView {
         Status::Failed(m) => {
             view! { <div class="error" id="cluster-error" role="alert"><p>{m}</p></div> }.into_any()
         }
+    }
     }
 }
 
