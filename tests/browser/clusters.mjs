@@ -179,4 +179,15 @@ await withBrowser("clusters", async (page) => {
   check(await page.locator("#malformed li").first().getAttribute("data-file") === "pasted logs.log",
     "malformed line listed with its input's name");
   check(await page.locator("#trace-summary").count() === 0, "no trace section without traces");
+
+  // OTLP/JSON logs: a picked `.json` file is filed as traces by its name, but read as logs by its
+  // content (`resourceLogs`); a pretty-printed document (tests/fixtures/logs/otlp-logs.json).
+  await page.click("#cluster-clear");
+  await page.setInputFiles("#pick-cluster", join(root, "tests", "fixtures", "logs", "otlp-logs.json"));
+  await page.locator('#clusters[data-state="done"]').waitFor({ timeout: 30000 });
+  check(await page.locator("#log-summary").getAttribute("data-records") === "4", "4 OTLP log records");
+  check(await page.locator("#log-summary").getAttribute("data-malformed") === "0", "no malformed OTLP lines");
+  check(await page.locator("#trace-summary").count() === 0, "OTLP logs are not traces");
+  const otlpTemplates = await page.locator("tr.log-cluster code.template").allTextContents();
+  check(otlpTemplates.some((t) => t.startsWith("charge failed for order <*>")), `OTLP templates ${otlpTemplates}`);
 });
