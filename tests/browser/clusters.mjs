@@ -180,11 +180,13 @@ await withBrowser("clusters", async (page) => {
     "malformed line listed with its input's name");
   check(await page.locator("#trace-summary").count() === 0, "no trace section without traces");
 
-  // OTLP/JSON logs: a picked `.json` file is filed as traces by its name, but read as logs by its
-  // content (`resourceLogs`); a pretty-printed document (tests/fixtures/logs/otlp-logs.json).
+  // OTLP/JSON logs: a picked `.json` file is recognised as logs by its content (`resourceLogs`),
+  // listed and read as logs; a pretty-printed document (tests/fixtures/logs/otlp-logs.json).
   await page.click("#cluster-clear");
   await page.setInputFiles("#pick-cluster", join(root, "tests", "fixtures", "logs", "otlp-logs.json"));
   await page.locator('#clusters[data-state="done"]').waitFor({ timeout: 30000 });
+  check((await page.locator("ul.cluster-files li").textContent()).startsWith("logs: otlp-logs.json"),
+    `OTLP logs listed as logs: ${await page.locator("ul.cluster-files li").textContent()}`);
   check(await page.locator("#log-summary").getAttribute("data-records") === "4", "4 OTLP log records");
   check(await page.locator("#log-summary").getAttribute("data-malformed") === "0", "no malformed OTLP lines");
   check(await page.locator("#trace-summary").count() === 0, "OTLP logs are not traces");

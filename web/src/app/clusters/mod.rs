@@ -145,14 +145,14 @@ fn blob_of(bytes: &ArrayBuffer) -> Option<Blob> {
 }
 
 /// Adds inputs (replacing all when `replace`) and starts a run.
-pub fn add_inputs(items: Vec<(String, Blob)>, replace: bool) {
+pub fn add_inputs(items: Vec<(String, Blob, Kind)>, replace: bool) {
     let Some(c) = cl() else { return };
     RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         if replace {
             r.buffers.clear();
         }
-        for (_, b) in &items {
+        for (_, b, _) in &items {
             r.buffers.push(b.clone());
         }
     });
@@ -160,8 +160,8 @@ pub fn add_inputs(items: Vec<(String, Blob)>, replace: bool) {
         if replace {
             v.clear();
         }
-        v.extend(items.iter().map(|(name, b)| InputInfo {
-            kind: kind_of(name),
+        v.extend(items.iter().map(|(name, b, kind)| InputInfo {
+            kind: *kind,
             name: name.clone(),
             bytes: b.size() as u64,
         }));
@@ -178,11 +178,36 @@ pub fn clear() {
     c.status.set(Status::Idle);
 }
 
-/// Files dropped or picked on the tab: kept as handles, read by the worker.
+/// Files dropped or picked on the tab: kept as handles, read by the worker. A `.json` file whose
+/// first 64 KiB name `resourceLogs` is OTLP logs, listed (and sent) as logs; only that head is
+/// read here.
 pub fn add_files(files: Vec<File>) {
-    let items: Vec<(String, Blob)> = files.into_iter().map(|f| (f.name(), f.into())).collect();
-    if !items.is_empty() {
-        add_inputs(items, false);
+    leptos::task::spawn_local(async move {
+        let mut items = Vec::new();
+        for f in files {
+            let name = f.name();
+            let blob: Blob = f.into();
+            let kind = match kind_of(&name) {
+                Kind::Traces if head_names_resource_logs(&blob).await => Kind::Logs,
+                k => k,
+            };
+            items.push((name, blob, kind));
+        }
+        if !items.is_empty() {
+            add_inputs(items, false);
+        }
+    });
+}
+
+async fn head_names_resource_logs(blob: &Blob) -> bool {
+    let Ok(head) = blob.slice_with_f64_and_f64(0.0, blob.size().min(65536.0)) else {
+        return false;
+    };
+    match wasm_bindgen_futures::JsFuture::from(head.text()).await {
+        Ok(t) => t
+            .as_string()
+            .is_some_and(|t| t.contains("\"resourceLogs\"")),
+        Err(_) => false,
     }
 }
 
@@ -197,7 +222,7 @@ pub fn add_text(kind: Kind, text: &str) {
         Kind::Traces => "pasted traces.json",
     };
     match blob_of(&bytes.buffer()) {
-        Some(b) => add_inputs(vec![(name.to_string(), b)], false),
+        Some(b) => add_inputs(vec![(name.to_string(), b, kind)], false),
         None => note(format!("{name}: could not be kept")),
     }
 }
@@ -221,10 +246,13 @@ pub fn load_demo() {
                 for p in paths.iter().filter_map(|p| p.as_str()) {
                     let b = super::inputs::fetch_bytes(&format!("demo/{p}")).await?;
                     let name = p.rsplit('/').next().unwrap_or(p).to_string();
-                    items.push((
-                        name,
-                        blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?,
-                    ));
+                    let blob = blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?;
+                    let kind = if key == "logs" {
+                        Kind::Logs
+                    } else {
+                        Kind::Traces
+                    };
+                    items.push((name, blob, kind));
                 }
             }
             add_inputs(items, true);
