@@ -32,6 +32,13 @@ pub struct Args {
     pub runs: u32,
     #[arg(long)]
     pub json: bool,
+    /// Also write the generated log (one line per message) here, for the in-browser benchmark
+    /// to read the same input.
+    #[arg(long, value_name = "FILE")]
+    pub write_logs: Option<PathBuf>,
+    /// Also write the generated OTLP JSON Lines traces here.
+    #[arg(long, value_name = "FILE")]
+    pub write_traces: Option<PathBuf>,
 }
 
 const SETS: [&str; 4] = ["HDFS", "Zookeeper", "OpenSSH", "Linux"];
@@ -190,6 +197,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         text.push('\n');
     }
     drop(lines);
+    if let Some(p) = &args.write_logs {
+        std::fs::write(p, &text).with_context(|| format!("writing {}", p.display()))?;
+    }
     let (ingest_s, ingest_clusters) = best(args.runs, || {
         let mut c = LogClusterer::new(MinerConfig::default());
         let rep = ingest(text.as_bytes(), IngestOptions::default(), |n, r| {
@@ -202,6 +212,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     let json = otlp_traces(args.traces, args.spans_per_trace);
     let json_bytes = json.len();
+    if let Some(p) = &args.write_traces {
+        std::fs::write(p, &json).with_context(|| format!("writing {}", p.display()))?;
+    }
     let (parse_s, set) = best(args.runs, || {
         refract_core::traces::parse_traces(json.as_bytes())
     });

@@ -39,9 +39,9 @@ pub enum LogFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ClusterArgs {
-    /// Log file (`-` for stdin).
-    #[arg(long, value_name = "FILE")]
-    pub logs: Option<PathBuf>,
+    /// Log files (`-` for stdin), streamed in order; malformed lines are listed per file.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub logs: Vec<PathBuf>,
     /// Trace file: OTLP JSON (also JSON Lines), Jaeger JSON, Zipkin v2 JSON or CSV.
     #[arg(long, value_name = "FILE")]
     pub traces: Option<PathBuf>,
@@ -104,8 +104,8 @@ fn run_loghub(args: &ClusterArgs) -> anyhow::Result<()> {
     if args.traces.is_some() || args.json || args.header.is_some() || args.repo.is_some() {
         bail!("--format loghub prints score.py's CSV for --logs only; use --format auto with --traces, --header, --repo or --json");
     }
-    let Some(logs) = &args.logs else {
-        bail!("--format loghub needs --logs FILE");
+    let [logs] = args.logs.as_slice() else {
+        bail!("--format loghub needs exactly one --logs FILE");
     };
     let (miner, ids) = mine(open(logs)?).with_context(|| format!("reading {}", logs.display()))?;
     let stdout = io::stdout().lock();
@@ -131,7 +131,7 @@ fn repo_index(repo: &Path, k: u32) -> anyhow::Result<Index> {
 /// Reads the inputs named by `args` and computes the report (core's [`ClusterRun`], the same
 /// sequence the web worker drives).
 pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
-    if args.logs.is_none() && args.traces.is_none() {
+    if args.logs.is_empty() && args.traces.is_none() {
         bail!("nothing to cluster: give --logs FILE and/or --traces FILE");
     }
     let header = match &args.header {
@@ -142,8 +142,8 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
         parse: ParseOptions { header },
         ..IngestOptions::default()
     };
-    let index = match (&args.repo, &args.logs) {
-        (Some(repo), Some(_)) => Some(repo_index(repo, args.k)?),
+    let index = match &args.repo {
+        Some(repo) if !args.logs.is_empty() => Some(repo_index(repo, args.k)?),
         _ => None,
     };
     let explainer = index
@@ -153,8 +153,14 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
         Some(ex) => ClusterRun::with_explainer(opts, ex),
         None => ClusterRun::new(opts),
     };
-    if let Some(path) = &args.logs {
+    for path in &args.logs {
+        // Streamed through a 64 KiB buffer: a file of any size is never held whole.
         let mut input = open(path)?;
+        run.begin_log_file(&if path.as_os_str() == "-" {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        });
         loop {
             let chunk = match input.fill_buf() {
                 Ok(c) => c,
@@ -173,8 +179,14 @@ pub fn analyze(args: &ClusterArgs) -> anyhow::Result<ClusterReport> {
     }
     if let Some(path) = &args.traces {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        run.add_traces(&bytes)
-            .with_context(|| format!("{}", path.display()))?;
+        if let Err(e) = run.add_traces(&bytes) {
+            let hint = if bytes.windows(14).any(|w| w == b"\"resourceLogs\"") {
+                " (this is an OTLP logs document: give it with --logs)"
+            } else {
+                ""
+            };
+            bail!("{}: {e}{hint}", path.display());
+        }
     }
     Ok(run.finish())
 }

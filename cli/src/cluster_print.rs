@@ -38,8 +38,19 @@ pub fn print(r: &ClusterReport, top: usize, out: &mut impl Write) -> io::Result<
             })
             .collect();
         writeln!(out, "      formats: {}", formats.join(", "))?;
+        for f in i.files.iter().filter(|_| i.files.len() > 1) {
+            writeln!(
+                out,
+                "      {}: {} lines, {} records, {} malformed",
+                f.name, f.lines, f.records, f.malformed_count
+            )?;
+        }
         for m in &i.malformed {
-            writeln!(out, "      line {}: {:?}: {}", m.line, m.problem, m.excerpt)?;
+            let at = match &m.file {
+                Some(f) => format!("{f}:{}", m.line),
+                None => format!("line {}", m.line),
+            };
+            writeln!(out, "      {at}: {:?}: {}", m.problem, m.excerpt)?;
         }
         for c in l.clusters.iter().take(top) {
             let levels: Vec<String> = c

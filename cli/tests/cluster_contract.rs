@@ -113,6 +113,144 @@ fn repo_code_paths_reach_trace_clusters() {
     assert_eq!(root["file"], "store/store.go");
 }
 
+/// OTLP/JSON logs are detected (a pretty-printed document and the collector's JSON Lines), and
+/// with several log files malformed lines are listed with their file and line in it.
+#[test]
+fn otlp_logs_and_malformed_lines_per_file() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/logs");
+    let doc = dir.join("otlp-logs.json");
+    let lines = dir.join("otlp-logs.jsonl");
+    let plain = fixture("synthetic.log");
+    let (doc, lines) = (doc.to_str().unwrap(), lines.to_str().unwrap());
+    let (ok, out, err) = refract(&["cluster", "--logs", doc, &plain, lines, "--json"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    let ing = &v["logs"]["ingest"];
+    let files: Vec<(String, u64, u64)> = ing["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+                f["records"].as_u64().unwrap(),
+                f["malformed_count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("otlp-logs.json".to_owned(), 4, 0),
+            ("synthetic.log".to_owned(), 6, 1),
+            ("otlp-logs.jsonl".to_owned(), 4, 0)
+        ]
+    );
+    let m = &ing["malformed"][0];
+    assert!(
+        m["file"].as_str().unwrap().ends_with("synthetic.log"),
+        "{m}"
+    );
+    assert_eq!(m["line"], 6);
+    assert!(ing["formats"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!([{"kind": "otlp"}, 8])));
+    let charge = v["logs"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["template"]
+                .as_str()
+                .unwrap()
+                .starts_with("charge failed for order")
+        })
+        .expect("the OTLP records' cluster");
+    assert_eq!(charge["count"], 4);
+    assert_eq!(charge["services"], serde_json::json!(["checkoutd"]));
+
+    // The readable output names the file of a malformed line.
+    let (ok, out, err) = refract(&["cluster", "--logs", doc, &plain, "--format", "auto"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("synthetic.log:6: InvalidJson"), "{out}");
+
+    // Given as traces, an OTLP logs document gets a hint.
+    let (ok, _, err) = refract(&["cluster", "--traces", doc]);
+    assert!(!ok);
+    assert!(err.contains("give it with --logs"), "{err}");
+}
+
+/// The bundled demo: capture and ship jobs of erased orders fail with one template but on two
+/// code paths (`Fulfiller.capture` / `Fulfiller.ship`, both from `OrderRepo.Get`), so that
+/// cluster is split; every other template of the demo has one path.
+#[test]
+fn demo_template_split_by_code_path() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/demo");
+    let logs = demo.join("logs/checkoutd.log");
+    let repo = demo.join("repo");
+    let (ok, out, err) = refract(&[
+        "cluster",
+        "--logs",
+        logs.to_str().unwrap(),
+        "--repo",
+        repo.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    let clusters = v["logs"]["clusters"].as_array().unwrap();
+    let split: Vec<&Value> = clusters.iter().filter(|c| c["split"] == true).collect();
+    assert_eq!(split.len(), 1, "split clusters: {split:#?}");
+    let c = split[0];
+    assert_eq!(
+        c["template"],
+        "job failed: worker <*>: job <*> <*> <*> order <*>: store: not found"
+    );
+    assert_eq!(c["count"], 5);
+    let mut paths: Vec<(u64, String, u64, String)> = c["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let hops = p["path"]["hops"].as_array().unwrap();
+            let via = &hops[hops.len() - 2];
+            let root = hops.last().unwrap();
+            assert_eq!(
+                hops[0]["func"],
+                "(*github.com/refract-demo/checkout/internal/queue.Pool).Run"
+            );
+            (
+                p["count"].as_u64().unwrap(),
+                via["func"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('.')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+                via["line"].as_u64().unwrap(),
+                root["func"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    paths.sort();
+    let get = "(*github.com/refract-demo/checkout/internal/store.OrderRepo).Get".to_owned();
+    assert_eq!(
+        paths,
+        [
+            (2, "capture".to_owned(), 41, get.clone()),
+            (3, "ship".to_owned(), 60, get)
+        ]
+    );
+}
+
 #[test]
 fn loghub_csv_mode_is_unchanged() {
     let dir = std::env::temp_dir().join(format!("refract-cluster-{}", std::process::id()));

@@ -719,6 +719,28 @@ class Gen:
             self.log(t2, klog_s("I", t2, "internal/api/health.go", '"service ready again"', "service ready again",
                                 None, []))
         self.broken_traces(start)
+        # Added after everything above (so none of its values change): jobs whose order row was
+        # erased (a GDPR deletion at 10:50) before they ran. Capture and ship jobs then fail with
+        # the same text shape, "job failed … (<kind>): <kind> order …: store: not found", which the
+        # template miner folds into one template, but on two code paths (Fulfiller.capture and
+        # Fulfiller.ship, both wrapping OrderRepo.Get's ErrNotFound): the Clusters tab's split.
+        erased = start + dt.timedelta(minutes=50)
+        for i, kind in enumerate(["capture", "ship", "capture", "ship", "ship"]):
+            self.job_order_gone(erased + dt.timedelta(seconds=20 * i + rng.uniform(0, 15)), kind)
+
+    def job_order_gone(self, t, kind):
+        tr, server, end, oid, _ = self.placed(t, "stripe")
+        t2 = end + dt.timedelta(seconds=self.rng.uniform(0.5, 5))
+        if kind == "ship":
+            t2 = self.capture_spans(tr, server, t2, "stripe", False)
+            db_span(tr, server, t2, 2, self.UPD)
+            t2 += dt.timedelta(seconds=self.rng.uniform(2, 30))
+        db_span(tr, server, t2, 2, self.GET)
+        w = self.rng.randint(0, 7)
+        t3 = t2 + dt.timedelta(milliseconds=3)
+        job = ("cap_" if kind == "capture" else "shp_") + oid
+        self.log(t3, self.job_line(t3, tr, server, job, kind, oid,
+                                   f"worker {w}: job {job} ({kind}): {kind} order {oid}: store: not found"))
 
     # each s_* method produces one request: trace + log lines
     def checkout_failure(self, t, outcome, err_fn, situation, psp=None, items=None):

@@ -2,8 +2,11 @@
 // traces; the tab must show what the native `refract cluster --logs … --traces … --repo … --json`
 // computes (run here), the icicle must have cells, and the broken-trace report must show the demo's
 // broken traces as documented in static/demo/README.md (4 without root + 1 cycle, 3 + 4 with
-// orphans, 1 with two roots, 1 cycle, 1 trace with ≤ 0 durations).
+// orphans, 1 with two roots, 1 cycle, 1 trace with ≤ 0 durations), the one template split over two
+// code paths must show the split, and Cancel must stop a long run on the coordinator.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP, ARTIFACTS, check, withBrowser } from "./lib.mjs";
 
@@ -59,6 +62,28 @@ await withBrowser("clusters", async (page) => {
   const paths = await page.locator("li.path-split").count();
   const nativePaths = logs.clusters.reduce((n, c) => n + c.paths.length, 0);
   check(paths === nativePaths && paths > 0, `code-path rows ${paths} != native ${nativePaths}`);
+  // The demo's split (static/demo/README.md): capture and ship jobs of erased orders, one template,
+  // two code paths (Fulfiller.capture / Fulfiller.ship), shown open with both paths and counts.
+  const splitRow = page.locator('tr.log-cluster[data-split="1"]');
+  check(splits === 1, `the demo has one split template, shown ${splits}`);
+  check(
+    (await splitRow.locator("code.template").textContent()) ===
+      "job failed: worker <*>: job <*> <*> <*> order <*>: store: not found",
+    `split template ${await splitRow.locator("code.template").textContent()}`,
+  );
+  check(await splitRow.getAttribute("data-count") === "5", "split template has 5 lines");
+  const splitSummary = splitRow.locator("details.paths summary");
+  check((await splitSummary.textContent()) === "split over 2 code paths", `split summary ${await splitSummary.textContent()}`);
+  check(await splitRow.locator("details.paths").evaluate((d) => d.open), "the split is shown open");
+  const splitPaths = await splitRow.locator("li.path-split").evaluateAll((lis) =>
+    lis.map((li) => [li.dataset.count, [...li.querySelectorAll("code")].map((c) => c.textContent).join(" <- ")]));
+  splitPaths.sort();
+  check(splitPaths.length === 2, `two paths in the split, got ${splitPaths.length}`);
+  check(splitPaths[0][0] === "2" && splitPaths[0][1].includes("Fulfiller).capture") &&
+    splitPaths[1][0] === "3" && splitPaths[1][1].includes("Fulfiller).ship") &&
+    splitPaths.every(([, p]) => p.endsWith("store.OrderRepo).Get")),
+    `split paths ${JSON.stringify(splitPaths)}`);
+  check(await splitRow.locator("li.path-split").first().isVisible(), "split paths are visible");
   check((await page.locator("svg.hist rect").count()) > 0, "time histograms have bars");
 
   // Trace error-chain clusters.
@@ -85,7 +110,7 @@ await withBrowser("clusters", async (page) => {
     broken[k] = await num(page, `#broken dd[data-k="${k}"]`);
     check(broken[k] === b[k], `broken ${k}: ${broken[k]} != native ${b[k]}`);
   }
-  check(broken.traces === 217, `demo has 217 traces, shown ${broken.traces}`);
+  check(broken.traces === 222, `demo has 222 traces, shown ${broken.traces}`);
   check(broken.no_root_traces === 4 + 1, `4 no-root traces + the cycle: ${broken.no_root_traces}`);
   check(broken.traces_with_orphans === 3 + 4, `3 orphan traces + the 4 root-less: ${broken.traces_with_orphans}`);
   check(broken.multiple_root_traces === 1, `one trace with two roots: ${broken.multiple_root_traces}`);
@@ -109,8 +134,39 @@ await withBrowser("clusters", async (page) => {
   await page.locator("a.explain-example").first().click();
   await page.locator("#chain li").first().waitFor({ timeout: 30000 });
 
-  // Pasted log lines are clustered too, and malformed lines are listed with their line numbers.
+  // Cancel: a long run on the coordinator (the repository is loaded, so every distinct line is
+  // explained) is stopped; the tab says so, keeps the inputs, and the coordinator sends no more
+  // progress for it (its replies would be counted in data-stale).
   await page.click("#tab-clusters");
+  const dir = mkdtempSync(join(tmpdir(), "refract-cancel-"));
+  const big = join(dir, "big.log");
+  const hex = (n) => n.toString(16).padStart(20, "0");
+  const lines = [];
+  for (let i = 0; i < 300000; i++) {
+    lines.push(`E1121 10:${String(i % 60).padStart(2, "0")}:00.000000       1 handlers.go:83] cancel order ord_${hex(i * 7919)} failed: update order status: store: version conflict\n`);
+  }
+  writeFileSync(big, lines.join(""));
+  // (The page keeps a handle, not a copy: the file must stay until the worker has read it.)
+  await page.setInputFiles("#pick-cluster", big);
+  await page.locator("#cluster-progress").waitFor({ timeout: 30000 });
+  await page.waitForFunction(() =>
+    parseInt(document.querySelector("#cluster-progress .count")?.textContent ?? "0", 10) > 0, null, { timeout: 30000 });
+  const progressText = await page.locator("#cluster-progress .count").textContent();
+  const [doneAtCancel, total] = progressText.split("/").map((x) => parseInt(x, 10));
+  check(doneAtCancel < total, `the run was still going when cancelled (${progressText})`);
+  await page.click("#cluster-cancel");
+  await page.locator('#clusters[data-state="cancelled"]').waitFor({ timeout: 5000 });
+  check((await page.locator("ul.cluster-files li").count()) === 3, "inputs kept after cancel");
+  await page.waitForTimeout(1000);
+  const stale = async () => parseInt(await page.locator("#clusters").getAttribute("data-stale"), 10);
+  const staleAfterCancel = await stale();
+  await page.waitForTimeout(2500);
+  check(await stale() === staleAfterCancel,
+    `the cancelled run kept reporting progress (${staleAfterCancel} → ${await stale()} stale replies)`);
+  check(await page.locator('#clusters[data-state="cancelled"]').count() === 1, "still cancelled");
+  rmSync(dir, { recursive: true, force: true });
+
+  // Pasted log lines are clustered too, and malformed lines are listed with their line numbers.
   await page.click("#cluster-clear");
   await page.fill("#cluster-paste",
     '{"level":"error","msg":"charge failed","error":"card 1 declined"}\n{broken json\n' +
@@ -120,5 +176,20 @@ await withBrowser("clusters", async (page) => {
   await page.locator("#log-summary").waitFor();
   check(await page.locator("#log-summary").getAttribute("data-malformed") === "1", "one malformed pasted line");
   check(await page.locator("#malformed li").first().getAttribute("data-line") === "2", "malformed line number 2");
+  check(await page.locator("#malformed li").first().getAttribute("data-file") === "pasted logs.log",
+    "malformed line listed with its input's name");
   check(await page.locator("#trace-summary").count() === 0, "no trace section without traces");
+
+  // OTLP/JSON logs: a picked `.json` file is recognised as logs by its content (`resourceLogs`),
+  // listed and read as logs; a pretty-printed document (tests/fixtures/logs/otlp-logs.json).
+  await page.click("#cluster-clear");
+  await page.setInputFiles("#pick-cluster", join(root, "tests", "fixtures", "logs", "otlp-logs.json"));
+  await page.locator('#clusters[data-state="done"]').waitFor({ timeout: 30000 });
+  check((await page.locator("ul.cluster-files li").textContent()).startsWith("logs: otlp-logs.json"),
+    `OTLP logs listed as logs: ${await page.locator("ul.cluster-files li").textContent()}`);
+  check(await page.locator("#log-summary").getAttribute("data-records") === "4", "4 OTLP log records");
+  check(await page.locator("#log-summary").getAttribute("data-malformed") === "0", "no malformed OTLP lines");
+  check(await page.locator("#trace-summary").count() === 0, "OTLP logs are not traces");
+  const otlpTemplates = await page.locator("tr.log-cluster code.template").allTextContents();
+  check(otlpTemplates.some((t) => t.startsWith("charge failed for order <*>")), `OTLP templates ${otlpTemplates}`);
 });

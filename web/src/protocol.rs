@@ -78,12 +78,18 @@ pub enum ToWorker {
         lines: Vec<String>,
     },
     /// Cluster logs and traces (`refract cluster --json`); buffers: the `logs` files, then the
-    /// `traces` files. Code paths are added when this worker holds an index. `run` numbers the
+    /// `traces` files, each a `Blob` (a picked `File`: the worker reads log files slice by slice,
+    /// so a file of any size is never held whole) or an `ArrayBuffer`. Code paths are added when this worker holds an index. `run` numbers the
     /// request so that replies of a superseded run are ignored.
     Cluster {
         run: u32,
         logs: Vec<String>,
         traces: Vec<String>,
+    },
+    /// Stop clustering run `run` (the coordinator keeps its index; the run ends at its next
+    /// chunk and sends nothing more).
+    CancelCluster {
+        run: u32,
     },
 }
 
@@ -142,11 +148,24 @@ pub enum FromWorker {
     Clustered {
         run: u32,
         report: Box<refract_core::cluster::ClusterReport>,
+        timing: ClusterTiming,
     },
     ClusterFailed {
         run: u32,
         message: String,
     },
+}
+
+/// Where a clustering run's time went, measured in the worker (milliseconds). Reading the
+/// inputs' bytes is not in any of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterTiming {
+    /// Log ingestion and template mining (`ClusterRun::feed_logs`).
+    pub logs_ms: f64,
+    /// Trace parsing (`ClusterRun::add_traces`).
+    pub traces_ms: f64,
+    /// `ClusterRun::finish`: the log clusters' report and the trace analysis.
+    pub finish_ms: f64,
 }
 
 /// What loading found, before parsing.

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::bus;
-use crate::protocol::{FromWorker, LoadSummary, Stage, ToWorker};
+use crate::protocol::{ClusterTiming, FromWorker, LoadSummary, Stage, ToWorker};
 
 /// What the coordinator keeps between messages. The index lives as long as the worker (the UI
 /// starts a fresh coordinator per analysis), so it is leaked to `'static` and the explainer,
@@ -33,6 +33,9 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
+    /// The clustering run that may go on; a newer run or a cancel replaces it, and a run that
+    /// finds itself replaced at its next pause stops.
+    static CLUSTER_RUN: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
 }
 
 /// Installs the message handler and tells the UI thread the worker is ready.
@@ -124,7 +127,19 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             path,
         }),
         ToWorker::Explain { lines } => explain(out, &lines),
-        ToWorker::Cluster { run, logs, traces } => cluster(out, run, &logs, &traces, buffers),
+        ToWorker::Cluster { run, logs, traces } => {
+            CLUSTER_RUN.with(|c| c.set(Some(run)));
+            let buffers = buffers.to_vec();
+            wasm_bindgen_futures::spawn_local(async move {
+                let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+                cluster(&Reply { scope: &scope }, run, &logs, &traces, &buffers).await
+            });
+        }
+        ToWorker::CancelCluster { run } => CLUSTER_RUN.with(|c| {
+            if c.get() == Some(run) {
+                c.set(None)
+            }
+        }),
     }
 }
 
@@ -305,12 +320,120 @@ fn explain(out: &Reply, lines: &[String]) {
     out.send(&reply);
 }
 
-/// Bytes fed to the log ingester per progress report.
-const CLUSTER_CHUNK: usize = 1 << 20;
+/// Bytes read from a log file and fed to the log ingester per progress report.
+const CLUSTER_CHUNK: usize = 4 << 20;
+
+/// One clustering input as posted: a `Blob` (read here slice by slice) or bytes.
+enum Input {
+    Blob(web_sys::Blob),
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    fn of(v: &JsValue) -> Input {
+        match v.dyn_ref::<web_sys::Blob>() {
+            Some(b) => Input::Blob(b.clone()),
+            None => Input::Bytes(bus::bytes(v)),
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Input::Blob(b) => b.size() as u64,
+            Input::Bytes(v) => v.len() as u64,
+        }
+    }
+
+    /// The chunk of at most `CLUSTER_CHUNK` bytes at offset `at` (empty at the end); only that
+    /// chunk is in memory. `FileReaderSync` exists in workers only, which is where this runs.
+    fn chunk_at(&self, at: u64) -> Result<Vec<u8>, String> {
+        let end = (at + CLUSTER_CHUNK as u64).min(self.len());
+        if end <= at {
+            return Ok(Vec::new());
+        }
+        match self {
+            Input::Bytes(v) => Ok(v[at as usize..end as usize].to_vec()),
+            Input::Blob(b) => {
+                let reader = web_sys::FileReaderSync::new()
+                    .map_err(|e| format!("no FileReaderSync in this worker: {e:?}"))?;
+                let slice = b
+                    .slice_with_f64_and_f64(at as f64, end as f64)
+                    .map_err(|e| format!("slicing the file: {e:?}"))?;
+                let ab = reader
+                    .read_as_array_buffer(&slice)
+                    .map_err(|e| format!("reading the file: {e:?}"))?;
+                Ok(js_sys::Uint8Array::new(&ab).to_vec())
+            }
+        }
+    }
+
+    /// Whether the first 64 KiB name `resourceLogs`: an OTLP/JSON logs document, which the UI
+    /// files as traces by its `.json` name but is read as logs.
+    fn is_otlp_logs(&self) -> bool {
+        const HEAD: usize = 64 << 10;
+        let head = match self {
+            Input::Bytes(v) => v[..v.len().min(HEAD)].to_vec(),
+            Input::Blob(b) => {
+                let read = || -> Option<Vec<u8>> {
+                    let slice = b
+                        .slice_with_f64_and_f64(0.0, b.size().min(HEAD as f64))
+                        .ok()?;
+                    let ab = web_sys::FileReaderSync::new()
+                        .ok()?
+                        .read_as_array_buffer(&slice)
+                        .ok()?;
+                    Some(js_sys::Uint8Array::new(&ab).to_vec())
+                };
+                read().unwrap_or_default()
+            }
+        };
+        head.windows(14).any(|w| w == b"\"resourceLogs\"")
+    }
+
+    /// The whole input (trace files are parsed as one document).
+    fn whole(&self) -> Result<Vec<u8>, String> {
+        let mut all = Vec::with_capacity(self.len() as usize);
+        loop {
+            let chunk = self.chunk_at(all.len() as u64)?;
+            if chunk.is_empty() {
+                return Ok(all);
+            }
+            all.extend_from_slice(&chunk);
+        }
+    }
+}
+
+/// Bytes fed to the ingester between two looks at the clock.
+const CLUSTER_PIECE: usize = 64 << 10;
+
+/// Work between two pauses of a clustering run, in milliseconds.
+const CLUSTER_SLICE_MS: f64 = 100.0;
+
+/// Lets queued messages (a cancel, a newer run, a query) in: resolves on the next task.
+async fn pause() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// Whether run `run` is still the one to do.
+fn cluster_live(run: u32) -> bool {
+    CLUSTER_RUN.with(|c| c.get() == Some(run))
+}
 
 /// `refract cluster --json` over the sent files, via core's `ClusterRun`; with the index of a
-/// loaded repository, log clusters are split by code path.
-fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &[JsValue]) {
+/// loaded repository, log clusters are split by code path. Pauses about every
+/// `CLUSTER_SLICE_MS` so that the coordinator (which must keep its index, so cannot be
+/// terminated) hears a cancel; a cancelled or superseded run stops there without a reply.
+async fn cluster(
+    out: &Reply<'_>,
+    run: u32,
+    logs: &[String],
+    traces: &[String],
+    buffers: &[JsValue],
+) {
     let fail = |message: String| out.send(&FromWorker::ClusterFailed { run, message });
     if buffers.len() != logs.len() + traces.len() {
         return fail(format!(
@@ -319,8 +442,8 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
             buffers.len()
         ));
     }
-    let files: Vec<Vec<u8>> = buffers.iter().map(bus::bytes).collect();
-    let total: u64 = files.iter().map(|f| f.len() as u64).sum();
+    let files: Vec<Input> = buffers.iter().map(Input::of).collect();
+    let total: u64 = files.iter().map(Input::len).sum();
     let progress = |step: &str, done: u64| {
         out.send(&FromWorker::ClusterProgress {
             run,
@@ -339,30 +462,74 @@ fn cluster(out: &Reply, run: u32, logs: &[String], traces: &[String], buffers: &
         Some(ex) => ClusterRun::with_explainer(opts, ex),
         None => ClusterRun::new(opts),
     };
+    let mut timing = ClusterTiming::default();
     let (log_files, trace_files) = files.split_at(logs.len());
+    // OTLP logs sent as traces (by their `.json` name) join the logs.
+    let (otlp_logs, trace_files): (Vec<_>, Vec<_>) = traces
+        .iter()
+        .zip(trace_files)
+        .partition(|(_, f)| f.is_otlp_logs());
     let mut done = 0u64;
-    for f in log_files {
-        for chunk in f.chunks(CLUSTER_CHUNK) {
-            cr.feed_logs(chunk);
-            done += chunk.len() as u64;
+    let mut since_pause = js_sys::Date::now();
+    for (name, f) in logs.iter().zip(log_files).chain(otlp_logs) {
+        let t = js_sys::Date::now();
+        cr.begin_log_file(name);
+        timing.logs_ms += js_sys::Date::now() - t;
+        let mut at = 0u64;
+        loop {
+            let chunk = match f.chunk_at(at) {
+                Ok(c) if c.is_empty() => break,
+                Ok(c) => c,
+                Err(e) => return fail(format!("{name}: {e}")),
+            };
+            at += chunk.len() as u64;
+            // Fed in pieces so that a pause is never far off, even when every line is
+            // explained (a repository is loaded).
+            for piece in chunk.chunks(CLUSTER_PIECE) {
+                let t = js_sys::Date::now();
+                cr.feed_logs(piece);
+                timing.logs_ms += js_sys::Date::now() - t;
+                done += piece.len() as u64;
+                if js_sys::Date::now() - since_pause >= CLUSTER_SLICE_MS {
+                    progress("logs", done);
+                    pause().await;
+                    since_pause = js_sys::Date::now();
+                    if !cluster_live(run) {
+                        return;
+                    }
+                }
+            }
             progress("logs", done);
         }
-        // A file that does not end in a newline must not run into the next one.
-        if !f.is_empty() && !f.ends_with(b"\n") {
-            cr.feed_logs(b"\n");
-        }
     }
-    for (name, f) in traces.iter().zip(trace_files) {
+    for (name, f) in trace_files {
         progress("traces", done);
-        if let Err(e) = cr.add_traces(f) {
+        let bytes = match f.whole() {
+            Ok(b) => b,
+            Err(e) => return fail(format!("{name}: {e}")),
+        };
+        let t = js_sys::Date::now();
+        let added = cr.add_traces(&bytes);
+        timing.traces_ms += js_sys::Date::now() - t;
+        if let Err(e) = added {
             return fail(format!("{name}: {e}"));
         }
-        done += f.len() as u64;
+        done += bytes.len() as u64;
+        pause().await;
+        if !cluster_live(run) {
+            return;
+        }
     }
     progress("clustering", done);
+    let t = js_sys::Date::now();
     let report = cr.finish();
-    out.send(&FromWorker::Clustered {
-        run,
-        report: Box::new(report),
-    });
+    timing.finish_ms = js_sys::Date::now() - t;
+    if cluster_live(run) {
+        CLUSTER_RUN.with(|c| c.set(None));
+        out.send(&FromWorker::Clustered {
+            run,
+            report: Box::new(report),
+            timing,
+        });
+    }
 }

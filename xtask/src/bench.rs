@@ -2,13 +2,17 @@
 //! refract, run `refract bench --json` (indexing), the explainer's benchmark (`explain::bench`)
 //! and `refract bench-cluster --json` (template mining on 1 M
 //! Loghub-derived lines, trace clustering of 100k traces / 1 M OTLP spans) and pass their JSON
-//! through, adding each child's peak RSS. Then, when the web toolchain is present (or with
+//! through, adding each child's peak RSS; the cluster part also runs in headless Chromium and
+//! beside Drain3 ([`cluster`]). Then, when the web toolchain is present (or with
 //! `--only browser`), the in-browser benchmark: `tests/bench/analyse_browser.mjs` against `dist/`
 //! served on localhost, with `refract index` on the same Go trees as the native reference.
 //! A plain runner: no timing assertions.
 
+mod cluster;
+
 use crate::{install, metadata, static_server, util, web};
 use anyhow::{bail, Context, Result};
+use std::cell::OnceCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -45,21 +49,44 @@ pub fn cmd(args: &[String]) -> Result<()> {
         run_json(cmd)?;
         crate::explain::bench(&repo)?;
     }
+    // `dist/` is built at most once for both browser benchmarks.
+    let built = OnceCell::new();
+    let dist = || -> Result<PathBuf> {
+        if let Some(d) = built.get() {
+            return Ok(std::path::PathBuf::clone(d));
+        }
+        let d = dist_dir(no_build)?;
+        Ok(built.get_or_init(|| d).clone())
+    };
+    let web = web_toolchain_present(no_build);
     if only.is_none_or(|o| o == "cluster") {
-        let mut cmd = Command::new(&refract);
-        cmd.arg("bench-cluster")
-            .arg("--loghub")
-            .arg(util::shared_dir()?.join("data").join("loghub"))
-            .arg("--json");
-        run_json(cmd)?;
+        let loghub = util::shared_dir()?.join("data").join("loghub");
+        let dist_fn: &dyn Fn() -> Result<PathBuf> = &dist;
+        cluster::run(&refract, &loghub, web.then_some(dist_fn))?;
     }
     match only {
-        Some("browser") => browser(&refract, no_build)?,
-        None if web_toolchain_present(no_build) => browser(&refract, no_build)?,
+        Some("browser") => browser(&refract, &dist()?)?,
+        None if web => browser(&refract, &dist()?)?,
         None => println!("bench: web toolchain not installed; skipping the browser benchmark"),
         Some(_) => {}
     }
     Ok(())
+}
+
+/// `dist/` as built now (or as it is with `--no-build`), checked to hold the app.
+fn dist_dir(no_build: bool) -> Result<PathBuf> {
+    let dist = if no_build {
+        web::dist_dir()
+    } else {
+        web::build()?
+    };
+    if !dist.join("index.html").is_file() {
+        bail!(
+            "bench: {} has no index.html (build it with `cargo xtask build`)",
+            dist.display()
+        );
+    }
+    Ok(dist)
 }
 
 /// The Go trees of the browser benchmark (issue 4, item 9), relative to the standard library's
@@ -78,18 +105,8 @@ fn web_toolchain_present(no_build: bool) -> bool {
 
 /// Copies the benchmark trees to `work/src` and zips them (paths relative to `src/`); times
 /// `refract index` on the copy `RUNS` times; serves `dist/` and runs the browser script.
-fn browser(refract: &Path, no_build: bool) -> Result<()> {
-    let dist = if no_build {
-        web::dist_dir()
-    } else {
-        web::build()?
-    };
-    if !dist.join("index.html").is_file() {
-        bail!(
-            "bench: {} has no index.html (build it with `cargo xtask build`)",
-            dist.display()
-        );
-    }
+fn browser(refract: &Path, dist: &Path) -> Result<()> {
+    let dist = dist.to_path_buf();
     let work = std::env::temp_dir().join(format!("refract-bench-browser-{}", std::process::id()));
     let tree = work.join("src");
     let zip = work.join("go-net-http-tls-json.zip");
@@ -172,8 +189,9 @@ fn copy_and_zip(
     Ok(())
 }
 
-/// Runs one `refract … --json` child, pretty-prints its JSON, its peak RSS and wall time.
-fn run_json(mut cmd: Command) -> Result<()> {
+/// Runs one `refract … --json` child, pretty-prints its JSON, its peak RSS and wall time;
+/// returns the JSON (`None` if the output was not one JSON value).
+fn run_json(mut cmd: Command) -> Result<Option<serde_json::Value>> {
     println!("$ {}", util::show(&cmd));
     let start = Instant::now();
     let mut child = cmd
@@ -192,16 +210,20 @@ fn run_json(mut cmd: Command) -> Result<()> {
         print!("{out}");
         bail!("`{}` failed ({status})", util::show(&cmd));
     }
-    match serde_json::from_str::<serde_json::Value>(out.trim()) {
-        Ok(v) => println!("{}", serde_json::to_string_pretty(&v)?),
+    let json = match serde_json::from_str::<serde_json::Value>(out.trim()) {
+        Ok(v) => {
+            println!("{}", serde_json::to_string_pretty(&v)?);
+            Some(v)
+        }
         Err(e) => {
             eprintln!("bench: output is not one JSON object ({e}); passing it through");
             print!("{out}");
+            None
         }
-    }
+    };
     println!("peak_rss_mb: {:.1}", maxrss_kb as f64 / 1024.0);
     println!("wall_s: {:.2}", wall.as_secs_f64());
-    Ok(())
+    Ok(json)
 }
 
 /// `struct rusage` on Linux: two `timeval`s then 14 `long`s, the first of which is `ru_maxrss`

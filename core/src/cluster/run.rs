@@ -62,6 +62,22 @@ impl<'p> ClusterRun<'p> {
         self.saw_logs = true;
     }
 
+    /// Starts the next named log file: malformed lines are then reported with its name and
+    /// their line number in it, and a last line without newline of the previous file is ended.
+    pub fn begin_log_file(&mut self, name: &str) {
+        let Self {
+            ingester,
+            clusterer,
+            ..
+        } = self;
+        if let Some(ing) = ingester.as_mut() {
+            ing.begin_file(name, &mut |n, rec| {
+                clusterer.add(n, &rec);
+            });
+        }
+        self.saw_logs = true;
+    }
+
     /// Log bytes consumed so far.
     pub fn log_bytes(&self) -> u64 {
         self.ingester.as_ref().map_or(0, |i| i.report().bytes)

@@ -8,6 +8,9 @@
 //! is the whole line. [`ingest`] streams a reader of lines into records with a malformed-line
 //! report.
 //!
+//! OTLP/JSON logs documents hold many records; [`ingest`] recognises them (a line, or a whole
+//! file that is one document) and reads them with [`otlp`].
+//!
 //! Recognition order (first that fits wins): JSON object → klog header → logfmt (every token a
 //! `key=value` and a log key present) → Go `log` (date/time/`file.go:N:` prefix) → plain
 //! prefixes (ISO/syslog timestamp, `[ERROR]`, `ERROR:`, zap console columns).
@@ -26,6 +29,7 @@ mod header;
 pub mod ingest;
 mod json;
 mod logfmt;
+pub mod otlp;
 mod plain;
 mod record;
 pub mod time;

@@ -23,6 +23,8 @@ pub enum LineFormat {
     Json { flavor: JsonFlavor },
     /// A user-supplied Loghub-style header (`<Date> <Time> <Level> <Component>: <Content>`).
     Header,
+    /// A record of an OTLP/JSON logs document (`resourceLogs`/`scopeLogs`/`logRecords`).
+    Otlp,
 }
 
 /// Which JSON logger most likely wrote a line (decided from its key set and level style).

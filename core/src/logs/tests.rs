@@ -359,3 +359,127 @@ fn docker_json_file_wraps_any_line() {
     assert_eq!(r.message, "plain words");
     assert_eq!(r.unix_nanos.map(|n| n / 1_000_000_000), Some(1_732_183_200));
 }
+
+mod otlp_logs {
+    use crate::logs::ingest::{ingest, IngestOptions, IngestReport, Ingester, Problem};
+    use crate::logs::{Caller, Level, LineFormat, LogRecord};
+
+    const DOC: &str = include_str!("../../../tests/fixtures/logs/otlp-logs.json");
+    const LINES: &str = include_str!("../../../tests/fixtures/logs/otlp-logs.jsonl");
+
+    fn read(text: &str) -> (Vec<(u64, LogRecord)>, IngestReport) {
+        let mut out = Vec::new();
+        let rep = ingest(text.as_bytes(), IngestOptions::default(), |n, r| {
+            out.push((n, r))
+        })
+        .expect("in-memory read");
+        (out, rep)
+    }
+
+    #[test]
+    fn pretty_printed_document_is_detected_and_read() {
+        let (recs, rep) = read(DOC);
+        assert_eq!(rep.malformed_count, 0, "{:?}", rep.malformed);
+        assert_eq!(rep.records, 4);
+        assert_eq!(rep.lines, DOC.lines().count() as u64);
+        assert_eq!(rep.formats, vec![(LineFormat::Otlp, 4)]);
+        let r = &recs[0].1;
+        assert_eq!(recs[0].0, 1);
+        assert_eq!(r.message, "charge failed for order 81723");
+        assert_eq!(r.error.as_deref(), Some("card 4242 declined"));
+        assert_eq!(r.level, Some(Level::Error));
+        assert_eq!(r.service.as_deref(), Some("checkoutd"));
+        assert_eq!(
+            r.logger.as_deref(),
+            Some("github.com/acme/checkout/internal/pay")
+        );
+        assert_eq!(
+            r.trace_id.as_deref(),
+            Some("5b8efff798038103d269b633813fc60c")
+        );
+        assert_eq!(r.span_id.as_deref(), Some("eee19b7ec3c1b174"));
+        assert_eq!(r.unix_nanos, Some(1_700_000_000_100_000_000));
+        assert_eq!(
+            r.caller,
+            Some(Caller {
+                file: "internal/pay/charge.go".into(),
+                line: 57
+            })
+        );
+        assert!(r
+            .fields
+            .iter()
+            .any(|(k, v)| k == "order.id" && v == "81723"));
+        // base64 ids (some exporters) become hex; severityNumber 17 is an error
+        let r = &recs[1].1;
+        assert_eq!(
+            r.trace_id.as_deref(),
+            Some("5b8efff798038103d269b633813fc60d")
+        );
+        assert_eq!(r.span_id.as_deref(), Some("eee19b7ec3c1b175"));
+        assert_eq!(r.level, Some(Level::Error));
+        // a key-value body, severityText "Information", observed time when time is 0
+        let r = &recs[2].1;
+        assert_eq!(r.message, "reserved 3 items");
+        assert_eq!(r.level, Some(Level::Info));
+        assert_eq!(r.service.as_deref(), Some("inventory"));
+        assert_eq!(r.unix_nanos, Some(1_700_000_002_000_000_000));
+        // severityNumber 13 is a warning; empty ids are none
+        let r = &recs[3].1;
+        assert_eq!(r.level, Some(Level::Warn));
+        assert_eq!(r.trace_id, None);
+    }
+
+    #[test]
+    fn json_lines_of_the_file_exporter_give_the_same_records() {
+        let (doc, _) = read(DOC);
+        let (lines, rep) = read(LINES);
+        assert_eq!(rep.lines, 2);
+        assert_eq!(rep.records, 4);
+        assert_eq!(rep.malformed_count, 0);
+        assert_eq!(
+            lines.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            [1, 1, 2, 2]
+        );
+        let a: Vec<_> = doc.into_iter().map(|(_, r)| r).collect();
+        let b: Vec<_> = lines.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn chunks_and_a_following_file_do_not_matter() {
+        let (whole, _) = read(DOC);
+        let mut ing = Ingester::new(IngestOptions::default());
+        let mut out = Vec::new();
+        let mut sink = |n, r| out.push((n, r));
+        ing.begin_file("otlp-logs.json", &mut sink);
+        for c in DOC.as_bytes().chunks(7) {
+            ing.feed(c, &mut sink);
+        }
+        ing.begin_file("plain.log", &mut sink);
+        ing.feed(b"level=error msg=\"after the document\"\n", &mut sink);
+        let rep = ing.finish(&mut sink);
+        assert_eq!(out.len(), 5);
+        assert_eq!(&out[..4], &whole[..]);
+        assert_eq!(out[4].1.message, "after the document");
+        assert_eq!(rep.files[0].records, 4);
+        assert_eq!(rep.files[1].records, 1);
+    }
+
+    #[test]
+    fn a_document_that_is_not_otlp_is_read_line_by_line() {
+        let text = "{\n  \"level\": \"error\",\n  \"msg\": \"boom\"\n}\nplain line after\n";
+        let (recs, rep) = read(text);
+        assert_eq!(rep.lines, 5);
+        assert_eq!(rep.records, 5);
+        assert_eq!(recs[4], (5, crate::logs::parse_line("plain line after")));
+        // the unclosed `{` of line 1 is reported as before
+        assert_eq!(rep.malformed[0].line, 1);
+        assert_eq!(rep.malformed[0].problem, Problem::InvalidJson);
+        // a broken OTLP line is malformed, not fatal
+        let (_, rep) = read("{\"resourceLogs\": [ {\"scopeLogs\": 5} ]}\nok\n");
+        assert_eq!(rep.malformed_count, 1);
+        assert_eq!(rep.malformed[0].problem, Problem::InvalidOtlp);
+        assert_eq!(rep.records, 2);
+    }
+}

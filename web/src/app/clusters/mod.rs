@@ -1,7 +1,9 @@
 //! The Clusters tab: log files and trace files in, `refract cluster --json` out, drawn.
 //!
 //! Inputs (dropped on the tab, picked, pasted, or the demo's `manifest.json` logs and traces) are
-//! kept here as bytes. A run posts them to a worker: the coordinator when a repository has been
+//! kept here as `Blob`s: a picked file is never read on this thread, and a run posts the `File`
+//! itself (a handle, not a copy) to a worker, which reads log files slice by slice — a 1 GB log
+//! is never held whole anywhere. A run posts them to a worker: the coordinator when a repository has been
 //! indexed (so log clusters are split by code path), else a worker of its own. The worker drives
 //! `refract_core::cluster::ClusterRun` and answers with the `ClusterReport`; nothing is counted
 //! here. When a repository finishes indexing after a run without it, the run is repeated with
@@ -13,17 +15,17 @@ mod view;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use js_sys::{ArrayBuffer, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use refract_core::cluster::ClusterReport;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use web_sys::{Blob, ErrorEvent, File, MessageEvent, Worker};
 
 use super::session;
 use super::state::{Phase, Ui};
 use crate::bus;
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{ClusterTiming, FromWorker, ToWorker};
 
 pub use view::ClustersView;
 
@@ -57,7 +59,7 @@ pub struct InputInfo {
 pub enum Status {
     Idle,
     Running { step: String, done: u64, total: u64 },
-    Done { ms: f64 },
+    Done { ms: f64, timing: ClusterTiming },
     Cancelled,
     Failed(String),
 }
@@ -72,13 +74,16 @@ pub struct Cl {
     pub with_repo: RwSignal<bool>,
     /// Icicle zoom: child indices from the root to the node shown as the whole width.
     pub zoom: RwSignal<Vec<usize>>,
+    /// Progress replies of runs no longer current (cancelled or superseded) that still arrived:
+    /// shown as `data-stale` so a test can see that a cancelled run really stopped.
+    pub stale: RwSignal<u32>,
 }
 
 struct Runner {
     run: u32,
     started_ms: f64,
-    /// The bytes of each input, in `Cl::inputs` order.
-    buffers: Vec<ArrayBuffer>,
+    /// Each input, in `Cl::inputs` order.
+    buffers: Vec<Blob>,
     worker: Option<OwnWorker>,
     /// The run in flight uses the coordinator's index.
     on_coordinator: bool,
@@ -122,6 +127,7 @@ pub fn install(ui: Ui) {
         report: RwSignal::new(None),
         with_repo: RwSignal::new(false),
         zoom: RwSignal::new(Vec::new()),
+        stale: RwSignal::new(0),
     };
     CL.with(|x| *x.borrow_mut() = Some(c));
     Effect::new(move |_| match ui.phase.get() {
@@ -133,15 +139,20 @@ pub fn install(ui: Ui) {
     });
 }
 
+/// Bytes fetched or pasted, as a `Blob` like a picked file.
+fn blob_of(bytes: &ArrayBuffer) -> Option<Blob> {
+    Blob::new_with_buffer_source_sequence(&Array::of1(bytes)).ok()
+}
+
 /// Adds inputs (replacing all when `replace`) and starts a run.
-pub fn add_inputs(items: Vec<(String, ArrayBuffer)>, replace: bool) {
+pub fn add_inputs(items: Vec<(String, Blob, Kind)>, replace: bool) {
     let Some(c) = cl() else { return };
     RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         if replace {
             r.buffers.clear();
         }
-        for (_, b) in &items {
+        for (_, b, _) in &items {
             r.buffers.push(b.clone());
         }
     });
@@ -149,10 +160,10 @@ pub fn add_inputs(items: Vec<(String, ArrayBuffer)>, replace: bool) {
         if replace {
             v.clear();
         }
-        v.extend(items.iter().map(|(name, b)| InputInfo {
-            kind: kind_of(name),
+        v.extend(items.iter().map(|(name, b, kind)| InputInfo {
+            kind: *kind,
             name: name.clone(),
-            bytes: b.byte_length() as u64,
+            bytes: b.size() as u64,
         }));
     });
     start();
@@ -167,23 +178,37 @@ pub fn clear() {
     c.status.set(Status::Idle);
 }
 
-/// Files dropped or picked on the tab.
+/// Files dropped or picked on the tab: kept as handles, read by the worker. A `.json` file whose
+/// first 64 KiB name `resourceLogs` is OTLP logs, listed (and sent) as logs; only that head is
+/// read here.
 pub fn add_files(files: Vec<File>) {
     leptos::task::spawn_local(async move {
         let mut items = Vec::new();
         for f in files {
-            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
-                Ok(v) => match v.dyn_into::<ArrayBuffer>() {
-                    Ok(b) => items.push((f.name(), b)),
-                    Err(_) => note(format!("{}: could not be read", f.name())),
-                },
-                Err(e) => note(format!("{}: could not be read: {e:?}", f.name())),
-            }
+            let name = f.name();
+            let blob: Blob = f.into();
+            let kind = match kind_of(&name) {
+                Kind::Traces if head_names_resource_logs(&blob).await => Kind::Logs,
+                k => k,
+            };
+            items.push((name, blob, kind));
         }
         if !items.is_empty() {
             add_inputs(items, false);
         }
     });
+}
+
+async fn head_names_resource_logs(blob: &Blob) -> bool {
+    let Ok(head) = blob.slice_with_f64_and_f64(0.0, blob.size().min(65536.0)) else {
+        return false;
+    };
+    match wasm_bindgen_futures::JsFuture::from(head.text()).await {
+        Ok(t) => t
+            .as_string()
+            .is_some_and(|t| t.contains("\"resourceLogs\"")),
+        Err(_) => false,
+    }
 }
 
 /// Pasted text as an input named by its kind.
@@ -196,7 +221,10 @@ pub fn add_text(kind: Kind, text: &str) {
         Kind::Logs => "pasted logs.log",
         Kind::Traces => "pasted traces.json",
     };
-    add_inputs(vec![(name.to_string(), bytes.buffer())], false);
+    match blob_of(&bytes.buffer()) {
+        Some(b) => add_inputs(vec![(name.to_string(), b, kind)], false),
+        None => note(format!("{name}: could not be kept")),
+    }
 }
 
 fn note(msg: String) {
@@ -218,7 +246,13 @@ pub fn load_demo() {
                 for p in paths.iter().filter_map(|p| p.as_str()) {
                     let b = super::inputs::fetch_bytes(&format!("demo/{p}")).await?;
                     let name = p.rsplit('/').next().unwrap_or(p).to_string();
-                    items.push((name, b));
+                    let blob = blob_of(&b).ok_or(format!("demo/{p}: could not be kept"))?;
+                    let kind = if key == "logs" {
+                        Kind::Logs
+                    } else {
+                        Kind::Traces
+                    };
+                    items.push((name, blob, kind));
                 }
             }
             add_inputs(items, true);
@@ -231,7 +265,9 @@ pub fn load_demo() {
     });
 }
 
-/// Cancel: the tab's own worker is terminated, a run on the coordinator is ignored; inputs stay.
+/// Cancel: the tab's own worker is terminated; a run on the coordinator (which keeps the
+/// repository's index, so is not terminated) is told to stop and does at its next pause.
+/// Inputs stay.
 pub fn cancel() {
     stop();
     if let Some(c) = cl() {
@@ -239,7 +275,12 @@ pub fn cancel() {
     }
 }
 
+/// Ends the run in flight (if any): its worker terminated, or the coordinator told to stop it.
 fn stop() {
+    let (run, on_coordinator) = RUNNER.with(|r| (r.borrow().run, r.borrow().on_coordinator));
+    if on_coordinator {
+        session::post(&ToWorker::CancelCluster { run }, &[]);
+    }
     RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         r.run += 1;
@@ -263,7 +304,8 @@ pub fn start() {
     let (run, copies) = RUNNER.with(|r| {
         let mut r = r.borrow_mut();
         r.started_ms = now_ms();
-        let copies: Vec<JsValue> = r.buffers.iter().map(|b| b.slice(0).into()).collect();
+        // Blobs are posted by handle (structured clone shares their bytes); nothing is copied.
+        let copies: Vec<JsValue> = r.buffers.iter().map(JsValue::from).collect();
         (r.run, copies)
     });
     // Logs first, then traces, as the protocol says.
@@ -370,7 +412,11 @@ pub fn on_reply(reply: FromWorker) {
             done,
             total,
         } if current(run) => c.status.set(Status::Running { step, done, total }),
-        FromWorker::Clustered { run, report } if current(run) => {
+        FromWorker::Clustered {
+            run,
+            report,
+            timing,
+        } if current(run) => {
             let (started, on_coordinator) =
                 RUNNER.with(|r| (r.borrow().started_ms, r.borrow().on_coordinator));
             c.zoom.set(Vec::new());
@@ -378,12 +424,16 @@ pub fn on_reply(reply: FromWorker) {
             c.with_repo.set(on_coordinator);
             c.status.set(Status::Done {
                 ms: now_ms() - started,
+                timing,
             });
             RUNNER.with(|r| {
                 if let Some(w) = r.borrow_mut().worker.take() {
                     w.worker.terminate();
                 }
             });
+        }
+        FromWorker::ClusterProgress { .. } | FromWorker::Clustered { .. } => {
+            c.stale.update(|n| *n += 1)
         }
         FromWorker::ClusterFailed { run, message } => failed(run, message),
         _ => {}

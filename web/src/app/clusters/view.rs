@@ -117,7 +117,8 @@ fn Inputs(c: Cl) -> impl IntoView {
 
 #[component]
 fn StatusLine(c: Cl) -> impl IntoView {
-    move || match c.status.get() {
+    move || {
+        match c.status.get() {
         Status::Idle => view! { <p class="empty">"No logs or traces yet."</p> }.into_any(),
         Status::Running { step, done, total } => {
             let pct = if total > 0 {
@@ -135,9 +136,13 @@ fn StatusLine(c: Cl) -> impl IntoView {
             }
             .into_any()
         }
-        Status::Done { ms } => view! {
-            <p class="elapsed" id="cluster-elapsed">
-                {format!("clustered in {ms:.0} ms")}
+        Status::Done { ms, timing } => view! {
+            <p class="elapsed" id="cluster-elapsed" data-ms=format!("{ms:.1}")
+                data-logs-ms=format!("{:.1}", timing.logs_ms)
+                data-traces-ms=format!("{:.1}", timing.traces_ms)
+                data-finish-ms=format!("{:.1}", timing.finish_ms)>
+                {format!("clustered in {ms:.0} ms (in the worker: logs {:.0} ms, traces {:.0} ms, clustering {:.0} ms)",
+                    timing.logs_ms, timing.traces_ms, timing.finish_ms)}
                 {move || if c.with_repo.get() { ", log clusters split by code path" } else { "" }}
             </p>
         }
@@ -150,6 +155,7 @@ fn StatusLine(c: Cl) -> impl IntoView {
         Status::Failed(m) => {
             view! { <div class="error" id="cluster-error" role="alert"><p>{m}</p></div> }.into_any()
         }
+    }
     }
 }
 
@@ -168,7 +174,8 @@ pub fn ClustersView(ui: Ui) -> impl IntoView {
     };
     view! {
         <section class="clusters" id="clusters" data-state=state
-            data-paths=move || if c.with_repo.get() { "1" } else { "0" }>
+            data-paths=move || if c.with_repo.get() { "1" } else { "0" }
+            data-stale=move || c.stale.get()>
             <Inputs c=c />
             <StatusLine c=c />
             {move || c.report.get().map(|r| view! { <Report c=c r=r /> })}
@@ -257,8 +264,15 @@ fn LogSection(c: Cl, l: Arc<LogAnalysis>) -> impl IntoView {
             <details class="malformed" open=!ing.malformed.is_empty()>
                 <summary>{format!("Malformed lines: {}", ing.malformed_count)}</summary>
                 <ul id="malformed">
-                    {ing.malformed.iter().map(|m| view! {
-                        <li data-line=m.line>{format!("line {}: {:?} — ", m.line, m.problem)}<code>{m.excerpt.clone()}</code></li>
+                    {ing.malformed.iter().map(|m| {
+                        let at = match &m.file {
+                            Some(f) => format!("{f}:{}", m.line),
+                            None => format!("line {}", m.line),
+                        };
+                        view! {
+                            <li data-line=m.line data-file=m.file.clone().unwrap_or_default()>
+                                {format!("{at}: {:?} — ", m.problem)}<code>{m.excerpt.clone()}</code></li>
+                        }
                     }).collect_view()}
                 </ul>
             </details>
