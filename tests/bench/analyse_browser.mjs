@@ -107,15 +107,25 @@ async function run(i) {
     }
     if (errors.length) console.error(`page errors:\n  ${errors.join("\n  ")}`);
     const analysis = b.overview - b.pick;
+    // The app's own timeline (web/src/app/timeline.rs): marks when the page hands work over or gets
+    // a reply, measures for the steps each worker timed itself; all in ms after the pick.
+    const timeline = (await page.evaluate(() => performance.getEntries()
+      .filter((e) => e.name.startsWith("refract:") && (e.entryType === "mark" || e.entryType === "measure"))
+      .map((e) => ({ name: e.name.slice(8), type: e.entryType, start: e.startTime, dur: e.duration }))))
+      .map((e) => ({ ...e, start: e.start - b.pick }))
+      .sort((x, y) => x.start - y.start);
+    timeline.push({ name: "overview shown", type: "mark", start: analysis, dur: 0 });
     const stages = Object.fromEntries(Object.entries(b.stages).map(([k, s]) =>
       [k, { first: s.first === null ? null : s.first - b.pick, last: s.last - b.pick, count: s.text }]));
     const r = { load_mounted: nav.mounted, dcl: nav.dcl, load: nav.load, first_files: first.length, firstRaw, firstGz,
-      analysis, wall, elapsed, functions, goFiles, stages };
+      analysis, wall, elapsed, functions, goFiles, stages, timeline };
     console.log(`run ${i + 1}: interactive ${r.load_mounted.toFixed(0)} ms (DOMContentLoaded ${r.dcl.toFixed(0)}, load ${r.load.toFixed(0)}); ` +
       `first view ${first.length} files ${(firstRaw / 1e3).toFixed(0)} kB raw, ${(firstGz / 1e3).toFixed(0)} kB gzip; ` +
       `pick→overview ${analysis.toFixed(0)} ms (node wall ${wall} ms, page says "${elapsed}"); ${functions} functions, ${goFiles} Go files`);
     console.log(`  stages (ms after the pick: first progress → last change [count]): ` +
       Object.entries(stages).map(([k, s]) => `${k} ${s.first?.toFixed(0) ?? "-"}→${s.last.toFixed(0)} [${s.count}]`).join(", "));
+    console.log(`  timeline (ms after the pick; measures are worker steps as start+duration):\n` + timeline.map((e) =>
+      `    ${e.start.toFixed(0).padStart(6)}${e.type === "measure" ? ` +${e.dur.toFixed(0)}`.padEnd(7) : "       "} ${e.name}`).join("\n"));
     if (i === 0) console.log(`  first-view files: ${first.map((f) => f.slice(DIST.length + 1)).join(", ")}`);
     return r;
   } finally {
@@ -140,6 +150,16 @@ console.log(`  first view downloads: ${(m("firstGz") / 1e3).toFixed(0)} kB gzip,
 console.log(`  wasm: ${wasm.join("; ")}`);
 console.log(`  pick → overview: ${m("analysis").toFixed(0)} ms (node wall ${m("wall")} ms)`);
 console.log(`  stage ends (ms after pick): ${stageNames.map((k) => `${k} ${median(runs.map((r) => r.stages[k]?.last ?? NaN)).toFixed(0)}`).join(", ")}`);
+// Per timeline entry: the median over the runs of its start (marks) or duration (measures).
+const names = [...new Set(runs.flatMap((r) => r.timeline.map((e) => `${e.type} ${e.name}`)))];
+console.log(`  timeline medians (marks: ms after the pick; measures: duration of a worker step):`);
+for (const key of names) {
+  const [type, name] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
+  const xs = runs.map((r) => r.timeline.find((e) => e.type === type && e.name === name)).filter(Boolean);
+  const v = median(xs.map((e) => (type === "measure" ? e.dur : e.start)));
+  const at = median(xs.map((e) => e.start));
+  console.log(`    ${type === "measure" ? `${name} took ${v.toFixed(0)} ms (from ${at.toFixed(0)})` : `${name} at ${v.toFixed(0)} ms`}`);
+}
 if (NATIVE_MS) {
   console.log(`  native \`refract index\` (median): ${NATIVE_MS.toFixed(0)} ms; in-browser/native ratio ${(m("analysis") / NATIVE_MS).toFixed(2)}× (target ≤ 1.5×)`);
 }

@@ -101,14 +101,17 @@ pub enum FromWorker {
     /// Buffers: one postcard share per parser.
     Loaded {
         summary: LoadSummary,
+        spans: Vec<Span>,
     },
     /// Buffer 0: postcard `Vec<GoFile>`.
     Parsed {
         files: u32,
         failures: Vec<String>,
+        spans: Vec<Span>,
     },
     Indexed {
         overview: Overview,
+        spans: Vec<Span>,
     },
     Functions {
         query: String,
@@ -147,6 +150,15 @@ pub enum FromWorker {
         run: u32,
         message: String,
     },
+}
+
+/// One step a worker timed, in milliseconds since the epoch (`performance.timeOrigin + now()`),
+/// so that the page can place it on its own timeline (a worker's `now()` has its own origin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub step: String,
+    pub start: f64,
+    pub end: f64,
 }
 
 /// What loading found, before parsing.

@@ -12,6 +12,7 @@ mod highlight;
 mod inputs;
 mod session;
 mod state;
+mod timeline;
 mod trace;
 
 use leptos::prelude::*;

@@ -16,6 +16,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::embed;
 use super::state::{Phase, SourceView, Ui};
+use super::timeline;
 use super::trace::Trace;
 use crate::bus::{self, Outgoing};
 use crate::protocol::{FromWorker, Stage, ToWorker};
@@ -73,6 +74,15 @@ enum Role {
     Parser(usize),
 }
 
+impl Role {
+    fn name(self) -> String {
+        match self {
+            Role::Coordinator => "coordinator".into(),
+            Role::Parser(i) => format!("parser-{}", i + 1),
+        }
+    }
+}
+
 struct Session {
     generation: u32,
     coordinator: Option<Handle>,
@@ -116,6 +126,7 @@ fn parser_count() -> u32 {
 }
 
 fn spawn(ui: Ui, generation: u32, role: Role) -> Result<Handle, String> {
+    timeline::mark(&format!("spawn:{}", role.name()));
     let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start a worker: {e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         on_reply(ui, generation, role, e.data());
@@ -167,6 +178,7 @@ pub fn analyse(ui: Ui, input: RepoInput) {
     ui.repo_name.set(Some(input.name.clone()));
     ui.phase.set(Phase::Running);
     let parsers = parser_count();
+    timeline::mark("analyse");
     let started = SESSION.with(|s| {
         let mut s = s.borrow_mut();
         stop_all(&mut s);
@@ -288,6 +300,7 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
     };
     match reply {
         FromWorker::Ready => SESSION.with(|s| {
+            timeline::mark(&format!("ready:{}", role.name()));
             let mut s = s.borrow_mut();
             let h = match role {
                 Role::Coordinator => s.coordinator.as_mut(),
@@ -310,7 +323,9 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
             }
             Role::Coordinator => set_progress(ui, stage, done, total),
         },
-        FromWorker::Loaded { summary } => {
+        FromWorker::Loaded { summary, spans } => {
+            timeline::mark("loaded");
+            timeline::measure_spans("coordinator", &spans);
             set_progress(ui, Stage::Read, summary.files, summary.files);
             set_progress(ui, Stage::Parse, 0, summary.go_files);
             let started = SESSION.with(|s| {
@@ -336,8 +351,14 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 Err(e) => fail(ui, generation, e),
             }
         }
-        FromWorker::Parsed { files, failures } => {
+        FromWorker::Parsed {
+            files,
+            failures,
+            spans,
+        } => {
             let Role::Parser(i) = role else { return };
+            timeline::mark(&format!("parsed:{}", role.name()));
+            timeline::measure_spans(&role.name(), &spans);
             let all = SESSION.with(|s| {
                 let mut s = s.borrow_mut();
                 if let Some(Some(h)) = s.parsers.get_mut(i).map(Option::take) {
@@ -358,7 +379,9 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 link(ui, generation);
             }
         }
-        FromWorker::Indexed { overview } => {
+        FromWorker::Indexed { overview, spans } => {
+            timeline::mark("indexed");
+            timeline::measure_spans("coordinator", &spans);
             let (elapsed, pending) = SESSION.with(|s| {
                 let mut s = s.borrow_mut();
                 (now_ms() - s.started_ms, s.pending_explain.take())
@@ -447,6 +470,7 @@ fn link(ui: Ui, generation: u32) {
         .to_json();
         match s.coordinator.as_mut() {
             Some(h) => {
+                timeline::mark("link");
                 h.post(bus::outgoing_js(header, &buffers));
                 Ok(())
             }
