@@ -27,6 +27,9 @@ use crate::protocol::{FromWorker, LoadSummary, Span, Stage, ToWorker};
 #[derive(Default)]
 struct State {
     files: Option<FileSet>,
+    /// The facts of the shares parsed so far, and the time decoding them took.
+    facts: Vec<GoFile>,
+    decode_spans: Vec<Span>,
     index: Option<&'static Index>,
     explainer: Option<Explainer<'static>>,
 }
@@ -124,10 +127,12 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             name,
             archive,
             paths,
-            parsers,
-        } => load(out, &name, archive, paths, parsers, buffers),
+            shares,
+        } => load(out, &name, archive, paths, shares, buffers),
         ToWorker::Parse => parse(out, buffers),
-        ToWorker::Link { parse_failures } => link(out, parse_failures, buffers),
+        ToWorker::Facts => facts(out, buffers),
+        ToWorker::Link { parse_failures } => link(out, parse_failures),
+        ToWorker::Warm { link } => warm(out, link, buffers),
         ToWorker::Search { query: q } => with_index(out, |_, idx| FromWorker::Functions {
             hits: query::search_functions(&idx.program, &q, 50),
             query: q,
@@ -172,7 +177,7 @@ fn load(
     name: &str,
     archive: bool,
     paths: Vec<String>,
-    parsers: u32,
+    shares: u32,
     buffers: &[JsValue],
 ) {
     let opts = LoadOptions::default();
@@ -207,7 +212,7 @@ fn load(
     let kept = files.files.len();
     out.progress(Stage::Read, kept, kept);
     let encoded = spans.time("shares", || {
-        let shares = index::go_shares(&files.files, parsers as usize);
+        let shares = index::go_shares(&files.files, shares as usize);
         let mut encoded = Vec::with_capacity(shares.len());
         for share in &shares {
             let items: Vec<(&str, &str)> = share
@@ -230,6 +235,8 @@ fn load(
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.files = Some(files);
+        s.facts.clear();
+        s.decode_spans.clear();
         s.index = None;
     });
     out.send_with(
@@ -284,22 +291,26 @@ fn parse(out: &Reply, buffers: &[JsValue]) {
     }
 }
 
-fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
-    let mut spans = Spans::default();
-    let decoded = spans.time("decode", || {
-        let mut facts: Vec<GoFile> = Vec::new();
-        for (i, b) in buffers.iter().enumerate() {
-            match postcard::from_bytes::<Vec<GoFile>>(&bus::bytes(b)) {
-                Ok(mut v) => facts.append(&mut v),
-                Err(e) => return Err(format!("linker: unreadable facts from parser {i}: {e}")),
-            }
-        }
-        Ok(facts)
-    });
-    let facts = match decoded {
-        Ok(f) => f,
-        Err(e) => return out.fail(e),
+/// One share's facts, decoded now so that only linking is left once the last share is in.
+fn facts(out: &Reply, buffers: &[JsValue]) {
+    let Some(b) = buffers.first() else {
+        return out.fail("linker: no facts were sent".into());
     };
+    let mut spans = Spans::default();
+    match spans.time("decode", || {
+        postcard::from_bytes::<Vec<GoFile>>(&bus::bytes(b))
+    }) {
+        Ok(mut v) => STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.facts.append(&mut v);
+            s.decode_spans.append(&mut spans.0);
+        }),
+        Err(e) => out.fail(format!("linker: unreadable facts from a parser: {e}")),
+    }
+}
+
+fn link(out: &Reply, parse_failures: Vec<String>) {
+    let mut spans = Spans::default();
     let reply = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let Some(files) = s.files.take() else {
@@ -307,6 +318,8 @@ fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
                 message: "linker: no repository is loaded".into(),
             };
         };
+        let facts = std::mem::take(&mut s.facts);
+        spans.0.append(&mut s.decode_spans);
         out.progress(Stage::Link, 0, 1);
         let start = epoch_ms();
         let mut linked = start;
@@ -347,6 +360,52 @@ fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
         }
     });
     out.send(&reply);
+}
+
+/// [`ToWorker::Warm`]: the pipeline once on a small archive, nothing kept.
+fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
+    let mut spans = Spans::default();
+    spans.time("warm-up", || {
+        let Some(b) = buffers.first() else { return };
+        let opts = LoadOptions::default();
+        let Ok(files) = source::load_archive("warm-up.tar.gz", &bus::bytes(b), &opts) else {
+            return;
+        };
+        // The same steps as a real run, through postcard both ways.
+        let share: Vec<(&str, &str)> = files
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".go"))
+            .map(|f| (f.path.as_str(), f.text.as_str()))
+            .collect();
+        let Ok(bytes) = postcard::to_allocvec(&share) else {
+            return;
+        };
+        let Ok(share) = postcard::from_bytes::<Vec<(String, String)>>(&bytes) else {
+            return;
+        };
+        let facts: Vec<GoFile> = share
+            .iter()
+            .filter_map(|(path, text)| go::parse_file(path, text).ok())
+            .collect();
+        let Ok(bytes) = postcard::to_allocvec(&facts) else {
+            return;
+        };
+        let Ok(facts) = postcard::from_bytes::<Vec<GoFile>>(&bytes) else {
+            return;
+        };
+        if link {
+            let idx = index::link_parsed(
+                &files.files,
+                facts,
+                Vec::new(),
+                &IndexOptions::default(),
+                |_| {},
+            );
+            let _ = query::overview(&files, &idx);
+        }
+    });
+    out.send(&FromWorker::Warmed { spans: spans.0 });
 }
 
 fn explain(out: &Reply, lines: &[String]) {
