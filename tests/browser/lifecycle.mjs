@@ -55,6 +55,11 @@ const repo = bigRepo();
 
 async function startBig(page) {
   await page.goto(APP);
+  // As a user would: the worker pool the page starts when idle is up before the pick.
+  await page.waitForFunction(() => {
+    const marks = (p) => performance.getEntriesByType("mark").filter((m) => m.name.startsWith(p)).length;
+    return marks("refract:spawn:") > 0 && marks("refract:ready:") >= marks("refract:spawn:");
+  }, null, { timeout: 60000 });
   await page.fill("#logs", LOG);
   await page.setInputFiles("#pick-repo", repo);
   await page.locator("#cancel").waitFor({ timeout: 30000 });

@@ -170,7 +170,8 @@ fn warm(ui: Ui) {
         let fresh = POOL.with(|p| {
             let mut p = p.borrow_mut();
             p.idle_scheduled = false;
-            if p.broken {
+            // Not while an analysis runs: its end schedules this again.
+            if p.broken || session::is_running() {
                 return Vec::new();
             }
             let before: Vec<WorkerId> = p.parsers.iter().map(|h| h.id).collect();

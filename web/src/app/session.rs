@@ -504,6 +504,11 @@ fn link(ui: Ui) {
     }
 }
 
+/// Whether an analysis is running (the pool starts no workers meanwhile).
+pub fn is_running() -> bool {
+    SESSION.with(|s| s.borrow().run.is_some())
+}
+
 /// Opens `path` in the source view, marking `mark` and the function span.
 pub fn show_source(ui: Ui, view: SourceView) {
     let path = view.path.clone();
