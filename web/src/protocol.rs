@@ -51,14 +51,25 @@ pub enum ToWorker {
         name: String,
         archive: bool,
         paths: Vec<String>,
-        /// How many parse workers the files are split for.
-        parsers: u32,
+        /// How many shares (of about equal bytes) to split the Go files into; the page hands
+        /// them to whichever parser is free.
+        shares: u32,
     },
     /// Parser: buffer 0 is a postcard `Vec<(path, text)>`.
     Parse,
-    /// Coordinator: buffer i is the postcard `Vec<GoFile>` of parser i.
+    /// Coordinator: buffer 0 is the postcard `Vec<GoFile>` of one share, kept for `Link`
+    /// (decoded while the other shares are still being parsed).
+    Facts,
+    /// Coordinator: every share's facts have been sent; link them.
     Link {
         parse_failures: Vec<String>,
+    },
+    /// Run the engine once on a small archive (buffer 0, the bundled demo) and keep nothing:
+    /// V8 runs wasm on baseline code first and optimises a function only once it has run for a
+    /// while, so without this the first repository is parsed and linked by the slow code.
+    /// `link`: also link (the coordinator); parsers only parse.
+    Warm {
+        link: bool,
     },
     Search {
         query: String,
@@ -104,17 +115,24 @@ pub enum FromWorker {
         done: u32,
         total: u32,
     },
-    /// Buffers: one postcard share per parser.
+    /// The warm-up is done.
+    Warmed {
+        spans: Vec<Span>,
+    },
+    /// Buffers: the postcard shares (of about equal bytes).
     Loaded {
         summary: LoadSummary,
+        spans: Vec<Span>,
     },
     /// Buffer 0: postcard `Vec<GoFile>`.
     Parsed {
         files: u32,
         failures: Vec<String>,
+        spans: Vec<Span>,
     },
     Indexed {
         overview: Overview,
+        spans: Vec<Span>,
     },
     Functions {
         query: String,
@@ -168,6 +186,15 @@ pub struct ClusterTiming {
     pub finish_ms: f64,
 }
 
+/// One step a worker timed, in milliseconds since the epoch (`performance.timeOrigin + now()`),
+/// so that the page can place it on its own timeline (a worker's `now()` has its own origin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub step: String,
+    pub start: f64,
+    pub end: f64,
+}
+
 /// What loading found, before parsing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadSummary {
@@ -200,7 +227,7 @@ mod tests {
             name: "repo.zip".into(),
             archive: true,
             paths: vec![],
-            parsers: 3,
+            shares: 3,
         };
         let json = m.to_json();
         assert!(json.starts_with("{\"type\":\"load\""), "{json}");

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::bus;
-use crate::protocol::{ClusterTiming, FromWorker, LoadSummary, Stage, ToWorker};
+use crate::protocol::{ClusterTiming, FromWorker, LoadSummary, Span, Stage, ToWorker};
 
 /// What the coordinator keeps between messages. The index lives as long as the worker (the UI
 /// starts a fresh coordinator per analysis), so it is leaked to `'static` and the explainer,
@@ -27,6 +27,9 @@ use crate::protocol::{ClusterTiming, FromWorker, LoadSummary, Stage, ToWorker};
 #[derive(Default)]
 struct State {
     files: Option<FileSet>,
+    /// The facts of the shares parsed so far, and the time decoding them took.
+    facts: Vec<GoFile>,
+    decode_spans: Vec<Span>,
     index: Option<&'static Index>,
     explainer: Option<Explainer<'static>>,
 }
@@ -61,6 +64,32 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     Reply { scope: &scope }.send(&FromWorker::Ready);
+}
+
+/// Milliseconds since the epoch, as precise as the worker's `performance` allows.
+fn epoch_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map(|p| p.time_origin() + p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// The steps of one request, timed for the page's performance timeline.
+#[derive(Default)]
+struct Spans(Vec<Span>);
+
+impl Spans {
+    fn time<T>(&mut self, step: &str, f: impl FnOnce() -> T) -> T {
+        let start = epoch_ms();
+        let out = f();
+        self.0.push(Span {
+            step: step.to_string(),
+            start,
+            end: epoch_ms(),
+        });
+        out
+    }
 }
 
 struct Reply<'a> {
@@ -101,10 +130,12 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             name,
             archive,
             paths,
-            parsers,
-        } => load(out, &name, archive, paths, parsers, buffers),
+            shares,
+        } => load(out, &name, archive, paths, shares, buffers),
         ToWorker::Parse => parse(out, buffers),
-        ToWorker::Link { parse_failures } => link(out, parse_failures, buffers),
+        ToWorker::Facts => facts(out, buffers),
+        ToWorker::Link { parse_failures } => link(out, parse_failures),
+        ToWorker::Warm { link } => warm(out, link, buffers),
         ToWorker::Search { query: q } => with_index(out, |_, idx| FromWorker::Functions {
             hits: query::search_functions(&idx.program, &q, 50),
             query: q,
@@ -161,13 +192,17 @@ fn load(
     name: &str,
     archive: bool,
     paths: Vec<String>,
-    parsers: u32,
+    shares: u32,
     buffers: &[JsValue],
 ) {
     let opts = LoadOptions::default();
+    let mut spans = Spans::default();
     let loaded = if archive {
         match buffers.first() {
-            Some(b) => source::load_archive(name, &bus::bytes(b), &opts),
+            Some(b) => {
+                let bytes = spans.time("copy-in", || bus::bytes(b));
+                spans.time("unpack", || source::load_archive(name, &bytes, &opts))
+            }
             None => {
                 return out.fail(format!("{name}: no archive bytes were sent"));
             }
@@ -180,8 +215,10 @@ fn load(
                 buffers.len()
             ));
         }
-        let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
-        source::from_entries(entries, &opts)
+        spans.time("unpack", || {
+            let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
+            source::from_entries(entries, &opts)
+        })
     };
     let files = match loaded {
         Ok(f) => f,
@@ -189,23 +226,32 @@ fn load(
     };
     let kept = files.files.len();
     out.progress(Stage::Read, kept, kept);
-    let shares = index::go_shares(&files.files, parsers as usize);
-    let mut encoded = Vec::with_capacity(shares.len());
-    let mut go_files = 0;
-    for share in &shares {
-        let items: Vec<(&str, &str)> = share
-            .iter()
-            .map(|&i| (files.files[i].path.as_str(), files.files[i].text.as_str()))
-            .collect();
-        go_files += items.len();
-        match postcard::to_allocvec(&items) {
-            Ok(bytes) => encoded.push(bytes),
-            Err(e) => return out.fail(format!("{name}: encoding a file share: {e}")),
+    let encoded = spans.time("shares", || {
+        let shares = index::go_shares(&files.files, shares as usize);
+        let mut encoded = Vec::with_capacity(shares.len());
+        for share in &shares {
+            let items: Vec<(&str, &str)> = share
+                .iter()
+                .map(|&i| (files.files[i].path.as_str(), files.files[i].text.as_str()))
+                .collect();
+            match postcard::to_allocvec(&items) {
+                Ok(bytes) => encoded.push((items.len(), bytes)),
+                Err(e) => return Err(format!("{name}: encoding a file share: {e}")),
+            }
         }
-    }
+        Ok(encoded)
+    });
+    let encoded = match encoded {
+        Ok(e) => e,
+        Err(e) => return out.fail(e),
+    };
+    let go_files: usize = encoded.iter().map(|(n, _)| n).sum();
+    let encoded: Vec<Vec<u8>> = encoded.into_iter().map(|(_, b)| b).collect();
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.files = Some(files);
+        s.facts.clear();
+        s.decode_spans.clear();
         s.index = None;
     });
     out.send_with(
@@ -214,6 +260,7 @@ fn load(
                 files: kept as u32,
                 go_files: go_files as u32,
             },
+            spans: spans.0,
         },
         &encoded,
     );
@@ -223,28 +270,35 @@ fn parse(out: &Reply, buffers: &[JsValue]) {
     let Some(share) = buffers.first() else {
         return out.fail("parser: no file share was sent".into());
     };
-    let bytes = bus::bytes(share);
-    let items: Vec<(String, String)> = match postcard::from_bytes(&bytes) {
+    let mut spans = Spans::default();
+    let decoded = spans.time("decode", || {
+        postcard::from_bytes::<Vec<(String, String)>>(&bus::bytes(share))
+    });
+    let items = match decoded {
         Ok(v) => v,
         Err(e) => return out.fail(format!("parser: unreadable file share: {e}")),
     };
     let total = items.len();
-    let mut facts = Vec::with_capacity(total);
-    let mut failures = Vec::new();
-    for (i, (path, text)) in items.iter().enumerate() {
-        match go::parse_file(path, text) {
-            Ok(f) => facts.push(f),
-            Err(e) => failures.push(e.to_string()),
+    let (facts, failures) = spans.time("parse", || {
+        let mut facts = Vec::with_capacity(total);
+        let mut failures = Vec::new();
+        for (i, (path, text)) in items.iter().enumerate() {
+            match go::parse_file(path, text) {
+                Ok(f) => facts.push(f),
+                Err(e) => failures.push(e.to_string()),
+            }
+            if (i + 1) % 16 == 0 {
+                out.progress(Stage::Parse, i + 1, total);
+            }
         }
-        if (i + 1) % 16 == 0 {
-            out.progress(Stage::Parse, i + 1, total);
-        }
-    }
-    match postcard::to_allocvec(&facts) {
+        (facts, failures)
+    });
+    match spans.time("encode", || postcard::to_allocvec(&facts)) {
         Ok(bytes) => out.send_with(
             &FromWorker::Parsed {
                 files: total as u32,
                 failures,
+                spans: spans.0,
             },
             &[bytes],
         ),
@@ -252,14 +306,26 @@ fn parse(out: &Reply, buffers: &[JsValue]) {
     }
 }
 
-fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
-    let mut facts: Vec<GoFile> = Vec::new();
-    for (i, b) in buffers.iter().enumerate() {
-        match postcard::from_bytes::<Vec<GoFile>>(&bus::bytes(b)) {
-            Ok(mut v) => facts.append(&mut v),
-            Err(e) => return out.fail(format!("linker: unreadable facts from parser {i}: {e}")),
-        }
+/// One share's facts, decoded now so that only linking is left once the last share is in.
+fn facts(out: &Reply, buffers: &[JsValue]) {
+    let Some(b) = buffers.first() else {
+        return out.fail("linker: no facts were sent".into());
+    };
+    let mut spans = Spans::default();
+    match spans.time("decode", || {
+        postcard::from_bytes::<Vec<GoFile>>(&bus::bytes(b))
+    }) {
+        Ok(mut v) => STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.facts.append(&mut v);
+            s.decode_spans.append(&mut spans.0);
+        }),
+        Err(e) => out.fail(format!("linker: unreadable facts from a parser: {e}")),
     }
+}
+
+fn link(out: &Reply, parse_failures: Vec<String>) {
+    let mut spans = Spans::default();
     let reply = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let Some(files) = s.files.take() else {
@@ -267,29 +333,94 @@ fn link(out: &Reply, parse_failures: Vec<String>, buffers: &[JsValue]) {
                 message: "linker: no repository is loaded".into(),
             };
         };
+        let facts = std::mem::take(&mut s.facts);
+        spans.0.append(&mut s.decode_spans);
         out.progress(Stage::Link, 0, 1);
+        let start = epoch_ms();
+        let mut linked = start;
         let idx = index::link_parsed(
             &files.files,
             facts,
             parse_failures,
             &IndexOptions::default(),
             |p| {
+                linked = epoch_ms();
                 out.progress(Stage::Link, 1, 1);
                 out.progress(Stage::Closure, 0, p.funcs.len());
             },
         );
+        let end = epoch_ms();
+        spans.0.push(Span {
+            step: "link".into(),
+            start,
+            end: linked,
+        });
+        spans.0.push(Span {
+            step: "closure".into(),
+            start: linked,
+            end,
+        });
         out.progress(
             Stage::Closure,
             idx.program.funcs.len(),
             idx.program.funcs.len(),
         );
-        let overview = query::overview(&files, &idx);
+        let overview = spans.time("overview", || query::overview(&files, &idx));
         s.files = Some(files);
         s.index = Some(Box::leak(Box::new(idx)));
         s.explainer = None;
-        FromWorker::Indexed { overview }
+        FromWorker::Indexed {
+            overview,
+            spans: std::mem::take(&mut spans.0),
+        }
     });
     out.send(&reply);
+}
+
+/// [`ToWorker::Warm`]: the pipeline once on a small archive, nothing kept.
+fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
+    let mut spans = Spans::default();
+    spans.time("warm-up", || {
+        let Some(b) = buffers.first() else { return };
+        let opts = LoadOptions::default();
+        let Ok(files) = source::load_archive("warm-up.tar.gz", &bus::bytes(b), &opts) else {
+            return;
+        };
+        // The same steps as a real run, through postcard both ways.
+        let share: Vec<(&str, &str)> = files
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".go"))
+            .map(|f| (f.path.as_str(), f.text.as_str()))
+            .collect();
+        let Ok(bytes) = postcard::to_allocvec(&share) else {
+            return;
+        };
+        let Ok(share) = postcard::from_bytes::<Vec<(String, String)>>(&bytes) else {
+            return;
+        };
+        let facts: Vec<GoFile> = share
+            .iter()
+            .filter_map(|(path, text)| go::parse_file(path, text).ok())
+            .collect();
+        let Ok(bytes) = postcard::to_allocvec(&facts) else {
+            return;
+        };
+        let Ok(facts) = postcard::from_bytes::<Vec<GoFile>>(&bytes) else {
+            return;
+        };
+        if link {
+            let idx = index::link_parsed(
+                &files.files,
+                facts,
+                Vec::new(),
+                &IndexOptions::default(),
+                |_| {},
+            );
+            let _ = query::overview(&files, &idx);
+        }
+    });
+    out.send(&FromWorker::Warmed { spans: spans.0 });
 }
 
 fn explain(out: &Reply, lines: &[String]) {

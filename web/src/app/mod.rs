@@ -10,8 +10,10 @@ mod explore;
 mod hash;
 mod highlight;
 mod inputs;
+mod pool;
 mod session;
 mod state;
+mod timeline;
 mod trace;
 
 use leptos::prelude::*;
@@ -45,6 +47,7 @@ pub fn start() {
         let ui = Ui::new(embed);
         embed::install(ui);
         clusters::install(ui);
+        session::install(ui);
         if let Some(line) = hash::read().or(log) {
             ui.logs.set(line);
             ui.tab.set(Tab::Explain);

@@ -1,30 +1,25 @@
-//! Runs one analysis across Web Workers and routes their replies into the UI state.
+//! Runs one analysis across the [`pool`]'s workers and routes their replies into the UI state.
 //!
-//! The coordinator worker loads the repository and splits the Go files into shares; one parser
-//! worker per share (`navigator.hardwareConcurrency`, at most [`MAX_PARSERS`]) returns the facts;
-//! the coordinator links them and keeps the index for queries. Every worker is terminated on
-//! Cancel, on a new analysis, or when any of them fails; stale replies of an old run are ignored
-//! by generation number. The inputs themselves live in the UI state and are never cleared here.
+//! The coordinator loads the repository and splits the Go files into shares (balanced by bytes);
+//! each parser returns the facts of its share; the coordinator links them and keeps the index for
+//! queries. Cancel, a new analysis, or a failure terminates the workers still busy with the run
+//! (the pool replaces them when the page is idle). The inputs live in the UI state and are never
+//! cleared here. Every hand-over is marked on the page's performance timeline ([`timeline`]).
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use js_sys::ArrayBuffer;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::embed;
+use super::pool::{self, Role, WorkerId};
 use super::state::{Phase, SourceView, Ui};
+use super::timeline;
 use super::trace::Trace;
-use crate::bus::{self, Outgoing};
+use crate::bus;
 use crate::protocol::{FromWorker, Stage, ToWorker};
-
-/// Upper bound on parser workers: more rarely helps and each holds a copy of the grammar.
-pub const MAX_PARSERS: u32 = 4;
-
-/// The worker script trunk emits for `data-bin="worker" data-loader-shim`, relative to the page.
-const WORKER_URL: &str = "./worker_loader.js";
 
 /// A repository as bytes: one archive, or the files of a dropped folder.
 #[derive(Clone)]
@@ -36,68 +31,63 @@ pub struct RepoInput {
     pub buffers: Vec<ArrayBuffer>,
 }
 
-struct Handle {
-    worker: Worker,
-    ready: bool,
-    queue: Vec<Outgoing>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+/// One share of the Go files.
+struct Share {
+    /// The parser working on it (`None` while queued).
+    parser: Option<WorkerId>,
+    /// Files done so far.
+    done: u32,
+    finished: bool,
 }
 
-impl Handle {
-    fn post(&mut self, out: Outgoing) {
-        if self.ready {
-            post_now(&self.worker, &out);
-        } else {
-            self.queue.push(out);
-        }
-    }
-
-    fn set_ready(&mut self) {
-        self.ready = true;
-        for out in std::mem::take(&mut self.queue) {
-            post_now(&self.worker, &out);
-        }
-    }
-}
-
-fn post_now(w: &Worker, out: &Outgoing) {
-    if let Err(e) = w.post_message_with_transfer(&out.message, &out.transfer) {
-        web_sys::console::error_2(&"postMessage to worker failed".into(), &e);
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Role {
-    Coordinator,
-    Parser(usize),
-}
-
-struct Session {
-    generation: u32,
-    coordinator: Option<Handle>,
-    parsers: Vec<Option<Handle>>,
-    /// Per parser: files done so far.
-    parse_done: Vec<u32>,
-    /// Per parser: its facts buffer and failures, once it has answered.
-    parsed: Vec<Option<(JsValue, Vec<String>)>>,
+/// The analysis in progress (from `analyse` to the index, a failure or Cancel).
+struct Run {
+    /// Shares not handed out yet, in order.
+    queue: VecDeque<(usize, JsValue)>,
+    shares: Vec<Share>,
+    parse_failures: Vec<String>,
     go_files: u32,
     started_ms: f64,
+}
+
+impl Run {
+    /// The share `parser` is working on.
+    fn share_of(&self, parser: WorkerId) -> Option<usize> {
+        self.shares
+            .iter()
+            .position(|sh| sh.parser == Some(parser) && !sh.finished)
+    }
+}
+
+#[derive(Default)]
+struct Session {
+    run: Option<Run>,
     /// Lines to explain once the index is ready.
     pending_explain: Option<Vec<String>>,
 }
 
+impl Session {
+    /// The workers still busy with the run: the coordinator and the parsers with a share.
+    fn busy(&self) -> Vec<WorkerId> {
+        let mut ids: Vec<WorkerId> = pool::coordinator().into_iter().collect();
+        if let Some(run) = &self.run {
+            ids.extend(
+                run.shares
+                    .iter()
+                    .filter(|s| !s.finished)
+                    .filter_map(|s| s.parser),
+            );
+        }
+        ids
+    }
+}
+
+/// Shares per parser: small enough that a parser that gets less CPU (the machine is shared)
+/// does not hold up the others, large enough that the hand-overs stay cheap.
+const SHARES_PER_PARSER: usize = 3;
+
 thread_local! {
-    static SESSION: RefCell<Session> = const { RefCell::new(Session {
-        generation: 0,
-        coordinator: None,
-        parsers: Vec::new(),
-        parse_done: Vec::new(),
-        parsed: Vec::new(),
-        go_files: 0,
-        started_ms: 0.0,
-        pending_explain: None,
-    }) };
+    static SESSION: RefCell<Session> = RefCell::new(Session::default());
     static LAST_INPUT: RefCell<Option<RepoInput>> = const { RefCell::new(None) };
 }
 
@@ -108,56 +98,17 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
-fn parser_count() -> u32 {
-    let hc = web_sys::window()
-        .map(|w| w.navigator().hardware_concurrency())
-        .unwrap_or(2.0);
-    (hc as u32).clamp(1, MAX_PARSERS)
+/// Starts the worker pool once the page is idle.
+pub fn install(ui: Ui) {
+    pool::warm_when_idle(ui);
 }
 
-fn spawn(ui: Ui, generation: u32, role: Role) -> Result<Handle, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start a worker: {e:?}"))?;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        on_reply(ui, generation, role, e.data());
-    });
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-        e.prevent_default();
-        let what = match role {
-            Role::Coordinator => "The analysis worker".to_string(),
-            Role::Parser(i) => format!("Parser worker {}", i + 1),
-        };
-        let msg = e.message();
-        fail(
-            ui,
-            generation,
-            format!(
-                "{what} stopped: {}. This usually means it ran out of memory on a large repository. \
-                 Your inputs are kept: try again, or drop a smaller part of the repository.",
-                if msg.is_empty() { "no reason given".into() } else { msg }
-            ),
-        );
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Handle {
-        worker,
-        ready: false,
-        queue: Vec::new(),
-        _on_message: on_message,
-        _on_error: on_error,
-    })
-}
-
-/// Terminates every worker of the current run.
-fn stop_all(s: &mut Session) {
-    if let Some(h) = s.coordinator.take() {
-        h.worker.terminate();
+/// Stops the run in progress (if any): its busy workers are terminated.
+fn stop_run(s: &mut Session) {
+    if s.run.is_some() {
+        pool::kill(&s.busy());
+        s.run = None;
     }
-    for h in s.parsers.drain(..).flatten() {
-        h.worker.terminate();
-    }
-    s.parsed.clear();
-    s.parse_done.clear();
 }
 
 /// Starts analysing `input`, replacing any run in progress.
@@ -166,25 +117,28 @@ pub fn analyse(ui: Ui, input: RepoInput) {
     ui.reset_results();
     ui.repo_name.set(Some(input.name.clone()));
     ui.phase.set(Phase::Running);
-    let parsers = parser_count();
+    timeline::mark("analyse");
     let started = SESSION.with(|s| {
         let mut s = s.borrow_mut();
-        stop_all(&mut s);
-        s.generation += 1;
-        s.started_ms = now_ms();
+        stop_run(&mut s);
         s.pending_explain = None;
-        let generation = s.generation;
-        let mut h = spawn(ui, generation, Role::Coordinator)?;
+        let parsers = pool::begin(ui)?;
         let copies: Vec<JsValue> = input.buffers.iter().map(|b| b.slice(0).into()).collect();
         let header = ToWorker::Load {
             name: input.name.clone(),
             archive: input.archive,
             paths: input.paths.clone(),
-            parsers,
+            shares: (parsers.len() * SHARES_PER_PARSER) as u32,
         }
         .to_json();
-        h.post(bus::outgoing_js(header, &copies));
-        s.coordinator = Some(h);
+        pool::post_coordinator(bus::outgoing_js(header, &copies));
+        s.run = Some(Run {
+            queue: VecDeque::new(),
+            shares: Vec::new(),
+            parse_failures: Vec::new(),
+            go_files: 0,
+            started_ms: now_ms(),
+        });
         Ok::<(), String>(())
     });
     if let Err(msg) = started {
@@ -203,52 +157,70 @@ pub fn has_input() -> bool {
     LAST_INPUT.with(|l| l.borrow().is_some())
 }
 
-/// Cancel: terminate every worker; inputs stay.
+/// Cancel: terminate the workers busy with the run; inputs stay.
 pub fn cancel(ui: Ui) {
-    SESSION.with(|s| {
-        let mut s = s.borrow_mut();
-        stop_all(&mut s);
-        s.generation += 1;
-    });
+    SESSION.with(|s| stop_run(&mut s.borrow_mut()));
     ui.phase.set(Phase::Cancelled);
     embed::error("cancelled by the user");
+    pool::warm_when_idle(ui);
 }
 
-fn fail(ui: Ui, generation: u32, message: String) {
-    let current = SESSION.with(|s| {
+/// The run (or the index it left) is lost: say why; the inputs stay for Retry.
+fn fail(ui: Ui, message: String) {
+    SESSION.with(|s| {
         let mut s = s.borrow_mut();
-        if s.generation != generation {
-            return false;
-        }
-        stop_all(&mut s);
-        s.generation += 1;
-        true
+        pool::kill(&s.busy());
+        s.run = None;
+        s.pending_explain = None;
     });
-    if current {
-        embed::error(&message);
-        ui.phase.set(Phase::Failed(message));
-        ui.explaining.set(false);
+    embed::error(&message);
+    ui.phase.set(Phase::Failed(message));
+    ui.explaining.set(false);
+    pool::warm_when_idle(ui);
+}
+
+/// A worker raised an uncaught error (a wasm trap, e.g. out of memory): it is of no further use.
+pub fn on_died(ui: Ui, id: WorkerId, reason: String) {
+    let role = pool::role(id);
+    let in_run = SESSION.with(|s| {
+        let s = s.borrow();
+        s.run.as_ref().is_some_and(|r| r.share_of(id).is_some())
+    });
+    let what = match role {
+        Some(Role::Coordinator) => "The analysis worker".to_string(),
+        Some(Role::Parser(k)) => format!("Parser worker {}", k + 1),
+        Some(Role::Spare) | None => String::new(),
+    };
+    // The coordinator holds the run or the index; a parser matters while it owes its share.
+    if role == Some(Role::Coordinator) || in_run {
+        let ready = ui.phase.get_untracked() == Phase::Ready;
+        fail(
+            ui,
+            format!(
+                "{what} stopped: {reason}. This usually means it ran out of memory on a large \
+                 repository. {}Your inputs are kept: try again, or drop a smaller part of the \
+                 repository.",
+                if ready {
+                    "The analysis it held is lost. "
+                } else {
+                    ""
+                }
+            ),
+        );
+    } else if role.is_some() {
+        web_sys::console::warn_1(&format!("refract: an idle worker stopped: {reason}").into());
+        pool::lost_idle(ui, id, pool::is_ready(id));
     }
 }
 
 /// Sends a query to the coordinator (once the index exists).
 pub fn query(req: ToWorker) {
-    SESSION.with(|s| {
-        if let Some(h) = s.borrow_mut().coordinator.as_mut() {
-            h.post(bus::outgoing(req.to_json(), &[]));
-        }
-    });
+    pool::post_coordinator(bus::outgoing(req.to_json(), &[]));
 }
 
 /// Posts `req` with `buffers` to the coordinator; false if there is none.
 pub fn post(req: &ToWorker, buffers: &[JsValue]) -> bool {
-    SESSION.with(|s| match s.borrow_mut().coordinator.as_mut() {
-        Some(h) => {
-            h.post(bus::outgoing_js(req.to_json(), buffers));
-            true
-        }
-        None => false,
-    })
+    pool::post_coordinator(bus::outgoing_js(req.to_json(), buffers))
 }
 
 /// Explain `lines` now if the index is ready, else as soon as it is.
@@ -269,99 +241,178 @@ fn set_progress(ui: Ui, stage: Stage, done: u32, total: u32) {
     embed::progress(stage, done, total);
 }
 
-fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
-    if SESSION.with(|s| s.borrow().generation) != generation {
+fn parse_progress(ui: Ui) {
+    let counts = SESSION.with(|s| {
+        s.borrow()
+            .run
+            .as_ref()
+            .map(|r| (r.shares.iter().map(|s| s.done).sum::<u32>(), r.go_files))
+    });
+    if let Some((done, total)) = counts {
+        set_progress(ui, Stage::Parse, done, total);
+    }
+}
+
+/// A message from worker `id`.
+pub fn on_reply(ui: Ui, id: WorkerId, data: JsValue) {
+    let Some(role) = pool::role(id) else {
+        return; // terminated meanwhile
+    };
+    let reply = bus::incoming(&data).ok_or_else(|| "an unreadable message".to_string());
+    let reply = reply.and_then(|msg| {
+        serde_json::from_str::<FromWorker>(&msg.header)
+            .map(|r| (r, msg.buffers))
+            .map_err(|e| format!("an unreadable reply: {e}"))
+    });
+    let (reply, buffers) = match reply {
+        Ok(r) => r,
+        Err(e) => return fail(ui, format!("a worker sent {e}")),
+    };
+    if reply == FromWorker::Ready {
+        pool::set_ready(id);
+        let who = match role {
+            Role::Parser(k) => format!("parser-{}", k + 1),
+            _ => "coordinator".into(),
+        };
+        timeline::mark(&format!("ready:{who}-{id}"));
         return;
     }
-    let Some(msg) = bus::incoming(&data) else {
-        return fail(ui, generation, "a worker sent an unreadable message".into());
+    if let FromWorker::Warmed { spans } = &reply {
+        let who = match role {
+            Role::Parser(k) => format!("parser-{}", k + 1),
+            _ => "coordinator".into(),
+        };
+        timeline::mark(&format!("warmed:{who}-{id}"));
+        timeline::measure_spans(&who, spans);
+        return;
+    }
+    match role {
+        Role::Parser(k) => on_parser_reply(ui, id, k, reply, buffers),
+        Role::Coordinator => on_coordinator_reply(ui, reply, buffers),
+        Role::Spare => {}
+    }
+}
+
+/// Hands the next queued share to `parser`; false if none is left.
+fn dispatch(run: &mut Run, parser: WorkerId) -> Result<bool, String> {
+    let Some((k, share)) = run.queue.pop_front() else {
+        return Ok(false);
     };
-    let reply = match serde_json::from_str::<FromWorker>(&msg.header) {
-        Ok(r) => r,
-        Err(e) => {
-            return fail(
-                ui,
-                generation,
-                format!("a worker sent an unreadable reply: {e}"),
-            )
-        }
-    };
+    let out = bus::outgoing_js(ToWorker::Parse.to_json(), std::slice::from_ref(&share));
+    if !pool::post(parser, out) {
+        return Err("a parser worker is gone".to_string());
+    }
+    if let Some(sh) = run.shares.get_mut(k) {
+        sh.parser = Some(parser);
+    }
+    Ok(true)
+}
+
+fn on_parser_reply(ui: Ui, id: WorkerId, slot: usize, reply: FromWorker, buffers: Vec<JsValue>) {
+    // The share this parser is working on (none: a stale message).
+    let share = SESSION.with(|s| s.borrow().run.as_ref().and_then(|r| r.share_of(id)));
+    let Some(k) = share else { return };
     match reply {
-        FromWorker::Ready => SESSION.with(|s| {
-            let mut s = s.borrow_mut();
-            let h = match role {
-                Role::Coordinator => s.coordinator.as_mut(),
-                Role::Parser(i) => s.parsers.get_mut(i).and_then(Option::as_mut),
-            };
-            if let Some(h) = h {
-                h.set_ready();
+        FromWorker::Progress { done, .. } => {
+            SESSION.with(|s| {
+                if let Some(sh) = s
+                    .borrow_mut()
+                    .run
+                    .as_mut()
+                    .and_then(|r| r.shares.get_mut(k))
+                {
+                    sh.done = done;
+                }
+            });
+            parse_progress(ui);
+        }
+        FromWorker::Parsed {
+            files,
+            failures,
+            spans,
+        } => {
+            let who = format!("parser-{}", slot + 1);
+            timeline::mark(&format!("parsed:share-{}", k + 1));
+            timeline::measure_spans(&who, &spans);
+            // The facts go to the coordinator now (it decodes them while the others parse), and
+            // the parser gets the next share.
+            let facts =
+                bus::outgoing_js(ToWorker::Facts.to_json(), &buffers[..buffers.len().min(1)]);
+            let next = SESSION.with(|s| {
+                let mut s = s.borrow_mut();
+                let Some(run) = s.run.as_mut() else {
+                    return Ok(false);
+                };
+                if let Some(sh) = run.shares.get_mut(k) {
+                    sh.done = files;
+                    sh.finished = true;
+                }
+                run.parse_failures.extend(failures);
+                if !pool::post_coordinator(facts) {
+                    return Err("the analysis worker is gone".to_string());
+                }
+                dispatch(run, id)?;
+                Ok(run.shares.iter().all(|sh| sh.finished))
+            });
+            parse_progress(ui);
+            match next {
+                Ok(true) => link(ui),
+                Ok(false) => {}
+                Err(e) => fail(ui, e),
             }
-        }),
-        FromWorker::Progress { stage, done, total } => match role {
-            Role::Parser(i) => {
-                let (sum, total) = SESSION.with(|s| {
-                    let mut s = s.borrow_mut();
-                    if let Some(d) = s.parse_done.get_mut(i) {
-                        *d = done;
-                    }
-                    (s.parse_done.iter().sum::<u32>(), s.go_files)
-                });
-                set_progress(ui, Stage::Parse, sum, total);
-            }
-            Role::Coordinator => set_progress(ui, stage, done, total),
-        },
-        FromWorker::Loaded { summary } => {
+        }
+        FromWorker::Failed { message } => fail(ui, message),
+        _ => {}
+    }
+}
+
+fn on_coordinator_reply(ui: Ui, reply: FromWorker, buffers: Vec<JsValue>) {
+    match reply {
+        FromWorker::Ready => {}
+        FromWorker::Progress { stage, done, total } => set_progress(ui, stage, done, total),
+        FromWorker::Loaded { summary, spans } => {
+            timeline::mark("loaded");
+            timeline::measure_spans("coordinator", &spans);
             set_progress(ui, Stage::Read, summary.files, summary.files);
             set_progress(ui, Stage::Parse, 0, summary.go_files);
-            let started = SESSION.with(|s| {
+            let posted = SESSION.with(|s| {
                 let mut s = s.borrow_mut();
-                s.go_files = summary.go_files;
-                let n = msg.buffers.len();
-                s.parse_done = vec![0; n];
-                s.parsed = vec![None; n];
-                s.parsers.clear();
-                for (i, share) in msg.buffers.iter().enumerate() {
-                    let mut h = spawn(ui, generation, Role::Parser(i))?;
-                    h.post(bus::outgoing_js(
-                        ToWorker::Parse.to_json(),
-                        std::slice::from_ref(share),
-                    ));
-                    s.parsers.push(Some(h));
+                let run = s.run.as_mut()?;
+                run.go_files = summary.go_files;
+                run.shares = buffers
+                    .iter()
+                    .map(|_| Share {
+                        parser: None,
+                        done: 0,
+                        finished: false,
+                    })
+                    .collect();
+                run.queue = buffers.into_iter().enumerate().collect();
+                // The pool's parsers now (one may have been replaced since `analyse`).
+                let parsers = match pool::parsers(ui) {
+                    Ok(p) => p,
+                    Err(e) => return Some(Err(e)),
+                };
+                for parser in parsers {
+                    if let Err(e) = dispatch(run, parser) {
+                        return Some(Err(e));
+                    }
                 }
-                Ok::<usize, String>(n)
+                Some(Ok(run.shares.len()))
             });
-            match started {
-                Ok(0) => link(ui, generation),
-                Ok(_) => {}
-                Err(e) => fail(ui, generation, e),
+            match posted {
+                Some(Ok(0)) => link(ui),
+                Some(Ok(_)) | None => {}
+                Some(Err(e)) => fail(ui, e),
             }
         }
-        FromWorker::Parsed { files, failures } => {
-            let Role::Parser(i) = role else { return };
-            let all = SESSION.with(|s| {
-                let mut s = s.borrow_mut();
-                if let Some(Some(h)) = s.parsers.get_mut(i).map(Option::take) {
-                    h.worker.terminate();
-                }
-                if let Some(d) = s.parse_done.get_mut(i) {
-                    *d = files;
-                }
-                if let (Some(slot), Some(buf)) = (s.parsed.get_mut(i), msg.buffers.first()) {
-                    *slot = Some((buf.clone(), failures));
-                }
-                s.parsed.iter().all(Option::is_some)
-            });
-            let (sum, total) =
-                SESSION.with(|s| (s.borrow().parse_done.iter().sum(), s.borrow().go_files));
-            set_progress(ui, Stage::Parse, sum, total);
-            if all {
-                link(ui, generation);
-            }
-        }
-        FromWorker::Indexed { overview } => {
+        FromWorker::Indexed { overview, spans } => {
+            timeline::mark("indexed");
+            timeline::measure_spans("coordinator", &spans);
             let (elapsed, pending) = SESSION.with(|s| {
                 let mut s = s.borrow_mut();
-                (now_ms() - s.started_ms, s.pending_explain.take())
+                let started = s.run.take().map(|r| r.started_ms).unwrap_or(0.0);
+                (now_ms() - started, s.pending_explain.take())
             });
             ui.elapsed_ms.set(Some(elapsed));
             embed::indexed(&overview);
@@ -370,6 +421,8 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
             if let Some(lines) = pending {
                 explain(ui, lines);
             }
+            // The next analysis gets a warm coordinator.
+            pool::warm_when_idle(ui);
         }
         FromWorker::Functions { query, hits } => {
             if ui.query.get_untracked().trim() == query.trim() {
@@ -388,30 +441,7 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                     Some(text.unwrap_or_else(|| format!("({path} is not in the analysed files)")));
             }
         }),
-        FromWorker::Explained { results } => {
-            ui.explaining.set(false);
-            let mut traces = Vec::with_capacity(results.len());
-            for r in &results {
-                match Trace::from_value(r.clone()) {
-                    Ok(t) => traces.push(t),
-                    Err(e) => return fail(ui, generation, e),
-                }
-            }
-            embed::results(results);
-            // Show the root cause of the first line (unless the URL hash names a hop).
-            let root_hop = traces
-                .first()
-                .and_then(|t| t.view.paths.first())
-                .map(|p| p.hops.len().saturating_sub(1));
-            ui.traces.set(traces);
-            ui.current.set(0);
-            ui.alt_path.set(0);
-            ui.hop.set(root_hop);
-            super::hash::apply_pending_hop(ui);
-            if ui.tab.get_untracked() == super::state::Tab::Overview {
-                ui.tab.set(super::state::Tab::Explain);
-            }
-        }
+        FromWorker::Explained { results } => explained(ui, results),
         r @ (FromWorker::ClusterProgress { .. }
         | FromWorker::Clustered { .. }
         | FromWorker::ClusterFailed { .. }) => super::clusters::on_reply(r),
@@ -422,40 +452,61 @@ fn on_reply(ui: Ui, generation: u32, role: Role, data: JsValue) {
                 ui.notes.update(|n| n.push(message.clone()));
                 embed::error(&message);
             } else {
-                fail(ui, generation, message);
+                fail(ui, message);
             }
         }
+        FromWorker::Parsed { .. } | FromWorker::Warmed { .. } => {}
     }
 }
 
-fn link(ui: Ui, generation: u32) {
-    set_progress(ui, Stage::Link, 0, 1);
-    let res = SESSION.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.generation != generation {
-            return Ok(());
+fn explained(ui: Ui, results: Vec<serde_json::Value>) {
+    ui.explaining.set(false);
+    let mut traces = Vec::with_capacity(results.len());
+    for r in &results {
+        match Trace::from_value(r.clone()) {
+            Ok(t) => traces.push(t),
+            Err(e) => return fail(ui, e),
         }
-        let mut buffers = Vec::new();
-        let mut failures = Vec::new();
-        for (buf, f) in s.parsed.drain(..).flatten() {
-            buffers.push(buf);
-            failures.extend(f);
-        }
-        let header = ToWorker::Link {
-            parse_failures: failures,
-        }
-        .to_json();
-        match s.coordinator.as_mut() {
-            Some(h) => {
-                h.post(bus::outgoing_js(header, &buffers));
-                Ok(())
-            }
-            None => Err("the analysis worker is gone".to_string()),
-        }
-    });
-    if let Err(e) = res {
-        fail(ui, generation, e);
     }
+    embed::results(results);
+    // Show the root cause of the first line (unless the URL hash names a hop).
+    let root_hop = traces
+        .first()
+        .and_then(|t| t.view.paths.first())
+        .map(|p| p.hops.len().saturating_sub(1));
+    ui.traces.set(traces);
+    ui.current.set(0);
+    ui.alt_path.set(0);
+    ui.hop.set(root_hop);
+    super::hash::apply_pending_hop(ui);
+    if ui.tab.get_untracked() == super::state::Tab::Overview {
+        ui.tab.set(super::state::Tab::Explain);
+    }
+}
+
+/// Every share is parsed (and its facts are with the coordinator): link.
+fn link(ui: Ui) {
+    set_progress(ui, Stage::Link, 0, 1);
+    let failures = SESSION.with(|s| {
+        let mut s = s.borrow_mut();
+        let run = s.run.as_mut()?;
+        // The shares are done with; `busy` is down to the coordinator.
+        run.shares.clear();
+        Some(std::mem::take(&mut run.parse_failures))
+    });
+    let Some(parse_failures) = failures else {
+        return;
+    };
+    timeline::mark("link");
+    let out = bus::outgoing(ToWorker::Link { parse_failures }.to_json(), &[]);
+    if !pool::post_coordinator(out) {
+        fail(ui, "the analysis worker is gone".to_string());
+    }
+}
+
+/// Whether an analysis is running (the pool starts no workers meanwhile).
+pub fn is_running() -> bool {
+    SESSION.with(|s| s.borrow().run.is_some())
 }
 
 /// Opens `path` in the source view, marking `mark` and the function span.
