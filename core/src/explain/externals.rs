@@ -9,7 +9,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lang::go::{Callee, GoFile, ImportName, Ty};
-use crate::program::{FuncId, Program};
+use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,7 +267,6 @@ impl ExternalCalls {
             .is_some_and(|v| v.iter().any(|(p, n)| p == package && n == name))
     }
 
-    /// Whether `f`'s body sends on a channel.
     /// Names of the functions whose results are arguments of the calls of `f` at line `line`.
     pub fn carried_at(&self, f: FuncId, line: u32) -> impl Iterator<Item = &str> + '_ {
         self.carried
@@ -278,10 +277,39 @@ impl ExternalCalls {
             .map(|(_, n)| n.as_str())
     }
 
+    /// Whether `f`'s body sends on a channel.
     pub fn sends(&self, f: FuncId) -> bool {
         self.senders.contains(&f)
     }
+
+    /// Whether `f` hands the value `recover()` returned to some call (`fmt.Errorf("panic: %v",
+    /// r)` in a deferred literal): a panic anywhere below its enclosing function can surface
+    /// in `f`'s text.
+    pub fn recovers(&self, f: FuncId) -> bool {
+        self.carried
+            .get(&f)
+            .is_some_and(|v| v.iter().any(|(_, n)| n == RECOVER))
+    }
+
+    /// For a function literal that formats what `recover()` returned (`defer func() { if r :=
+    /// recover(); r != nil { err = fmt.Errorf("panic: %v", r) } }()`), the enclosing function:
+    /// a panic raised by anything that function calls surfaces in the literal's text.
+    pub fn panic_scope(&self, program: &Program, f: FuncId) -> Option<FuncId> {
+        let func = program.func(f);
+        (func.kind == FuncKind::Literal && self.recovers(f))
+            .then_some(func.parent)
+            .flatten()
+    }
+
+    /// Whether the call of `f` at line `line` is given the value `recover()` returned: the
+    /// text it makes converts a panic into an error.
+    pub fn formats_recovered(&self, f: FuncId, line: u32) -> bool {
+        self.carried_at(f, line).any(|n| n == RECOVER)
+    }
 }
+
+/// The builtin that stops a panic and returns its value.
+const RECOVER: &str = "recover";
 
 /// The external APIs whose errors read like `text`: (import path, function names; empty = any).
 pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])> {

@@ -283,7 +283,13 @@ impl<'a> Explainer<'a> {
             };
             return (e, 0);
         }
-        let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
+        let seg = Segmenter::new(
+            self.program,
+            self.closure,
+            &self.index,
+            &self.externals,
+            &text,
+        );
         let paths_cache = PathCache::default();
         let chains = seg.top(32);
         let mut built: Vec<Built> = chains
@@ -461,8 +467,12 @@ impl<'a> Explainer<'a> {
                 let prev = chain.links[i - 1].owner;
                 let context: Vec<FuncId> =
                     chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
-                let prev_sites = self.carriers(prev.func, &self.sites_of(prev));
-                match between(prev.func, &prev_sites, f, &context) {
+                // A panic the previous link recovered was raised below its enclosing function.
+                let (from, prev_sites) = match self.externals.panic_scope(p, prev.func) {
+                    Some(g) => (g, Vec::new()),
+                    None => (prev.func, self.carriers(prev.func, &self.sites_of(prev))),
+                };
+                match between(from, &prev_sites, f, &context) {
                     Some(cp) => {
                         off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));
                         dynamic += cp.dynamic_edges;
@@ -487,6 +497,9 @@ impl<'a> Explainer<'a> {
                 }
             } else if innermost {
                 HopKind::OriginExternal
+            } else if self.externals.formats_recovered(f, owned.line) {
+                // The text is made from a recovered panic value: a panic turned into an error.
+                HopKind::Convert
             } else {
                 self.wrap_kind(owned.role, owned.form, p.strings.resolve(owned.api))
             };

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::externals;
+use super::externals::{self, ExternalCalls};
 use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::path;
 use super::template::{Captures, Hole};
@@ -111,6 +111,7 @@ pub struct Segmenter<'a> {
     program: &'a Program,
     closure: &'a Closure,
     index: &'a MatcherIndex,
+    externals: &'a ExternalCalls,
     line: &'a str,
     hits: FxHashMap<TplId, Vec<(usize, usize)>>,
     memo: Memo<(usize, usize, FuncId), Vec<Chain>>,
@@ -127,12 +128,14 @@ impl<'a> Segmenter<'a> {
         program: &'a Program,
         closure: &'a Closure,
         index: &'a MatcherIndex,
+        externals: &'a ExternalCalls,
         line: &'a str,
     ) -> Segmenter<'a> {
         Segmenter {
             program,
             closure,
             index,
+            externals,
             line,
             hits: index.hits(line),
             memo: RefCell::default(),
@@ -286,6 +289,21 @@ impl<'a> Segmenter<'a> {
         }
         let reach = self.reachable(outer, false);
         let extended = self.reachable(outer, true);
+        // A deferred literal that formats what `recover()` returned holds a panic raised
+        // anywhere below its enclosing function: that function's reach is its reach.
+        let unwound = self.externals.panic_scope(self.program, outer);
+        let (reach_up, extended_up) = match unwound {
+            Some(g) => (
+                Some(self.reachable(g, false)),
+                Some(self.reachable(g, true)),
+            ),
+            None => (None, None),
+        };
+        let in_reach =
+            |f: FuncId| reach.contains(&f) || reach_up.as_ref().is_some_and(|r| r.contains(&f));
+        let in_extended = |f: FuncId| {
+            extended.contains(&f) || extended_up.as_ref().is_some_and(|r| r.contains(&f))
+        };
         let mut tpls: Vec<TplId> = self
             .hits
             .iter()
@@ -299,7 +317,8 @@ impl<'a> Segmenter<'a> {
         let mut out = Vec::new();
         for (i, t) in tpls.into_iter().enumerate() {
             let e = self.index.entry(t);
-            let in_ck = self.closure.contains(outer, e.text);
+            let in_ck = self.closure.contains(outer, e.text)
+                || unwound.is_some_and(|g| self.closure.contains(g, e.text));
             if !in_ck && i >= anchored {
                 continue;
             }
@@ -315,9 +334,9 @@ impl<'a> Segmenter<'a> {
                 })
                 .take(TOP_OWNERS)
                 .map(|&o| {
-                    if in_ck && reach.contains(&o.func) {
+                    if in_ck && in_reach(o.func) {
                         (o, Reach::Closure)
-                    } else if i < anchored && extended.contains(&o.func) {
+                    } else if i < anchored && in_extended(o.func) {
                         // Generic templates (`"%v: %v"`) match almost anything: only within C_k.
                         (o, Reach::Extended)
                     } else {
