@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, GoFile, ImportName, Ty};
+use crate::lang::go::{Callee, GoFile, ImportName, Role, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
@@ -291,14 +291,23 @@ impl ExternalCalls {
             .is_some_and(|v| v.iter().any(|(_, n)| n == RECOVER))
     }
 
-    /// For a function literal that formats what `recover()` returned (`defer func() { if r :=
-    /// recover(); r != nil { err = fmt.Errorf("panic: %v", r) } }()`), the enclosing function:
-    /// a panic raised by anything that function calls surfaces in the literal's text.
-    pub fn panic_scope(&self, program: &Program, f: FuncId) -> Option<FuncId> {
+    /// For a deferred function literal whose text is about an error its enclosing function
+    /// holds, that function and how: the literal formats what `recover()` returned (a panic
+    /// raised by anything the enclosing function calls), or it wraps the enclosing function's
+    /// named error result (`defer func() { if err != nil { err = fmt.Errorf("…: %w", err) }
+    /// }()`, the error some call of the enclosing function returned).
+    pub fn deferred_scope(&self, program: &Program, f: FuncId) -> Option<(FuncId, Deferred)> {
         let func = program.func(f);
-        (func.kind == FuncKind::Literal && self.recovers(f))
-            .then_some(func.parent)
-            .flatten()
+        if func.kind != FuncKind::Literal {
+            return None;
+        }
+        let parent = func.parent?;
+        if self.recovers(f) {
+            return Some((parent, Deferred::Recovered));
+        }
+        let deferred = program.callees(parent).any(|(c, e)| c == f && e.is_defer);
+        let wraps = !func.returns_error && func.strings.iter().any(|s| s.role == Role::ErrorWrap);
+        (deferred && wraps).then_some((parent, Deferred::NamedResult))
     }
 
     /// Whether the call of `f` at line `line` is given the value `recover()` returned: the
@@ -306,6 +315,15 @@ impl ExternalCalls {
     pub fn formats_recovered(&self, f: FuncId, line: u32) -> bool {
         self.carried_at(f, line).any(|n| n == RECOVER)
     }
+}
+
+/// How a deferred literal comes by the error it formats ([`ExternalCalls::deferred_scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    /// From `recover()`: a panic turned into an error.
+    Recovered,
+    /// From the enclosing function's named error result, which the literal wraps.
+    NamedResult,
 }
 
 /// The builtin that stops a panic and returns its value.

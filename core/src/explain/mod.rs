@@ -27,7 +27,7 @@ use crate::closure::Closure;
 use crate::lang::go::{Form, Role};
 use crate::program::{FuncId, FuncKind, Program};
 use candidates::FuzzyIndex;
-use externals::ExternalCalls;
+use externals::{Deferred, ExternalCalls};
 use matcher_index::{MatcherIndex, Owner};
 use segment::{Chain, Segmenter};
 
@@ -467,17 +467,36 @@ impl<'a> Explainer<'a> {
                 let prev = chain.links[i - 1].owner;
                 let context: Vec<FuncId> =
                     chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
-                // A panic the previous link recovered was raised below its enclosing function.
-                let (from, prev_sites) = match self.externals.panic_scope(p, prev.func) {
-                    Some(g) => (g, Vec::new()),
+                // A deferred literal's error was raised below its enclosing function: a
+                // recovered panic unwound through it; a named result it wraps was returned to it
+                // (so the enclosing function is the next hop).
+                let (from, prev_sites) = match self.externals.deferred_scope(p, prev.func) {
+                    Some((g, how)) => {
+                        if how == Deferred::NamedResult {
+                            hops.push(self.hop(g, HopKind::Passthrough));
+                        }
+                        (g, Vec::new())
+                    }
                     None => (prev.func, self.carriers(prev.func, &self.sites_of(prev))),
                 };
+                // Into a literal that wraps a named result, the path runs through its enclosing
+                // function, which comes after it (above).
+                let wraps_result = self
+                    .externals
+                    .deferred_scope(p, f)
+                    .filter(|&(_, how)| how == Deferred::NamedResult)
+                    .map(|(g, _)| g);
                 match between(from, &prev_sites, f, &context) {
                     Some(cp) => {
                         off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
-                        for &g in interior(&cp.funcs) {
+                        let inside = interior(&cp.funcs);
+                        let inside = match (inside.split_last(), wraps_result) {
+                            (Some((&g, rest)), Some(parent)) if g == parent => rest,
+                            _ => inside,
+                        };
+                        for &g in inside {
                             if self.carries_error(g) {
                                 hops.push(self.hop(g, HopKind::Passthrough));
                             }

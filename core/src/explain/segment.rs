@@ -32,6 +32,8 @@ const TOP_OWNERS: usize = 64;
 const BUDGET: usize = 4_000;
 /// Functions visited by one extended-reach search, at most.
 const REACH_VISITS: usize = 20_000;
+/// Best chains a generic outermost template is tried around.
+const GENERIC_OUTER_OF: usize = 4;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
@@ -169,7 +171,91 @@ impl<'a> Segmenter<'a> {
             }
         }
         rank(&mut out);
+        let outer = self.generic_outer(&out[..out.len().min(GENERIC_OUTER_OF)]);
+        if !outer.is_empty() {
+            out.extend(outer);
+            rank(&mut out);
+        }
         out.truncate(keep);
+        out
+    }
+
+    /// Chains that put a template with no literal anchor (`fmt.Fprintf(os.Stderr, "%s: %v\n",
+    /// file, err)`) around one of `chains` that leaves a prefix of the line unexplained. Such a
+    /// template matches almost anything, so it is only tried as the outermost layer, around a
+    /// chain whose first template is in its owner's C_k.
+    fn generic_outer(&self, chains: &[Chain]) -> Vec<Chain> {
+        let mut out = Vec::new();
+        let generic = self.index.generic();
+        if generic.is_empty() {
+            return out;
+        }
+        for c in chains {
+            let Some(first) = c.links.first() else {
+                continue;
+            };
+            let (start, end) = first.span;
+            let role = self
+                .program
+                .func(first.owner.func)
+                .strings
+                .get(first.owner.string as usize)
+                .map(|s| s.role);
+            if start == 0 || end != self.line.len() || role == Some(Role::Log) {
+                continue;
+            }
+            let text = self.index.entry(first.tpl).text;
+            let reaching: FxHashSet<FuncId> = self
+                .closure
+                .reaching(self.program, text)
+                .into_iter()
+                .collect();
+            for &t in generic {
+                let e = self.index.entry(t);
+                let owners: Vec<Owner> = e
+                    .owners
+                    .iter()
+                    .copied()
+                    .filter(|o| o.func != first.owner.func && reaching.contains(&o.func))
+                    .take(TOP_OWNERS)
+                    .collect();
+                if owners.is_empty() {
+                    continue;
+                }
+                for caps in e.template.match_full(self.line, MATCHES_PER_SPAN) {
+                    let Some(&(_, a, b)) = caps
+                        .iter()
+                        .find(|&&(h, a, b)| h.may_be_error() && a == start && b == end)
+                    else {
+                        continue;
+                    };
+                    // The other holes are values (`file`); text with spaces is not one.
+                    let vague: usize = caps
+                        .iter()
+                        .filter(|&&(_, x, y)| {
+                            x != a && self.line[x..y].contains(char::is_whitespace)
+                        })
+                        .map(|&(_, x, y)| y - x)
+                        .sum();
+                    for &o in &owners {
+                        let mut links = vec![Link {
+                            tpl: t,
+                            owner: o,
+                            span: (0, self.line.len()),
+                            inner: Some((a, b)),
+                            reach: Reach::Closure,
+                        }];
+                        links.extend(c.links.iter().cloned());
+                        out.push(Chain {
+                            links,
+                            tail: c.tail,
+                            covered: c.covered + (self.line.len() - (b - a)) - vague,
+                            literal: c.literal + e.template.literal_len(),
+                        });
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -289,9 +375,12 @@ impl<'a> Segmenter<'a> {
         }
         let reach = self.reachable(outer, false);
         let extended = self.reachable(outer, true);
-        // A deferred literal that formats what `recover()` returned holds a panic raised
-        // anywhere below its enclosing function: that function's reach is its reach.
-        let unwound = self.externals.panic_scope(self.program, outer);
+        // A deferred literal that formats a recovered panic or wraps its enclosing function's
+        // named result holds an error from anywhere below that function: its reach is its reach.
+        let unwound = self
+            .externals
+            .deferred_scope(self.program, outer)
+            .map(|(g, _)| g);
         let (reach_up, extended_up) = match unwound {
             Some(g) => (
                 Some(self.reachable(g, false)),

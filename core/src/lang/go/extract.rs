@@ -1203,6 +1203,11 @@ impl<'s> Extractor<'s> {
                 _ => {}
             }
         }
+        if let Some((api, form)) = self.stderr_print(&callee, &args) {
+            if let Some(a) = args.get(1) {
+                self.push_string(ctx, line(n), &api, Role::Log, form, *a);
+            }
+        }
         if let Some((api, spec)) = self.api_of(&callee) {
             if let Some(a) = args.get(spec.text_arg) {
                 let mut role = spec.role;
@@ -1229,6 +1234,29 @@ impl<'s> Extractor<'s> {
             is_go,
             is_defer,
         });
+    }
+
+    /// `fmt.Fprintf(os.Stderr, "…", …)` (and `Fprint`, `Fprintln`): a command-line tool's log
+    /// line. Writes to any other writer are output, not log. Returns the call as written and
+    /// the text's form.
+    fn stderr_print(&self, callee: &Callee, args: &[Node<'_>]) -> Option<(String, Form)> {
+        let Callee::Qualified { qual, name } = callee else {
+            return None;
+        };
+        if self.imports.get(qual).map(String::as_str) != Some("fmt") {
+            return None;
+        }
+        let form = match name.as_str() {
+            "Fprintf" => Form::Printf,
+            "Fprint" | "Fprintln" => Form::Plain,
+            _ => return None,
+        };
+        let to_stderr = matches!(
+            args.first().map(|a| self.expr_ty(*a)),
+            Some(Ty::PkgMember { qual: q, name: n })
+                if n == "Stderr" && self.imports.get(&q).map(String::as_str) == Some("os")
+        );
+        to_stderr.then(|| (format!("{qual}.{name}"), form))
     }
 
     /// The error/log API a call is, with its name as written.
