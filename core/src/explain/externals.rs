@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, GoFile, ImportName, Role, Ty};
+use crate::lang::go::{Callee, FieldSel, GoFile, ImportName, Role, Sink, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
@@ -86,6 +86,10 @@ pub struct RawExternalCalls {
     /// (file path, line of the function's name, (call line, name of the function whose result
     /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
     carried: Vec<(String, u32, Vec<CarriedName>)>,
+    /// (file path, line of the function's name, values of the package-level string constants
+    /// it passes to calls): the file names it builds paths from (`filepath.Join(dir,
+    /// metaFile)`).
+    named: Vec<(String, u32, Vec<String>)>,
 }
 
 /// (line of a call, name of the function whose result is one of its arguments).
@@ -99,6 +103,7 @@ pub struct ExternalCalls {
     /// External sentinels each function returns or wraps: (import path, name).
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
     carried: FxHashMap<FuncId, Vec<CarriedName>>,
+    named: FxHashMap<FuncId, Vec<String>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -194,6 +199,7 @@ impl RawExternalCalls {
             senders,
             sentinel_refs,
             carried,
+            named: named_files(files),
         }
     }
 
@@ -246,11 +252,17 @@ impl RawExternalCalls {
             .into_iter()
             .filter_map(|(p, l, names)| Some((*by_site.get(&(p.as_str(), l))?, names)))
             .collect();
+        let named = self
+            .named
+            .into_iter()
+            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .collect();
         ExternalCalls {
             by_func,
             senders,
             sentinels,
             carried,
+            named,
         }
     }
 }
@@ -275,6 +287,14 @@ impl ExternalCalls {
             .flatten()
             .filter(move |(l, _)| *l == line)
             .map(|(_, n)| n.as_str())
+    }
+
+    /// Whether `f` passes a string constant equal to `name` to some call: it builds a path
+    /// ending in that file name.
+    pub fn names_file(&self, f: FuncId, name: &str) -> bool {
+        self.named
+            .get(&f)
+            .is_some_and(|v| v.iter().any(|s| s.trim_start_matches('/') == name))
     }
 
     /// Whether `f`'s body sends on a channel.
@@ -328,6 +348,113 @@ pub enum Deferred {
 
 /// The builtin that stops a panic and returns its value.
 const RECOVER: &str = "recover";
+
+/// Per function, the values of the package-level string constants it passes to calls
+/// (`filepath.Join(dir, metaFile)`), and those of the file handles it uses through a field
+/// (`s.stateFile.Sync()`) that some function of the package opened with a path built from
+/// such a constant and stored there (`fh, err := os.Create(filepath.Join(dir, stateFile))` …
+/// `sink.stateFile = fh`).
+fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
+    let mut consts: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    for file in files {
+        for v in &file.values {
+            if let Some(text) = v.string.as_deref().filter(|_| v.is_const) {
+                consts.insert((dir_of(&file.path), v.name.as_str()), text);
+            }
+        }
+    }
+    let own = |dir: &str, f: &crate::lang::go::Func| -> Vec<&str> {
+        f.calls
+            .iter()
+            .flat_map(|c| c.args.iter())
+            .filter_map(|a| match a {
+                Ty::Global(n) => consts.get(&(dir, n.as_str())).copied(),
+                _ => None,
+            })
+            .collect()
+    };
+    // Fields that hold a handle a package-qualified call opened: (dir, field) → file names.
+    let mut fields: FxHashMap<(&str, &str), Vec<&str>> = FxHashMap::default();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let names = own(dir, f);
+            if names.is_empty() {
+                continue;
+            }
+            for st in &f.stores {
+                let field = match &st.dst {
+                    Sink::Expr(Ty::Member(_, field)) => field.as_str(),
+                    Sink::Field {
+                        field: FieldSel::Name(field),
+                        ..
+                    } => field.as_str(),
+                    _ => continue,
+                };
+                if opened_by_package_call(&st.src) {
+                    fields.entry((dir, field)).or_default().extend(&names);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut names: Vec<String> = own(dir, f).into_iter().map(str::to_string).collect();
+            for c in &f.calls {
+                if let Callee::Method {
+                    recv: Ty::Member(_, field),
+                    ..
+                } = &c.callee
+                {
+                    if let Some(v) = fields.get(&(dir, field.as_str())) {
+                        names.extend(v.iter().map(|s| s.to_string()));
+                    }
+                }
+            }
+            names.sort_unstable();
+            names.dedup();
+            if !names.is_empty() {
+                out.push((file.path.clone(), f.line, names));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `ty` is the first result of a package-qualified call (`os.Create(…)`), directly or
+/// through the local holding it.
+fn opened_by_package_call(ty: &Ty) -> bool {
+    match ty {
+        Ty::Local { ty, .. } => opened_by_package_call(ty),
+        Ty::ResultOf { callee, index: 0 } => matches!(callee.as_ref(), Callee::Qualified { .. }),
+        _ => false,
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The file name an `os` error names (`open /var/x/meta.json: too many open files` →
+/// `meta.json`): the last element of the path after the operation, when it is a file name.
+pub fn named_file(text: &str) -> Option<&str> {
+    const OPS: [&str; 12] = [
+        "open", "stat", "lstat", "mkdir", "remove", "rename", "readlink", "chmod", "read", "write",
+        "sync", "close",
+    ];
+    let (op, rest) = text.trim_start().split_once(' ')?;
+    if !OPS.contains(&op) {
+        return None;
+    }
+    let (path, _) = rest.split_once(": ")?;
+    if !path.contains('/') || path.contains(' ') {
+        return None;
+    }
+    let base = path.rsplit('/').next()?;
+    (!base.is_empty()).then_some(base)
+}
 
 /// The external APIs whose errors read like `text`: (import path, function names; empty = any).
 pub fn likely_sources(text: &str) -> Vec<(&'static str, &'static [&'static str])> {
