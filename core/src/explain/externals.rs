@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, FieldSel, GoFile, ImportName, Role, Sink, Ty};
+use crate::lang::go::{Callee, FieldSel, Form, GoFile, ImportName, Role, Sink, StrValue, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
@@ -90,6 +90,9 @@ pub struct RawExternalCalls {
     /// it passes to calls): the file names it builds paths from (`filepath.Join(dir,
     /// metaFile)`).
     named: Vec<(String, u32, Vec<String>)>,
+    /// (file path, line of the function's name, lines of its format calls whose arguments are
+    /// all plain data).
+    data_only: Vec<(String, u32, Vec<u32>)>,
 }
 
 /// (line of a call, name of the function whose result is one of its arguments).
@@ -104,6 +107,7 @@ pub struct ExternalCalls {
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
     carried: FxHashMap<FuncId, Vec<CarriedName>>,
     named: FxHashMap<FuncId, Vec<String>>,
+    data_only: FxHashMap<FuncId, Vec<u32>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -200,6 +204,7 @@ impl RawExternalCalls {
             sentinel_refs,
             carried,
             named: named_files(files),
+            data_only: data_only_formats(files),
         }
     }
 
@@ -257,12 +262,18 @@ impl RawExternalCalls {
             .into_iter()
             .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
             .collect();
+        let data_only = self
+            .data_only
+            .into_iter()
+            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .collect();
         ExternalCalls {
             by_func,
             senders,
             sentinels,
             carried,
             named,
+            data_only,
         }
     }
 }
@@ -295,6 +306,13 @@ impl ExternalCalls {
         self.named
             .get(&f)
             .is_some_and(|v| v.iter().any(|s| s.trim_start_matches('/') == name))
+    }
+
+    /// Whether the format call of `f` at line `line` fills its holes with plain data only
+    /// (`fmt.Errorf("remote error: %v", resp.Error)`, a `string` field of a decoded message): the
+    /// text in its holes is no error of this program's, so the template wraps nothing.
+    pub fn formats_data_only(&self, f: FuncId, line: u32) -> bool {
+        self.data_only.get(&f).is_some_and(|v| v.contains(&line))
     }
 
     /// Whether `f`'s body sends on a channel.
@@ -417,6 +435,76 @@ fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
             names.dedup();
             if !names.is_empty() {
                 out.push((file.path.clone(), f.line, names));
+            }
+        }
+    }
+    out
+}
+
+/// Per function, the lines of its printf-style error and log calls whose hole arguments are all
+/// fields of a struct declared in the package with a basic type (`resp.Error` of `type errResp
+/// struct { Error string }`): data read from somewhere, not an error value.
+fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
+    // (dir, struct type, field) → the field's type.
+    let mut fields: FxHashMap<(&str, &str, &str), &Ty> = FxHashMap::default();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for t in &file.types {
+            if let Ty::Struct(fs) = &t.underlying {
+                for f in fs {
+                    if let Some(n) = &f.name {
+                        fields.insert((dir, t.name.as_str(), n.as_str()), &f.ty);
+                    }
+                }
+            }
+        }
+    }
+    let basic = |ty: &Ty| {
+        matches!(ty, Ty::Named { qual: None, name } if matches!(name.as_str(),
+            "string" | "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16"
+                | "uint32" | "uint64" | "bool" | "float32" | "float64" | "byte" | "rune"))
+    };
+    fn struct_name(ty: &Ty) -> Option<&str> {
+        match ty {
+            Ty::Named { qual: None, name } => Some(name),
+            Ty::Pointer(t) | Ty::Deref(t) => struct_name(t),
+            Ty::Local { ty, .. } | Ty::Param { ty, .. } => struct_name(ty),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut lines = Vec::new();
+            for s in &f.strings {
+                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
+                    continue;
+                };
+                let holes = super::template::parse_printf(text)
+                    .iter()
+                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
+                    .count();
+                let Some(call) = f.calls.iter().find(|c| c.line == s.line) else {
+                    continue;
+                };
+                if holes == 0 || call.args.len() <= holes {
+                    continue;
+                }
+                let data = call.args[call.args.len() - holes..]
+                    .iter()
+                    .all(|a| match a {
+                        Ty::Member(base, field) => struct_name(base)
+                            .and_then(|t| fields.get(&(dir, t, field.as_str())))
+                            .is_some_and(|ty| basic(ty)),
+                        _ => false,
+                    });
+                if data {
+                    lines.push(s.line);
+                }
+            }
+            if !lines.is_empty() {
+                out.push((file.path.clone(), f.line, lines));
             }
         }
     }

@@ -284,18 +284,27 @@ impl<'a> Segmenter<'a> {
             inner: None,
             reach,
         };
+        // A format filled with plain data (a field of a decoded message) wraps no error.
+        let data_only = self
+            .program
+            .func(o.func)
+            .strings
+            .get(o.string as usize)
+            .is_some_and(|s| self.externals.formats_data_only(o.func, s.line));
         // Error holes first, then value holes from the last.
         let mut holes: Vec<(Hole, usize, usize)> = caps
             .iter()
             .copied()
-            .filter(|&(h, a, b)| h.may_be_error() && b > a)
+            .filter(|&(h, a, b)| h.may_be_error() && b > a && !data_only)
             .collect();
         holes.sort_by_key(|&(h, a, _)| (h != Hole::Error, std::cmp::Reverse(a)));
         holes.truncate(2);
         let whole = span.1 - span.0;
-        // A `%v`/`%s` capture with spaces in it is text no template explained, not a value.
+        // A `%v`/`%s` capture with spaces in it is text no template explained, not a value
+        // (unless the call fills its holes with data, whatever the text).
         let vague = |&(h, a, b): &(Hole, usize, usize)| {
-            matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
+            !data_only
+                && matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
                 && self.line[a..b].contains(char::is_whitespace)
         };
         let vague_len = |skip: Option<usize>| -> usize {
