@@ -743,6 +743,21 @@ mod tests {
     }
 
     #[test]
+    fn an_os_error_names_its_file() {
+        assert_eq!(
+            named_file("open /var/lib/x/1.tmp/meta.json: too many open files"),
+            Some("meta.json")
+        );
+        assert_eq!(
+            named_file("sync /data/state.bin: input/output error"),
+            Some("state.bin")
+        );
+        assert_eq!(named_file("open x: no such file or directory"), None);
+        assert_eq!(named_file("dial tcp 1.2.3.4:80: connect: refused"), None);
+        assert_eq!(named_file("load /etc/x.yaml: bad"), None);
+    }
+
+    #[test]
     fn error_like_text() {
         assert!(looks_like_error("open x: no such file or directory"));
         assert!(looks_like_error("EOF"));

@@ -1923,6 +1923,27 @@ mod tests {
     }
 
     #[test]
+    fn a_print_to_stderr_is_a_log_line_and_to_another_writer_is_not() {
+        let src = "package a\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc F(w *os.File, err error) {\n\tfmt.Fprintf(os.Stderr, \"%s: %v\\n\", \"f\", err)\n\tfmt.Fprintln(os.Stderr, \"stopped\")\n\tfmt.Fprintf(w, \"report %v\\n\", err)\n\tfmt.Fprintf(os.Stdout, \"out %v\\n\", err)\n}\n";
+        let file = crate::lang::go::parse_file("a/a.go", src).expect("parses");
+        let strings: Vec<(Role, Form, String)> = file.funcs[0]
+            .strings
+            .iter()
+            .map(|s| match &s.value {
+                StrValue::Literal(t) => (s.role, s.form, t.clone()),
+                StrValue::Const(r) => (s.role, s.form, r.name.clone()),
+            })
+            .collect();
+        assert_eq!(
+            strings,
+            vec![
+                (Role::Log, Form::Printf, "%s: %v\n".to_string()),
+                (Role::Log, Form::Plain, "stopped".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn build_constraints_from_go_build_and_legacy_plus_build() {
         let parse =
             |src: &str| crate::lang::go::parse_file("x/a.go", src).map(|f| f.build_constraint);
