@@ -93,7 +93,14 @@ pub struct RawExternalCalls {
     /// (file path, line of the function's name, lines of its format calls whose arguments are
     /// all plain data).
     data_only: Vec<(String, u32, Vec<u32>)>,
+    /// (file path, line of the function's name, holes filled by a string helper).
+    helper_holes: Vec<(String, u32, Vec<HelperHole>)>,
 }
+
+/// A hole of a format call filled with the result of a function of the package that returns
+/// only constant texts (`LogAddress(from)` → `"from=%s"`): (line of the call, index of the hole,
+/// the texts as formats).
+pub type HelperHole = (u32, usize, Vec<String>);
 
 /// (line of a call, name of the function whose result is one of its arguments).
 type CarriedName = (u32, String);
@@ -108,6 +115,7 @@ pub struct ExternalCalls {
     carried: FxHashMap<FuncId, Vec<CarriedName>>,
     named: FxHashMap<FuncId, Vec<String>>,
     data_only: FxHashMap<FuncId, Vec<u32>>,
+    helper_holes: FxHashMap<FuncId, Vec<HelperHole>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -205,6 +213,7 @@ impl RawExternalCalls {
             carried,
             named: named_files(files),
             data_only: data_only_formats(files),
+            helper_holes: helper_holes(files),
         }
     }
 
@@ -267,6 +276,11 @@ impl RawExternalCalls {
             .into_iter()
             .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
             .collect();
+        let helper_holes = self
+            .helper_holes
+            .into_iter()
+            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .collect();
         ExternalCalls {
             by_func,
             senders,
@@ -274,6 +288,7 @@ impl RawExternalCalls {
             carried,
             named,
             data_only,
+            helper_holes,
         }
     }
 }
@@ -313,6 +328,17 @@ impl ExternalCalls {
     /// text in its holes is no error of this program's, so the template wraps nothing.
     pub fn formats_data_only(&self, f: FuncId, line: u32) -> bool {
         self.data_only.get(&f).is_some_and(|v| v.contains(&line))
+    }
+
+    /// The holes of the format call of `f` at line `line` that a string helper fills: (index of
+    /// the hole, the helper's texts as formats).
+    pub fn helper_holes(&self, f: FuncId, line: u32) -> impl Iterator<Item = (usize, &[String])> {
+        self.helper_holes
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .filter(move |(l, _, _)| *l == line)
+            .map(|(_, i, t)| (*i, t.as_slice()))
     }
 
     /// Whether `f`'s body sends on a channel.
@@ -485,7 +511,8 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
                     .iter()
                     .filter(|p| matches!(p, super::template::Piece::Hole(_)))
                     .count();
-                let Some(call) = f.calls.iter().find(|c| c.line == s.line) else {
+                // The outermost call of the line is recorded after the calls in its arguments.
+                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
                     continue;
                 };
                 if holes == 0 || call.args.len() <= holes {
@@ -505,6 +532,61 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
             }
             if !lines.is_empty() {
                 out.push((file.path.clone(), f.line, lines));
+            }
+        }
+    }
+    out
+}
+
+/// Per function, the holes of its printf-style calls that a string helper of the package fills
+/// ([`HelperHole`]).
+fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
+    let mut helpers: FxHashMap<(&str, &str), Vec<String>> = FxHashMap::default();
+    for file in files {
+        for f in &file.funcs {
+            let complete =
+                !f.string_returns.is_empty() && f.string_returns.iter().all(Option::is_some);
+            if f.receiver.is_none() && f.parent.is_none() && complete {
+                let texts = f.string_returns.iter().flatten().cloned().collect();
+                helpers.insert((dir_of(&file.path), f.name.as_str()), texts);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if helpers.is_empty() {
+        return out;
+    }
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut found = Vec::new();
+            for s in &f.strings {
+                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
+                    continue;
+                };
+                let holes = super::template::parse_printf(text)
+                    .iter()
+                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
+                    .count();
+                // The outermost call of the line is recorded after the calls in its arguments.
+                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
+                    continue;
+                };
+                if holes == 0 || call.args.len() <= holes {
+                    continue;
+                }
+                for (i, a) in call.args[call.args.len() - holes..].iter().enumerate() {
+                    if let Ty::ResultOf { callee, index: 0 } = a {
+                        if let Callee::Global(name) = callee.as_ref() {
+                            if let Some(t) = helpers.get(&(dir, name.as_str())) {
+                                found.push((s.line, i, t.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if !found.is_empty() {
+                out.push((file.path.clone(), f.line, found));
             }
         }
     }

@@ -15,9 +15,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::externals::{self, ExternalCalls};
 use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::path;
-use super::template::{Captures, Hole};
+use super::template::{Captures, Hole, Template};
 use crate::closure::Closure;
-use crate::lang::go::Role;
+use crate::lang::go::{Form, Role};
 use crate::program::{FuncId, Program};
 
 /// Deepest chain of templates considered.
@@ -291,6 +291,22 @@ impl<'a> Segmenter<'a> {
             .strings
             .get(o.string as usize)
             .is_some_and(|s| self.externals.formats_data_only(o.func, s.line));
+        // A hole a string helper fills (`LogAddress(from)`) holds one of the helper's texts.
+        if let Some(s) = self.program.func(o.func).strings.get(o.string as usize) {
+            for (i, texts) in self.externals.helper_holes(o.func, s.line) {
+                let Some(&(_, a, b)) = caps.get(i) else {
+                    continue;
+                };
+                let fits = texts.iter().any(|t| {
+                    !Template::compile(t, Form::Printf, Role::ErrorNew)
+                        .match_full(&self.line[a..b], 1)
+                        .is_empty()
+                });
+                if !fits {
+                    return Vec::new();
+                }
+            }
+        }
         // Error holes first, then value holes from the last.
         let mut holes: Vec<(Hole, usize, usize)> = caps
             .iter()

@@ -295,6 +295,7 @@ impl<'s> Extractor<'s> {
             error_refs: Vec::new(),
             sends: false,
             returns: Vec::new(),
+            string_returns: Vec::new(),
             stores: Vec::new(),
         });
         if let Some(body) = n.child_by_field_id(fields().body) {
@@ -1020,6 +1021,19 @@ impl<'s> Extractor<'s> {
             return;
         };
         let exprs = self.expr_list_owned(Some(list));
+        let returns_string = matches!(
+            self.file.funcs[ctx.func as usize].sig.results.as_slice(),
+            [Ty::Named { qual: None, name }] if name == "string"
+        );
+        if let (true, [e]) = (returns_string, exprs.as_slice()) {
+            let text = match self.string_expr(*e) {
+                Some(StrExpr::Literal(t)) => Some(t.replace('%', "%%")),
+                Some(StrExpr::Format(t)) => Some(t),
+                Some(StrExpr::Concat(parts)) => Some(StrExpr::concat_format(&parts, false)),
+                _ => None,
+            };
+            self.file.funcs[ctx.func as usize].string_returns.push(text);
+        }
         let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
         let tys = self.right_types(n_results.max(exprs.len()), &exprs);
         self.file.funcs[ctx.func as usize].returns.push(tys);
@@ -1157,6 +1171,7 @@ impl<'s> Extractor<'s> {
             error_refs: Vec::new(),
             sends: false,
             returns: Vec::new(),
+            string_returns: Vec::new(),
             stores: Vec::new(),
         });
         self.literal_of_node.insert(n.id(), idx);
