@@ -1,5 +1,8 @@
 //! Calls into packages outside the repository, and which of them an unexplained error text
-//! most likely came from; also which functions send on a channel (error hand-offs).
+//! most likely came from; also which functions send on a channel (error hand-offs), and other
+//! per-function facts the explainer reads off the syntax: the file names a function builds
+//! paths from (an `os` error names its file), format calls filled with plain data or with a
+//! string helper's text, and deferred literals that recover a panic or wrap a named result.
 //!
 //! The linker counts external calls but does not keep them; the explainer needs them to name the
 //! origin of a tail like `open /etc/x: permission denied` (`os.Open`, called by the innermost
