@@ -11,6 +11,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::template::Template;
 use crate::lang::go::{Callee, FieldSel, Form, GoFile, ImportName, Role, Sink, StrValue, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
@@ -118,7 +119,8 @@ pub struct ExternalCalls {
     carried: FxHashMap<FuncId, Vec<CarriedName>>,
     named: FxHashMap<FuncId, Vec<String>>,
     data_only: FxHashMap<FuncId, Vec<u32>>,
-    helper_holes: FxHashMap<FuncId, Vec<HelperHole>>,
+    /// [`HelperHole`]s with the helper's texts compiled.
+    helper_holes: FxHashMap<FuncId, Vec<(u32, usize, Vec<Template>)>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -282,7 +284,19 @@ impl RawExternalCalls {
         let helper_holes = self
             .helper_holes
             .into_iter()
-            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .filter_map(|(p, l, v)| {
+                let compiled = v
+                    .into_iter()
+                    .map(|(line, i, texts)| {
+                        let t = texts
+                            .iter()
+                            .map(|t| Template::compile(t, Form::Printf, Role::ErrorNew))
+                            .collect();
+                        (line, i, t)
+                    })
+                    .collect();
+                Some((*by_site.get(&(p.as_str(), l))?, compiled))
+            })
             .collect();
         ExternalCalls {
             by_func,
@@ -335,7 +349,7 @@ impl ExternalCalls {
 
     /// The holes of the format call of `f` at line `line` that a string helper fills: (index of
     /// the hole, the helper's texts as formats).
-    pub fn helper_holes(&self, f: FuncId, line: u32) -> impl Iterator<Item = (usize, &[String])> {
+    pub fn helper_holes(&self, f: FuncId, line: u32) -> impl Iterator<Item = (usize, &[Template])> {
         self.helper_holes
             .get(&f)
             .into_iter()

@@ -15,9 +15,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::externals::{self, ExternalCalls};
 use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::path;
-use super::template::{Captures, Hole, Template};
+use super::template::{Captures, Hole};
 use crate::closure::Closure;
-use crate::lang::go::{Form, Role};
+use crate::lang::go::Role;
 use crate::program::{FuncId, Program};
 
 /// Deepest chain of templates considered.
@@ -204,13 +204,29 @@ impl<'a> Segmenter<'a> {
             if start == 0 || end != self.line.len() || role == Some(Role::Log) {
                 continue;
             }
+            // Only templates whose text before the final hole ends the unexplained prefix.
+            let prefix = &self.line[..start];
+            let fitting: Vec<TplId> = generic
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    self.index
+                        .entry(t)
+                        .template
+                        .literal_before_last_hole()
+                        .is_some_and(|l| prefix.ends_with(l))
+                })
+                .collect();
+            if fitting.is_empty() {
+                continue;
+            }
             let text = self.index.entry(first.tpl).text;
             let reaching: FxHashSet<FuncId> = self
                 .closure
                 .reaching(self.program, text)
                 .into_iter()
                 .collect();
-            for &t in generic {
+            for t in fitting {
                 let e = self.index.entry(t);
                 let owners: Vec<Owner> = e
                     .owners
@@ -297,11 +313,9 @@ impl<'a> Segmenter<'a> {
                 let Some(&(_, a, b)) = caps.get(i) else {
                     continue;
                 };
-                let fits = texts.iter().any(|t| {
-                    !Template::compile(t, Form::Printf, Role::ErrorNew)
-                        .match_full(&self.line[a..b], 1)
-                        .is_empty()
-                });
+                let fits = texts
+                    .iter()
+                    .any(|t| !t.match_full(&self.line[a..b], 1).is_empty());
                 if !fits {
                     return Vec::new();
                 }
