@@ -1,5 +1,8 @@
 //! Calls into packages outside the repository, and which of them an unexplained error text
-//! most likely came from; also which functions send on a channel (error hand-offs).
+//! most likely came from; also which functions send on a channel (error hand-offs), and other
+//! per-function facts the explainer reads off the syntax: the file names a function builds
+//! paths from (an `os` error names its file), format calls filled with plain data or with a
+//! string helper's text, and deferred literals that recover a panic or wrap a named result.
 //!
 //! The linker counts external calls but does not keep them; the explainer needs them to name the
 //! origin of a tail like `open /etc/x: permission denied` (`os.Open`, called by the innermost
@@ -8,8 +11,9 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lang::go::{Callee, GoFile, ImportName, Ty};
-use crate::program::{FuncId, Program};
+use super::template::Template;
+use crate::lang::go::{Callee, FieldSel, Form, GoFile, ImportName, Role, Sink, StrValue, Ty};
+use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +90,21 @@ pub struct RawExternalCalls {
     /// (file path, line of the function's name, (call line, name of the function whose result
     /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
     carried: Vec<(String, u32, Vec<CarriedName>)>,
+    /// (file path, line of the function's name, values of the package-level string constants
+    /// it passes to calls): the file names it builds paths from (`filepath.Join(dir,
+    /// metaFile)`).
+    named: Vec<(String, u32, Vec<String>)>,
+    /// (file path, line of the function's name, lines of its format calls whose arguments are
+    /// all plain data).
+    data_only: Vec<(String, u32, Vec<u32>)>,
+    /// (file path, line of the function's name, holes filled by a string helper).
+    helper_holes: Vec<(String, u32, Vec<HelperHole>)>,
 }
+
+/// A hole of a format call filled with the result of a function of the package that returns
+/// only constant texts (`LogAddress(from)` → `"from=%s"`): (line of the call, index of the hole,
+/// the texts as formats).
+pub type HelperHole = (u32, usize, Vec<String>);
 
 /// (line of a call, name of the function whose result is one of its arguments).
 type CarriedName = (u32, String);
@@ -99,6 +117,10 @@ pub struct ExternalCalls {
     /// External sentinels each function returns or wraps: (import path, name).
     sentinels: FxHashMap<FuncId, Vec<PackageValue>>,
     carried: FxHashMap<FuncId, Vec<CarriedName>>,
+    named: FxHashMap<FuncId, Vec<String>>,
+    data_only: FxHashMap<FuncId, Vec<u32>>,
+    /// [`HelperHole`]s with the helper's texts compiled.
+    helper_holes: FxHashMap<FuncId, Vec<(u32, usize, Vec<Template>)>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -194,6 +216,9 @@ impl RawExternalCalls {
             senders,
             sentinel_refs,
             carried,
+            named: named_files(files),
+            data_only: data_only_formats(files),
+            helper_holes: helper_holes(files),
         }
     }
 
@@ -246,11 +271,41 @@ impl RawExternalCalls {
             .into_iter()
             .filter_map(|(p, l, names)| Some((*by_site.get(&(p.as_str(), l))?, names)))
             .collect();
+        let named = self
+            .named
+            .into_iter()
+            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .collect();
+        let data_only = self
+            .data_only
+            .into_iter()
+            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
+            .collect();
+        let helper_holes = self
+            .helper_holes
+            .into_iter()
+            .filter_map(|(p, l, v)| {
+                let compiled = v
+                    .into_iter()
+                    .map(|(line, i, texts)| {
+                        let t = texts
+                            .iter()
+                            .map(|t| Template::compile(t, Form::Printf, Role::ErrorNew))
+                            .collect();
+                        (line, i, t)
+                    })
+                    .collect();
+                Some((*by_site.get(&(p.as_str(), l))?, compiled))
+            })
+            .collect();
         ExternalCalls {
             by_func,
             senders,
             sentinels,
             carried,
+            named,
+            data_only,
+            helper_holes,
         }
     }
 }
@@ -267,7 +322,6 @@ impl ExternalCalls {
             .is_some_and(|v| v.iter().any(|(p, n)| p == package && n == name))
     }
 
-    /// Whether `f`'s body sends on a channel.
     /// Names of the functions whose results are arguments of the calls of `f` at line `line`.
     pub fn carried_at(&self, f: FuncId, line: u32) -> impl Iterator<Item = &str> + '_ {
         self.carried
@@ -278,9 +332,315 @@ impl ExternalCalls {
             .map(|(_, n)| n.as_str())
     }
 
+    /// Whether `f` passes a string constant equal to `name` to some call: it builds a path
+    /// ending in that file name.
+    pub fn names_file(&self, f: FuncId, name: &str) -> bool {
+        self.named
+            .get(&f)
+            .is_some_and(|v| v.iter().any(|s| s.trim_start_matches('/') == name))
+    }
+
+    /// Whether the format call of `f` at line `line` fills its holes with plain data only
+    /// (`fmt.Errorf("remote error: %v", resp.Error)`, a `string` field of a decoded message): the
+    /// text in its holes is no error of this program's, so the template wraps nothing.
+    pub fn formats_data_only(&self, f: FuncId, line: u32) -> bool {
+        self.data_only.get(&f).is_some_and(|v| v.contains(&line))
+    }
+
+    /// The holes of the format call of `f` at line `line` that a string helper fills: (index of
+    /// the hole, the helper's texts as formats).
+    pub fn helper_holes(&self, f: FuncId, line: u32) -> impl Iterator<Item = (usize, &[Template])> {
+        self.helper_holes
+            .get(&f)
+            .into_iter()
+            .flatten()
+            .filter(move |(l, _, _)| *l == line)
+            .map(|(_, i, t)| (*i, t.as_slice()))
+    }
+
+    /// Whether `f`'s body sends on a channel.
     pub fn sends(&self, f: FuncId) -> bool {
         self.senders.contains(&f)
     }
+
+    /// Whether `f` hands the value `recover()` returned to some call (`fmt.Errorf("panic: %v",
+    /// r)` in a deferred literal): a panic anywhere below its enclosing function can surface
+    /// in `f`'s text.
+    pub fn recovers(&self, f: FuncId) -> bool {
+        self.carried
+            .get(&f)
+            .is_some_and(|v| v.iter().any(|(_, n)| n == RECOVER))
+    }
+
+    /// For a deferred function literal whose text is about an error its enclosing function
+    /// holds, that function and how: the literal formats what `recover()` returned (a panic
+    /// raised by anything the enclosing function calls), or it wraps the enclosing function's
+    /// named error result (`defer func() { if err != nil { err = fmt.Errorf("…: %w", err) }
+    /// }()`, the error some call of the enclosing function returned).
+    pub fn deferred_scope(&self, program: &Program, f: FuncId) -> Option<(FuncId, Deferred)> {
+        let func = program.func(f);
+        if func.kind != FuncKind::Literal {
+            return None;
+        }
+        let parent = func.parent?;
+        if self.recovers(f) {
+            return Some((parent, Deferred::Recovered));
+        }
+        let deferred = program.callees(parent).any(|(c, e)| c == f && e.is_defer);
+        let wraps = !func.returns_error && func.strings.iter().any(|s| s.role == Role::ErrorWrap);
+        (deferred && wraps).then_some((parent, Deferred::NamedResult))
+    }
+
+    /// Whether the call of `f` at line `line` is given the value `recover()` returned: the
+    /// text it makes converts a panic into an error.
+    pub fn formats_recovered(&self, f: FuncId, line: u32) -> bool {
+        self.carried_at(f, line).any(|n| n == RECOVER)
+    }
+}
+
+/// How a deferred literal comes by the error it formats ([`ExternalCalls::deferred_scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    /// From `recover()`: a panic turned into an error.
+    Recovered,
+    /// From the enclosing function's named error result, which the literal wraps.
+    NamedResult,
+}
+
+/// The builtin that stops a panic and returns its value.
+const RECOVER: &str = "recover";
+
+/// Per function, the values of the package-level string constants it passes to calls
+/// (`filepath.Join(dir, metaFile)`), and those of the file handles it uses through a field
+/// (`s.stateFile.Sync()`) that some function of the package opened with a path built from
+/// such a constant and stored there (`fh, err := os.Create(filepath.Join(dir, stateFile))` …
+/// `sink.stateFile = fh`).
+fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
+    let mut consts: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    for file in files {
+        for v in &file.values {
+            if let Some(text) = v.string.as_deref().filter(|_| v.is_const) {
+                consts.insert((dir_of(&file.path), v.name.as_str()), text);
+            }
+        }
+    }
+    let own = |dir: &str, f: &crate::lang::go::Func| -> Vec<&str> {
+        f.calls
+            .iter()
+            .flat_map(|c| c.args.iter())
+            .filter_map(|a| match a {
+                Ty::Global(n) => consts.get(&(dir, n.as_str())).copied(),
+                _ => None,
+            })
+            .collect()
+    };
+    // Fields that hold a handle a package-qualified call opened: (dir, field) → file names.
+    let mut fields: FxHashMap<(&str, &str), Vec<&str>> = FxHashMap::default();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let names = own(dir, f);
+            if names.is_empty() {
+                continue;
+            }
+            for st in &f.stores {
+                let field = match &st.dst {
+                    Sink::Expr(Ty::Member(_, field)) => field.as_str(),
+                    Sink::Field {
+                        field: FieldSel::Name(field),
+                        ..
+                    } => field.as_str(),
+                    _ => continue,
+                };
+                if opened_by_package_call(&st.src) {
+                    fields.entry((dir, field)).or_default().extend(&names);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut names: Vec<String> = own(dir, f).into_iter().map(str::to_string).collect();
+            for c in &f.calls {
+                if let Callee::Method {
+                    recv: Ty::Member(_, field),
+                    ..
+                } = &c.callee
+                {
+                    if let Some(v) = fields.get(&(dir, field.as_str())) {
+                        names.extend(v.iter().map(|s| s.to_string()));
+                    }
+                }
+            }
+            names.sort_unstable();
+            names.dedup();
+            if !names.is_empty() {
+                out.push((file.path.clone(), f.line, names));
+            }
+        }
+    }
+    out
+}
+
+/// Per function, the lines of its printf-style error and log calls whose hole arguments are all
+/// fields of a struct declared in the package with a basic type (`resp.Error` of `type errResp
+/// struct { Error string }`): data read from somewhere, not an error value.
+fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
+    // (dir, struct type, field) → the field's type.
+    let mut fields: FxHashMap<(&str, &str, &str), &Ty> = FxHashMap::default();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for t in &file.types {
+            if let Ty::Struct(fs) = &t.underlying {
+                for f in fs {
+                    if let Some(n) = &f.name {
+                        fields.insert((dir, t.name.as_str(), n.as_str()), &f.ty);
+                    }
+                }
+            }
+        }
+    }
+    let basic = |ty: &Ty| {
+        matches!(ty, Ty::Named { qual: None, name } if matches!(name.as_str(),
+            "string" | "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16"
+                | "uint32" | "uint64" | "bool" | "float32" | "float64" | "byte" | "rune"))
+    };
+    fn struct_name(ty: &Ty) -> Option<&str> {
+        match ty {
+            Ty::Named { qual: None, name } => Some(name),
+            Ty::Pointer(t) | Ty::Deref(t) => struct_name(t),
+            Ty::Local { ty, .. } | Ty::Param { ty, .. } => struct_name(ty),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut lines = Vec::new();
+            for s in &f.strings {
+                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
+                    continue;
+                };
+                let holes = super::template::parse_printf(text)
+                    .iter()
+                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
+                    .count();
+                // The outermost call of the line is recorded after the calls in its arguments.
+                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
+                    continue;
+                };
+                if holes == 0 || call.args.len() <= holes {
+                    continue;
+                }
+                let data = call.args[call.args.len() - holes..]
+                    .iter()
+                    .all(|a| match a {
+                        Ty::Member(base, field) => struct_name(base)
+                            .and_then(|t| fields.get(&(dir, t, field.as_str())))
+                            .is_some_and(|ty| basic(ty)),
+                        _ => false,
+                    });
+                if data {
+                    lines.push(s.line);
+                }
+            }
+            if !lines.is_empty() {
+                out.push((file.path.clone(), f.line, lines));
+            }
+        }
+    }
+    out
+}
+
+/// Per function, the holes of its printf-style calls that a string helper of the package fills
+/// ([`HelperHole`]).
+fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
+    let mut helpers: FxHashMap<(&str, &str), Vec<String>> = FxHashMap::default();
+    for file in files {
+        for f in &file.funcs {
+            let complete =
+                !f.string_returns.is_empty() && f.string_returns.iter().all(Option::is_some);
+            if f.receiver.is_none() && f.parent.is_none() && complete {
+                let texts = f.string_returns.iter().flatten().cloned().collect();
+                helpers.insert((dir_of(&file.path), f.name.as_str()), texts);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if helpers.is_empty() {
+        return out;
+    }
+    for file in files {
+        let dir = dir_of(&file.path);
+        for f in &file.funcs {
+            let mut found = Vec::new();
+            for s in &f.strings {
+                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
+                    continue;
+                };
+                let holes = super::template::parse_printf(text)
+                    .iter()
+                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
+                    .count();
+                // The outermost call of the line is recorded after the calls in its arguments.
+                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
+                    continue;
+                };
+                if holes == 0 || call.args.len() <= holes {
+                    continue;
+                }
+                for (i, a) in call.args[call.args.len() - holes..].iter().enumerate() {
+                    if let Ty::ResultOf { callee, index: 0 } = a {
+                        if let Callee::Global(name) = callee.as_ref() {
+                            if let Some(t) = helpers.get(&(dir, name.as_str())) {
+                                found.push((s.line, i, t.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if !found.is_empty() {
+                out.push((file.path.clone(), f.line, found));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `ty` is the first result of a package-qualified call (`os.Create(…)`), directly or
+/// through the local holding it.
+fn opened_by_package_call(ty: &Ty) -> bool {
+    match ty {
+        Ty::Local { ty, .. } => opened_by_package_call(ty),
+        Ty::ResultOf { callee, index: 0 } => matches!(callee.as_ref(), Callee::Qualified { .. }),
+        _ => false,
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The file name an `os` error names (`open /var/x/meta.json: too many open files` →
+/// `meta.json`): the last element of the path after the operation, when it is a file name.
+pub fn named_file(text: &str) -> Option<&str> {
+    const OPS: [&str; 12] = [
+        "open", "stat", "lstat", "mkdir", "remove", "rename", "readlink", "chmod", "read", "write",
+        "sync", "close",
+    ];
+    let (op, rest) = text.trim_start().split_once(' ')?;
+    if !OPS.contains(&op) {
+        return None;
+    }
+    let (path, _) = rest.split_once(": ")?;
+    if !path.contains('/') || path.contains(' ') {
+        return None;
+    }
+    let base = path.rsplit('/').next()?;
+    (!base.is_empty()).then_some(base)
 }
 
 /// The external APIs whose errors read like `text`: (import path, function names; empty = any).
@@ -479,6 +839,21 @@ mod tests {
                 .any(|(p, _)| *p == "net")
         );
         assert!(likely_sources("hello world").is_empty());
+    }
+
+    #[test]
+    fn an_os_error_names_its_file() {
+        assert_eq!(
+            named_file("open /var/lib/x/1.tmp/meta.json: too many open files"),
+            Some("meta.json")
+        );
+        assert_eq!(
+            named_file("sync /data/state.bin: input/output error"),
+            Some("state.bin")
+        );
+        assert_eq!(named_file("open x: no such file or directory"), None);
+        assert_eq!(named_file("dial tcp 1.2.3.4:80: connect: refused"), None);
+        assert_eq!(named_file("load /etc/x.yaml: bad"), None);
     }
 
     #[test]

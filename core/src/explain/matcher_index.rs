@@ -128,6 +128,11 @@ impl MatcherIndex {
     }
 
     /// Generic (anchor-less) templates that some function in C_k(`f`) owns.
+    /// Templates with no literal anchor (`"%s: %v"`).
+    pub fn generic(&self) -> &[TplId] {
+        &self.generic
+    }
+
     pub fn generic_in_closure(&self, closure: &Closure, f: FuncId) -> Vec<TplId> {
         self.generic
             .iter()

@@ -27,7 +27,7 @@ use crate::closure::Closure;
 use crate::lang::go::{Form, Role};
 use crate::program::{FuncId, FuncKind, Program};
 use candidates::FuzzyIndex;
-use externals::ExternalCalls;
+use externals::{Deferred, ExternalCalls};
 use matcher_index::{MatcherIndex, Owner};
 use segment::{Chain, Segmenter};
 
@@ -283,7 +283,13 @@ impl<'a> Explainer<'a> {
             };
             return (e, 0);
         }
-        let seg = Segmenter::new(self.program, self.closure, &self.index, &text);
+        let seg = Segmenter::new(
+            self.program,
+            self.closure,
+            &self.index,
+            &self.externals,
+            &text,
+        );
         let paths_cache = PathCache::default();
         let chains = seg.top(32);
         let mut built: Vec<Built> = chains
@@ -461,13 +467,36 @@ impl<'a> Explainer<'a> {
                 let prev = chain.links[i - 1].owner;
                 let context: Vec<FuncId> =
                     chain.links[..i - 1].iter().map(|l| l.owner.func).collect();
-                let prev_sites = self.carriers(prev.func, &self.sites_of(prev));
-                match between(prev.func, &prev_sites, f, &context) {
+                // A deferred literal's error was raised below its enclosing function: a
+                // recovered panic unwound through it; a named result it wraps was returned to it
+                // (so the enclosing function is the next hop).
+                let (from, prev_sites) = match self.externals.deferred_scope(p, prev.func) {
+                    Some((g, how)) => {
+                        if how == Deferred::NamedResult {
+                            hops.push(self.hop(g, HopKind::Passthrough));
+                        }
+                        (g, Vec::new())
+                    }
+                    None => (prev.func, self.carriers(prev.func, &self.sites_of(prev))),
+                };
+                // Into a literal that wraps a named result, the path runs through its enclosing
+                // function, which comes after it (above).
+                let wraps_result = self
+                    .externals
+                    .deferred_scope(p, f)
+                    .filter(|&(_, how)| how == Deferred::NamedResult)
+                    .map(|(g, _)| g);
+                match between(from, &prev_sites, f, &context) {
                     Some(cp) => {
                         off_carrier += u32::from(!path::leaves_by_carrier(p, &cp, &prev_sites));
                         dynamic += cp.dynamic_edges;
                         broken += u32::from(cp.relaxed);
-                        for &g in interior(&cp.funcs) {
+                        let inside = interior(&cp.funcs);
+                        let inside = match (inside.split_last(), wraps_result) {
+                            (Some((&g, rest)), Some(parent)) if g == parent => rest,
+                            _ => inside,
+                        };
+                        for &g in inside {
                             if self.carries_error(g) {
                                 hops.push(self.hop(g, HopKind::Passthrough));
                             }
@@ -487,6 +516,9 @@ impl<'a> Explainer<'a> {
                 }
             } else if innermost {
                 HopKind::OriginExternal
+            } else if self.externals.formats_recovered(f, owned.line) {
+                // The text is made from a recovered panic value: a panic turned into an error.
+                HopKind::Convert
             } else {
                 self.wrap_kind(owned.role, owned.form, p.strings.resolve(owned.api))
             };

@@ -218,24 +218,43 @@ pub fn external_origin(
     // in-memory buffer: a plain `Read`/`Write` is the stronger reading.
     let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
     let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
-    // The call whose error the innermost function holds at its site decides where to look.
-    if let Some(carrier) = carrier_line(program, innermost, site) {
-        for m in tiers {
-            if let Some(found) = origin_via(program, externals, innermost, site, Some(carrier), m) {
+    let carrier = carrier_line(program, innermost, site);
+    // An `os` error names its file (`open …/meta.json: …`): the function that builds a path
+    // ending in that name (`filepath.Join(dir, metaFile)`) is the one whose call failed, even
+    // when a nearer function makes the same kind of call on another file.
+    if let Some(base) = externals::named_file(tail) {
+        let names = |g: FuncId| externals.names_file(g, base);
+        let starts = if carrier.is_some() {
+            vec![carrier, None]
+        } else {
+            vec![None]
+        };
+        for c in starts {
+            if let Some(found) = origin_via(program, externals, innermost, site, c, &all, &names) {
                 return Some(found);
             }
         }
     }
+    let any = |_: FuncId| true;
+    // The call whose error the innermost function holds at its site decides where to look.
+    if let Some(carrier) = carrier {
+        for m in tiers {
+            let found = origin_via(program, externals, innermost, site, Some(carrier), m, &any);
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
     for m in tiers {
-        if let Some(found) = origin_via(program, externals, innermost, site, None, m) {
+        if let Some(found) = origin_via(program, externals, innermost, site, None, m, &any) {
             return Some(found);
         }
     }
     None
 }
 
-/// [`external_origin`] for the calls `matches` accepts, leaving `innermost` through the calls at
-/// line `carrier` when given.
+/// [`external_origin`] for the calls `matches` accepts in functions `only` accepts, leaving
+/// `innermost` through the calls at line `carrier` when given.
 fn origin_via(
     program: &Program,
     externals: &ExternalCalls,
@@ -243,8 +262,12 @@ fn origin_via(
     site: Option<u32>,
     carrier: Option<u32>,
     matches: &dyn Fn(&ExternalCall) -> bool,
+    only: &dyn Fn(FuncId) -> bool,
 ) -> Option<(CallPath, String)> {
     let calls = |g: FuncId| {
+        if !only(g) {
+            return None;
+        }
         externals
             .of(g)
             .iter()
@@ -267,6 +290,7 @@ fn origin_via(
             .of(innermost)
             .iter()
             .filter(|c| site.is_none_or(|s| c.line <= s) && c.line > carrier && matches(c))
+            .filter(|_| only(innermost))
             .max_by_key(|c| c.line)
             .map(|c| c.display());
         if let Some(api) = own {

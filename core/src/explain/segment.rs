@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::externals;
+use super::externals::{self, ExternalCalls};
 use super::matcher_index::{MatcherIndex, Owner, TplId};
 use super::path;
 use super::template::{Captures, Hole};
@@ -32,6 +32,8 @@ const TOP_OWNERS: usize = 64;
 const BUDGET: usize = 4_000;
 /// Functions visited by one extended-reach search, at most.
 const REACH_VISITS: usize = 20_000;
+/// Best chains a generic outermost template is tried around.
+const GENERIC_OUTER_OF: usize = 4;
 /// How far beyond C_k an inner owner may be, through error-returning functions.
 const EXTENDED_REACH: u32 = 8;
 
@@ -111,6 +113,7 @@ pub struct Segmenter<'a> {
     program: &'a Program,
     closure: &'a Closure,
     index: &'a MatcherIndex,
+    externals: &'a ExternalCalls,
     line: &'a str,
     hits: FxHashMap<TplId, Vec<(usize, usize)>>,
     memo: Memo<(usize, usize, FuncId), Vec<Chain>>,
@@ -127,12 +130,14 @@ impl<'a> Segmenter<'a> {
         program: &'a Program,
         closure: &'a Closure,
         index: &'a MatcherIndex,
+        externals: &'a ExternalCalls,
         line: &'a str,
     ) -> Segmenter<'a> {
         Segmenter {
             program,
             closure,
             index,
+            externals,
             line,
             hits: index.hits(line),
             memo: RefCell::default(),
@@ -166,7 +171,107 @@ impl<'a> Segmenter<'a> {
             }
         }
         rank(&mut out);
+        let outer = self.generic_outer(&out[..out.len().min(GENERIC_OUTER_OF)]);
+        if !outer.is_empty() {
+            out.extend(outer);
+            rank(&mut out);
+        }
         out.truncate(keep);
+        out
+    }
+
+    /// Chains that put a template with no literal anchor (`fmt.Fprintf(os.Stderr, "%s: %v\n",
+    /// file, err)`) around one of `chains` that leaves a prefix of the line unexplained. Such a
+    /// template matches almost anything, so it is only tried as the outermost layer, around a
+    /// chain whose first template is in its owner's C_k.
+    fn generic_outer(&self, chains: &[Chain]) -> Vec<Chain> {
+        let mut out = Vec::new();
+        let generic = self.index.generic();
+        if generic.is_empty() {
+            return out;
+        }
+        for c in chains {
+            let Some(first) = c.links.first() else {
+                continue;
+            };
+            let (start, end) = first.span;
+            let role = self
+                .program
+                .func(first.owner.func)
+                .strings
+                .get(first.owner.string as usize)
+                .map(|s| s.role);
+            if start == 0 || end != self.line.len() || role == Some(Role::Log) {
+                continue;
+            }
+            // Only templates whose text before the final hole ends the unexplained prefix.
+            let prefix = &self.line[..start];
+            let fitting: Vec<TplId> = generic
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    self.index
+                        .entry(t)
+                        .template
+                        .literal_before_last_hole()
+                        .is_some_and(|l| prefix.ends_with(l))
+                })
+                .collect();
+            if fitting.is_empty() {
+                continue;
+            }
+            let text = self.index.entry(first.tpl).text;
+            let reaching: FxHashSet<FuncId> = self
+                .closure
+                .reaching(self.program, text)
+                .into_iter()
+                .collect();
+            for t in fitting {
+                let e = self.index.entry(t);
+                let owners: Vec<Owner> = e
+                    .owners
+                    .iter()
+                    .copied()
+                    .filter(|o| o.func != first.owner.func && reaching.contains(&o.func))
+                    .take(TOP_OWNERS)
+                    .collect();
+                if owners.is_empty() {
+                    continue;
+                }
+                for caps in e.template.match_full(self.line, MATCHES_PER_SPAN) {
+                    let Some(&(_, a, b)) = caps
+                        .iter()
+                        .find(|&&(h, a, b)| h.may_be_error() && a == start && b == end)
+                    else {
+                        continue;
+                    };
+                    // The other holes are values (`file`); text with spaces is not one.
+                    let vague: usize = caps
+                        .iter()
+                        .filter(|&&(_, x, y)| {
+                            x != a && self.line[x..y].contains(char::is_whitespace)
+                        })
+                        .map(|&(_, x, y)| y - x)
+                        .sum();
+                    for &o in &owners {
+                        let mut links = vec![Link {
+                            tpl: t,
+                            owner: o,
+                            span: (0, self.line.len()),
+                            inner: Some((a, b)),
+                            reach: Reach::Closure,
+                        }];
+                        links.extend(c.links.iter().cloned());
+                        out.push(Chain {
+                            links,
+                            tail: c.tail,
+                            covered: c.covered + (self.line.len() - (b - a)) - vague,
+                            literal: c.literal + e.template.literal_len(),
+                        });
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -195,18 +300,41 @@ impl<'a> Segmenter<'a> {
             inner: None,
             reach,
         };
+        // A format filled with plain data (a field of a decoded message) wraps no error.
+        let data_only = self
+            .program
+            .func(o.func)
+            .strings
+            .get(o.string as usize)
+            .is_some_and(|s| self.externals.formats_data_only(o.func, s.line));
+        // A hole a string helper fills (`LogAddress(from)`) holds one of the helper's texts.
+        if let Some(s) = self.program.func(o.func).strings.get(o.string as usize) {
+            for (i, texts) in self.externals.helper_holes(o.func, s.line) {
+                let Some(&(_, a, b)) = caps.get(i) else {
+                    continue;
+                };
+                let fits = texts
+                    .iter()
+                    .any(|t| !t.match_full(&self.line[a..b], 1).is_empty());
+                if !fits {
+                    return Vec::new();
+                }
+            }
+        }
         // Error holes first, then value holes from the last.
         let mut holes: Vec<(Hole, usize, usize)> = caps
             .iter()
             .copied()
-            .filter(|&(h, a, b)| h.may_be_error() && b > a)
+            .filter(|&(h, a, b)| h.may_be_error() && b > a && !data_only)
             .collect();
         holes.sort_by_key(|&(h, a, _)| (h != Hole::Error, std::cmp::Reverse(a)));
         holes.truncate(2);
         let whole = span.1 - span.0;
-        // A `%v`/`%s` capture with spaces in it is text no template explained, not a value.
+        // A `%v`/`%s` capture with spaces in it is text no template explained, not a value
+        // (unless the call fills its holes with data, whatever the text).
         let vague = |&(h, a, b): &(Hole, usize, usize)| {
-            matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
+            !data_only
+                && matches!(h, Hole::Value | Hole::Str | Hole::Other | Hole::Error)
                 && self.line[a..b].contains(char::is_whitespace)
         };
         let vague_len = |skip: Option<usize>| -> usize {
@@ -286,6 +414,24 @@ impl<'a> Segmenter<'a> {
         }
         let reach = self.reachable(outer, false);
         let extended = self.reachable(outer, true);
+        // A deferred literal that formats a recovered panic or wraps its enclosing function's
+        // named result holds an error from anywhere below that function: its reach is its reach.
+        let unwound = self
+            .externals
+            .deferred_scope(self.program, outer)
+            .map(|(g, _)| g);
+        let (reach_up, extended_up) = match unwound {
+            Some(g) => (
+                Some(self.reachable(g, false)),
+                Some(self.reachable(g, true)),
+            ),
+            None => (None, None),
+        };
+        let in_reach =
+            |f: FuncId| reach.contains(&f) || reach_up.as_ref().is_some_and(|r| r.contains(&f));
+        let in_extended = |f: FuncId| {
+            extended.contains(&f) || extended_up.as_ref().is_some_and(|r| r.contains(&f))
+        };
         let mut tpls: Vec<TplId> = self
             .hits
             .iter()
@@ -299,7 +445,8 @@ impl<'a> Segmenter<'a> {
         let mut out = Vec::new();
         for (i, t) in tpls.into_iter().enumerate() {
             let e = self.index.entry(t);
-            let in_ck = self.closure.contains(outer, e.text);
+            let in_ck = self.closure.contains(outer, e.text)
+                || unwound.is_some_and(|g| self.closure.contains(g, e.text));
             if !in_ck && i >= anchored {
                 continue;
             }
@@ -315,9 +462,9 @@ impl<'a> Segmenter<'a> {
                 })
                 .take(TOP_OWNERS)
                 .map(|&o| {
-                    if in_ck && reach.contains(&o.func) {
+                    if in_ck && in_reach(o.func) {
                         (o, Reach::Closure)
-                    } else if i < anchored && extended.contains(&o.func) {
+                    } else if i < anchored && in_extended(o.func) {
                         // Generic templates (`"%v: %v"`) match almost anything: only within C_k.
                         (o, Reach::Extended)
                     } else {

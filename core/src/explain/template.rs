@@ -151,6 +151,15 @@ impl Template {
             .max_by_key(|l| l.len())
     }
 
+    /// The literal just before the final hole, when the template ends with a hole
+    /// (`"%s: %v"` → `": "`): what the text before that hole's capture must end with.
+    pub fn literal_before_last_hole(&self) -> Option<&str> {
+        match self.pieces.as_slice() {
+            [.., Piece::Lit(l), Piece::Hole(_)] => Some(l),
+            _ => None,
+        }
+    }
+
     /// The first literal if the template starts with one.
     pub fn leading_literal(&self) -> Option<&str> {
         match self.pieces.first() {

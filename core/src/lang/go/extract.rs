@@ -295,6 +295,7 @@ impl<'s> Extractor<'s> {
             error_refs: Vec::new(),
             sends: false,
             returns: Vec::new(),
+            string_returns: Vec::new(),
             stores: Vec::new(),
         });
         if let Some(body) = n.child_by_field_id(fields().body) {
@@ -1020,6 +1021,19 @@ impl<'s> Extractor<'s> {
             return;
         };
         let exprs = self.expr_list_owned(Some(list));
+        let returns_string = matches!(
+            self.file.funcs[ctx.func as usize].sig.results.as_slice(),
+            [Ty::Named { qual: None, name }] if name == "string"
+        );
+        if let (true, [e]) = (returns_string, exprs.as_slice()) {
+            let text = match self.string_expr(*e) {
+                Some(StrExpr::Literal(t)) => Some(t.replace('%', "%%")),
+                Some(StrExpr::Format(t)) => Some(t),
+                Some(StrExpr::Concat(parts)) => Some(StrExpr::concat_format(&parts, false)),
+                _ => None,
+            };
+            self.file.funcs[ctx.func as usize].string_returns.push(text);
+        }
         let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
         let tys = self.right_types(n_results.max(exprs.len()), &exprs);
         self.file.funcs[ctx.func as usize].returns.push(tys);
@@ -1157,6 +1171,7 @@ impl<'s> Extractor<'s> {
             error_refs: Vec::new(),
             sends: false,
             returns: Vec::new(),
+            string_returns: Vec::new(),
             stores: Vec::new(),
         });
         self.literal_of_node.insert(n.id(), idx);
@@ -1203,6 +1218,11 @@ impl<'s> Extractor<'s> {
                 _ => {}
             }
         }
+        if let Some((api, form)) = self.stderr_print(&callee, &args) {
+            if let Some(a) = args.get(1) {
+                self.push_string(ctx, line(n), &api, Role::Log, form, *a);
+            }
+        }
         if let Some((api, spec)) = self.api_of(&callee) {
             if let Some(a) = args.get(spec.text_arg) {
                 let mut role = spec.role;
@@ -1229,6 +1249,29 @@ impl<'s> Extractor<'s> {
             is_go,
             is_defer,
         });
+    }
+
+    /// `fmt.Fprintf(os.Stderr, "…", …)` (and `Fprint`, `Fprintln`): a command-line tool's log
+    /// line. Writes to any other writer are output, not log. Returns the call as written and
+    /// the text's form.
+    fn stderr_print(&self, callee: &Callee, args: &[Node<'_>]) -> Option<(String, Form)> {
+        let Callee::Qualified { qual, name } = callee else {
+            return None;
+        };
+        if self.imports.get(qual).map(String::as_str) != Some("fmt") {
+            return None;
+        }
+        let form = match name.as_str() {
+            "Fprintf" => Form::Printf,
+            "Fprint" | "Fprintln" => Form::Plain,
+            _ => return None,
+        };
+        let to_stderr = matches!(
+            args.first().map(|a| self.expr_ty(*a)),
+            Some(Ty::PkgMember { qual: q, name: n })
+                if n == "Stderr" && self.imports.get(&q).map(String::as_str) == Some("os")
+        );
+        to_stderr.then(|| (format!("{qual}.{name}"), form))
     }
 
     /// The error/log API a call is, with its name as written.
@@ -1892,6 +1935,27 @@ mod tests {
             Some("raw %s\\n")
         );
         assert_eq!(string_literal_value("\"bad\\q\""), None);
+    }
+
+    #[test]
+    fn a_print_to_stderr_is_a_log_line_and_to_another_writer_is_not() {
+        let src = "package a\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc F(w *os.File, err error) {\n\tfmt.Fprintf(os.Stderr, \"%s: %v\\n\", \"f\", err)\n\tfmt.Fprintln(os.Stderr, \"stopped\")\n\tfmt.Fprintf(w, \"report %v\\n\", err)\n\tfmt.Fprintf(os.Stdout, \"out %v\\n\", err)\n}\n";
+        let file = crate::lang::go::parse_file("a/a.go", src).expect("parses");
+        let strings: Vec<(Role, Form, String)> = file.funcs[0]
+            .strings
+            .iter()
+            .map(|s| match &s.value {
+                StrValue::Literal(t) => (s.role, s.form, t.clone()),
+                StrValue::Const(r) => (s.role, s.form, r.name.clone()),
+            })
+            .collect();
+        assert_eq!(
+            strings,
+            vec![
+                (Role::Log, Form::Printf, "%s: %v\n".to_string()),
+                (Role::Log, Form::Plain, "stopped".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -215,6 +215,12 @@ pub struct Func {
     /// `return`. Read by the type-flow pass.
     #[serde(default)]
     pub returns: Vec<Vec<Ty>>,
+    /// For a function whose one result is a `string`: per `return`, the returned text as a
+    /// printf format (`"from=%s"` for `fmt.Sprintf("from=%s", a)`, `%` escaped in a literal), or
+    /// `None` when it is not a constant expression. A value such a function makes can only read
+    /// like one of these.
+    #[serde(default)]
+    pub string_returns: Vec<Option<String>>,
     /// Values stored into fields, package variables and parameters: assignments and struct
     /// literal elements. Read by the type-flow pass.
     #[serde(default)]
