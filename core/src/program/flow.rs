@@ -92,7 +92,7 @@ fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
         },
         RType::Error => ELEM_ERROR,
         RType::Func(..) => ELEM_FUNC,
-        RType::Iface(..) => ELEM_INLINE_IFACE,
+        RType::Iface(..) | RType::Basic("any") => ELEM_INLINE_IFACE,
         _ => return None,
     };
     Some(Key::Elem(key))
@@ -105,6 +105,22 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
+    why: Option<String>,
+}
+
+pub(crate) fn dbg_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("REFRACT_FLOW_WHY").is_some())
+}
+thread_local! {
+    pub(crate) static SITE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+fn mark(out: &mut Src, label: &str, ty: &dyn std::fmt::Debug) {
+    if dbg_on() && out.why.is_none() {
+        let mut t = format!("{label} {ty:?}");
+        t.truncate(300);
+        out.why = Some(t);
+    }
 }
 
 /// The solved flow graph.
@@ -118,6 +134,8 @@ pub(crate) struct Flows<'a> {
     order: Vec<Vec<Val>>,
     sent: Vec<u32>,
     unknown: Vec<bool>,
+    why: Vec<i64>,
+    roots: Vec<String>,
     succs: Vec<Vec<u32>>,
     /// The edges in `succs`, for de-duplication.
     edges: FxHashSet<(u32, u32)>,
@@ -156,6 +174,7 @@ impl<'a> Flows<'a> {
         self.order.push(Vec::new());
         self.sent.push(0);
         self.unknown.push(false);
+        self.why.push(-1);
         self.succs.push(Vec::new());
         self.queued.push(false);
         id
@@ -179,6 +198,11 @@ impl<'a> Flows<'a> {
         }
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
+            if dbg_on() {
+                self.roots
+                    .push(src.why.clone().unwrap_or_else(|| "?".into()));
+                self.why[dst as usize] = -(self.roots.len() as i64) - 1;
+            }
             changed = true;
         }
         for &n in &src.nodes {
@@ -203,6 +227,7 @@ impl<'a> Flows<'a> {
         let mut changed = false;
         if self.unknown[from as usize] && !self.unknown[to as usize] {
             self.unknown[to as usize] = true;
+            self.why[to as usize] = from as i64;
             changed = true;
         }
         if self.order[from as usize].len() <= start {
@@ -296,7 +321,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             store(l, &mut fl, &s.dst, &s.src, file_ctx);
         }
         for (vi, v) in f.values.iter().enumerate() {
-            if v.is_const {
+            if v.is_const || v.zero {
                 continue;
             }
             let dst = fl.node(Key::Global(fi as u32, vi as u32));
@@ -315,6 +340,8 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 for pi in 0..func.sig.params.len() {
                     let n = fl.node(Key::Param(id, pi as u32));
                     fl.unknown[n as usize] = true;
+                    fl.roots.push("library-param".into());
+                    fl.why[n as usize] = -(fl.roots.len() as i64) - 1;
                     fl.enqueue(n);
                 }
             }
@@ -391,10 +418,23 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                     }
                 }
             } else if !fl.unknown[w.node as usize] {
+                let wwhy = if dbg_on() {
+                    let (c, x) = (w.callee, w.ctx);
+                    let cs = callee_src(l, &mut fl, c, x);
+                    format!(
+                        "watch-callee {} ## {}",
+                        cs.map(|cs| fl.explain(l, &cs))
+                            .unwrap_or_else(|| format!("nosrc {:?}", c)),
+                        format!("{:?}", c).chars().take(150).collect::<String>()
+                    )
+                } else {
+                    String::new()
+                };
                 fl.flow(
                     l,
                     &Src {
                         unknown: true,
+                        why: Some(wwhy),
                         ..Src::default()
                     },
                     w.node,
@@ -554,6 +594,8 @@ fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
             RType::Named(_) => concrete(l, inner),
             _ => Err(false),
         },
+        // `any` is the empty interface.
+        RType::Basic("any") => Err(true),
         RType::Basic(_) | RType::Seq(_) | RType::Map(..) | RType::Chan(_) | RType::Struct(..) => {
             Err(false)
         }
@@ -613,6 +655,7 @@ fn eval_into<'a>(
 ) {
     if depth > MAX_EVAL_DEPTH {
         out.unknown = true;
+        mark(out, "depth", ty);
         return;
     }
     if let Ty::Global(name) = ty {
@@ -633,7 +676,10 @@ fn eval_into<'a>(
             out.vals.push(v);
             return;
         }
-        Err(u) => u,
+        // A string, a number, a slice or map: the value itself carries no method and no
+        // function (its elements have nodes of their own), so nothing flows.
+        Err(false) => return,
+        Err(true) => true,
     };
     match ty {
         Ty::Param { func, index, .. } => {
@@ -646,13 +692,23 @@ fn eval_into<'a>(
         }
         Ty::Global(_) | Ty::PkgMember { .. } => match global_key(l, ty, ctx) {
             Some(k) => out.nodes.push(fl.node(k)),
-            None => out.unknown |= untracked,
+            None => {
+                out.unknown |= untracked;
+                if untracked {
+                    mark(out, "global", ty)
+                }
+            }
         },
         Ty::Member(x, name) => {
             let rx = l.resolve(x, ctx, 0);
             match member_key(l, &rx, name) {
                 Some(k) => out.nodes.push(fl.node(k)),
-                None => out.unknown |= untracked,
+                None => {
+                    out.unknown |= untracked;
+                    if untracked {
+                        mark(out, "member", ty)
+                    }
+                }
             }
         }
         Ty::ResultOf { callee, index } => {
@@ -664,6 +720,9 @@ fn eval_into<'a>(
             if l.is_type_name(callee, ctx) {
                 // A conversion to an interface or func type: the operand is not recorded.
                 out.unknown |= untracked;
+                if untracked {
+                    mark(out, "conversion", ty)
+                }
                 return;
             }
             let targets = l.plain_targets(callee, ctx);
@@ -685,6 +744,9 @@ fn eval_into<'a>(
                 } else if !is_abstract_call(l, callee, ctx) {
                     // (An interface method with no implementation returns nothing.)
                     out.unknown |= untracked;
+                    if untracked {
+                        mark(out, "result-unresolved", ty)
+                    }
                 }
             }
             for g in targets {
@@ -720,15 +782,35 @@ fn eval_into<'a>(
         }
         Ty::Elem(x) => match elem_key(l, l.resolve(x, ctx, 0)) {
             Some(k) => out.nodes.push(fl.node(k)),
-            None => out.unknown |= untracked,
+            None => {
+                out.unknown |= untracked;
+                if untracked {
+                    mark(out, "elem", ty)
+                }
+            }
         },
-        _ => out.unknown |= untracked,
+        _ => {
+            out.unknown |= untracked;
+            if untracked {
+                mark(out, "other", ty)
+            }
+        }
     }
 }
 
 /// The values reaching a callee expression that calls a func value.
 fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> Reach {
-    let src = match callee {
+    let src = callee_src(l, fl, callee, ctx)?;
+    fl.reach(&src)
+}
+
+fn callee_src<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    callee: &'a Callee,
+    ctx: Ctx<'a>,
+) -> Option<Src> {
+    Some(match callee {
         Callee::Value(t) => eval(l, fl, t, ctx, 0),
         Callee::Global(name) => match l.package_var(ctx, None, name) {
             Some((f, i)) => Src {
@@ -755,8 +837,7 @@ fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx:
             }
         }
         Callee::Literal(_) => return None,
-    };
-    fl.reach(&src)
+    })
 }
 
 impl<'a> Flows<'a> {
@@ -785,17 +866,94 @@ impl<'a> Flows<'a> {
                             }
                         }
                     }
-                    None => self.flow(
-                        l,
-                        &Src {
-                            unknown: true,
-                            ..Src::default()
-                        },
-                        node,
-                    ),
+                    None => {
+                        let swhy = if dbg_on() {
+                            let cs = callee_src(l, self, callee, ctx);
+                            format!(
+                                "settle-callee {} ## {}",
+                                cs.map(|cs| self.explain(l, &cs))
+                                    .unwrap_or_else(|| format!("nosrc {:?}", callee)),
+                                format!("{:?}", callee)
+                                    .chars()
+                                    .take(150)
+                                    .collect::<String>()
+                            )
+                        } else {
+                            String::new()
+                        };
+                        self.flow(
+                            l,
+                            &Src {
+                                unknown: true,
+                                why: Some(swhy),
+                                ..Src::default()
+                            },
+                            node,
+                        )
+                    }
                 }
             }
             self.solve(l);
+        }
+    }
+
+    fn explain(&self, l: &Linker<'a>, src: &Src) -> String {
+        if src.unknown {
+            return src.why.clone().unwrap_or_else(|| "?".into());
+        }
+        let Some(mut n) = src
+            .nodes
+            .iter()
+            .copied()
+            .find(|&n| self.unknown[n as usize])
+        else {
+            return "tracked".into();
+        };
+        let mut chain = Vec::new();
+        let mut guard = 0;
+        loop {
+            chain.push(self.key_name(l, n));
+            let w = self.why[n as usize];
+            guard += 1;
+            if w < 0 || guard > 50 {
+                let r = if w <= -2 {
+                    self.roots[(-w - 2) as usize].clone()
+                } else {
+                    "??".into()
+                };
+                return format!(
+                    "{} <= {}",
+                    r,
+                    chain
+                        .iter()
+                        .rev()
+                        .take(4)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" <- ")
+                );
+            }
+            n = w as u32;
+        }
+    }
+
+    fn key_name(&self, l: &Linker<'a>, n: u32) -> String {
+        let k = self.ids.iter().find(|(_, &v)| v == n).map(|(k, _)| *k);
+        let fname = |f: FuncId| {
+            let (fi, i) = l.func_origin[f.index()];
+            let ff = &l.files[fi as usize];
+            format!("{}:{}", ff.path, ff.funcs[i as usize].name)
+        };
+        match k {
+            Some(Key::Param(f, i)) => format!("Param({},{})", fname(f), i),
+            Some(Key::Result(f, i)) => format!("Result({},{})", fname(f), i),
+            Some(Key::Local(f, i)) => format!("Local({},{})", fname(f), i),
+            Some(Key::Field(t, n)) => format!("Field({},{})", l.types[t as usize].decl.name, n),
+            Some(Key::Global(f, i)) => format!(
+                "Global({}:{})",
+                l.files[f as usize].path, l.files[f as usize].values[i as usize].name
+            ),
+            other => format!("{other:?}"),
         }
     }
 
@@ -832,6 +990,10 @@ impl<'a> Flows<'a> {
         let src = eval(l, self, recv, ctx, 0);
         self.settle(l);
         let reach = self.reach(&src);
+        if reach.is_none() && dbg_on() {
+            let root = self.explain(l, &src);
+            SITE.with(|s| eprintln!("WHY\t{}\t{}", s.borrow(), root));
+        }
         let reach = reach?;
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
         out.sort_unstable();
@@ -846,6 +1008,7 @@ pub(crate) fn methods_of<'a>(
     types: &[TypeId],
     iface_methods: &[&'a str],
     name: &str,
+    shape: Option<super::types::Shape>,
 ) -> Option<Vec<FuncId>> {
     let mut out = Vec::new();
     for &t in types {
@@ -854,7 +1017,11 @@ pub(crate) fn methods_of<'a>(
             continue;
         }
         match ms.get(name) {
-            Some(MethodEntry::Concrete(f)) => out.push(*f),
+            Some(MethodEntry::Concrete(f)) => {
+                if l.method_fits(*f, shape) {
+                    out.push(*f)
+                }
+            }
             Some(MethodEntry::Abstract(_)) => return None,
             None => {}
         }

@@ -21,7 +21,7 @@ use super::{
 };
 
 /// An interface's method names and the called method.
-type DispatchKey<'a> = (Vec<&'a str>, &'a str);
+type DispatchKey<'a> = (Vec<&'a str>, &'a str, Option<super::types::Shape>);
 
 pub(crate) struct TypeInfo<'a> {
     pub file: u32,
@@ -285,7 +285,8 @@ impl<'a> Linker<'a> {
     /// Implementations of method `name` of the interface with method set `iface_methods`.
     fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
         let methods = self.iface_method_names(iface);
-        let key = (methods, name);
+        let shape = self.iface_method_shape(iface, name);
+        let key = (methods, name, shape);
         if let Some(hit) = self.dispatch_cache.borrow().get(&key) {
             return hit.clone();
         }
@@ -296,7 +297,9 @@ impl<'a> Linker<'a> {
                 continue;
             }
             if let Some(MethodEntry::Concrete(f)) = ms.get(name) {
-                out.push(*f);
+                if self.method_fits(*f, shape) {
+                    out.push(*f);
+                }
             }
         }
         out.sort_unstable();
@@ -370,6 +373,9 @@ impl<'a> Linker<'a> {
                 let caller = self.func_of(fi as u32, i as u32);
                 let ctx = self.ctx_of_func(caller);
                 for call in &func.calls {
+                    if flow::dbg_on() {
+                        flow::SITE.with(|s| *s.borrow_mut() = format!("{}:{}", f.path, call.line));
+                    }
                     let targets =
                         self.call_targets(&call.callee, ctx, &mut unresolved, Some(&mut flows));
                     for (callee, kind) in targets {
@@ -504,7 +510,10 @@ impl<'a> Linker<'a> {
                         if let Some(fl) = flows {
                             if let Some(types) = fl.receiver_types(self, recv, ctx) {
                                 let names = self.iface_method_names(iface);
-                                if let Some(fs) = flow::methods_of(self, &types, &names, name) {
+                                let shape = self.iface_method_shape(iface, name);
+                                if let Some(fs) =
+                                    flow::methods_of(self, &types, &names, name, shape)
+                                {
                                     return fs
                                         .into_iter()
                                         .map(|f| (f, EdgeKind::Dynamic))

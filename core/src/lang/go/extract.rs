@@ -512,12 +512,16 @@ impl<'s> Extractor<'s> {
             for v in &values {
                 self.package_initialiser(*v);
             }
+            // `var a, b = f()`: one call, several results.
+            let spread = (names.len() > 1 && values.len() == 1 && !is_const)
+                .then(|| self.right_types(names.len(), &values));
             for (i, nm) in names.iter().enumerate() {
                 let value = values.get(i).copied();
-                let ty = match (&declared, value) {
-                    (Some(t), _) => t.clone(),
-                    (None, Some(v)) => self.expr_ty(v),
-                    (None, None) => previous_ty.clone(),
+                let ty = match (&declared, value, &spread) {
+                    (Some(t), _, _) => t.clone(),
+                    (None, _, Some(tys)) => tys[i].clone(),
+                    (None, Some(v), None) => self.expr_ty(v),
+                    (None, None, None) => previous_ty.clone(),
                 };
                 previous_ty = ty.clone();
                 let init = match (&declared, value) {
@@ -533,6 +537,7 @@ impl<'s> Extractor<'s> {
                     alias_of: None,
                     sentinel: None,
                     init,
+                    zero: !is_const && declared.is_some() && values.is_empty(),
                 };
                 if let Some(v) = value {
                     match self.string_expr(v) {
@@ -771,8 +776,10 @@ impl<'s> Extractor<'s> {
             }
             "range_clause" => self.range_clause(n, ctx),
             "receive_statement" => self.receive_statement(n, ctx),
-            "expression_case" | "default_case" | "communication_case" | "labeled_statement"
-            | "for_clause" => {
+            // A `for` clause's variables are in scope in the loop body (the enclosing
+            // `for_statement` ends their scope).
+            "for_clause" => self.walk_children(n, ctx),
+            "expression_case" | "default_case" | "communication_case" | "labeled_statement" => {
                 let mark = self.scope.len();
                 self.walk_children(n, ctx);
                 self.scope.truncate(mark);
@@ -1020,9 +1027,6 @@ impl<'s> Extractor<'s> {
             return;
         };
         let exprs = self.expr_list_owned(Some(list));
-        let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
-        let tys = self.right_types(n_results.max(exprs.len()), &exprs);
-        self.file.funcs[ctx.func as usize].returns.push(tys);
         for e in &exprs {
             self.expr(*e, ctx);
             self.note_error_ref(*e, ctx);
@@ -1032,6 +1036,10 @@ impl<'s> Extractor<'s> {
                 }
             }
         }
+        // After the walk: a returned function literal is known only once walked.
+        let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
+        let tys = self.right_types(n_results.max(exprs.len()), &exprs);
+        self.file.funcs[ctx.func as usize].returns.push(tys);
     }
 
     fn push_error_method_string(&mut self, s: StrExpr, at: u32, ctx: Ctx) {

@@ -177,6 +177,10 @@ pub struct ValueDecl {
     /// what flows into the variable, for the type-flow pass.
     #[serde(default)]
     pub init: Option<Ty>,
+    /// A `var` declared with a type and no value (`var errCache error`): it starts as the
+    /// zero value, so nothing flows into it but what is assigned later.
+    #[serde(default)]
+    pub zero: bool,
 }
 
 /// A reference to a package-level value: `Name` (this package) or `qual.Name`.
