@@ -348,6 +348,58 @@ mod flows {
     }
 
     #[test]
+    fn conversions_carry_the_operand() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.viaConversion")),
+            vec![e(format!("(*{M}.Circle).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn interface_method_values_are_the_implementations() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.methodValue")),
+            vec![
+                e(format!("(*{M}.Circle).Area"), Dynamic),
+                e(format!("({M}.Square).Area"), Dynamic),
+                e(format!("({M}.Tri).Area"), Dynamic),
+            ]
+        );
+    }
+
+    #[test]
+    fn containers_of_different_func_types_do_not_mix() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.runDone")),
+            vec![e(format!("{M}.finished"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn reassigned_func_locals_call_every_function_assigned() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.reassigned")),
+            vec![
+                e(format!("{M}.one"), Dynamic),
+                e(format!("{M}.two"), Dynamic)
+            ]
+        );
+    }
+
+    #[test]
+    fn files_of_another_build_add_no_flows() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.usePlatform")),
+            vec![e(format!("({M}.Square).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
     fn untracked_receivers_fall_back_to_rta() {
         let idx = flows();
         assert_eq!(

@@ -65,7 +65,9 @@ fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
         } => is(q, name, TYPES),
         Ty::Pointer(t) | Ty::Deref(t) => in_memory(t, imports),
         Ty::Local { ty, .. } | Ty::Param { ty, .. } => in_memory(ty, imports),
-        Ty::ResultOf { callee, index: 0 } => match callee.as_ref() {
+        Ty::ResultOf {
+            callee, index: 0, ..
+        } => match callee.as_ref() {
             Callee::Qualified { qual, name } => is(qual, name, MAKERS),
             _ => false,
         },

@@ -20,6 +20,15 @@
 //! later is not seen at all). The linker then dispatches an interface call only to methods of
 //! the types reaching its receiver, and falls back to the RTA set when the receiver's flow is
 //! untracked or empty, so that recall holds where the flow is blind.
+//!
+//! Every untracked source costs precision (a `...any` argument from anywhere makes every
+//! `fmt` verb dispatch RTA-wide), so the model keeps them few: values that carry no method
+//! (strings, numbers, slices) carry nothing at all; a conversion `I(x)` carries `x`'s values;
+//! a method value `x.M` of an interface carries its implementations; elements of containers
+//! are keyed by their element type (unnamed func and interface types by a canonical form);
+//! files outside the build add no flows; an implementation must have the interface method's
+//! shape (parameter and result counts), not just its name. `REFRACT_FLOW_WHY=1` prints the
+//! causes that remain.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -66,13 +75,14 @@ enum Key<'a> {
     /// anonymous): one node per field name.
     AnyField(&'a str),
     /// The elements of every slice, array, map or channel whose element type is this
-    /// interface (a [`TypeId`], or one of the `ELEM_*` keys), as VTA does.
-    Elem(u32),
+    /// interface or func type (a [`TypeId`], or a canonical key of an unnamed type), as VTA
+    /// does.
+    Elem(u64),
 }
 
-const ELEM_ERROR: u32 = u32::MAX;
-const ELEM_FUNC: u32 = u32::MAX - 1;
-const ELEM_INLINE_IFACE: u32 = u32::MAX - 2;
+const ELEM_ERROR: u64 = u64::MAX;
+/// Unnamed element types: a hash of their canonical form, tagged so as not to meet a TypeId.
+const ELEM_UNNAMED: u64 = 1 << 63;
 
 /// The element node of a container of resolved type `rx`, when its elements may hold
 /// interface or func values.
@@ -87,15 +97,89 @@ fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
     };
     let key = match &e {
         RType::Named(t) => match l.underlying(e.clone(), 0) {
-            RType::Iface(..) | RType::Error | RType::Func(..) => *t,
+            RType::Iface(..) | RType::Error | RType::Func(..) => *t as u64,
             _ => return None,
         },
         RType::Error => ELEM_ERROR,
-        RType::Func(..) => ELEM_FUNC,
-        RType::Iface(..) | RType::Basic("any") => ELEM_INLINE_IFACE,
+        RType::Func(..) | RType::Iface(..) | RType::Basic("any") => {
+            use std::hash::{Hash, Hasher};
+            let mut c = String::new();
+            canonical(l, &e, &mut c, 0);
+            let mut h = rustc_hash::FxHasher::default();
+            c.hash(&mut h);
+            ELEM_UNNAMED | (h.finish() >> 1)
+        }
         _ => return None,
     };
     Some(Key::Elem(key))
+}
+
+/// A canonical spelling of a resolved type, the same wherever the type is written (named
+/// types by identity, interfaces by method names, funcs by their parameter and result types):
+/// containers of identical element types share their element node.
+fn canonical<'a>(l: &Linker<'a>, r: &RType<'a>, out: &mut String, depth: u32) {
+    use std::fmt::Write;
+    if depth > 4 {
+        out.push('…');
+        return;
+    }
+    match r {
+        RType::Named(t) => {
+            let _ = write!(out, "N{t}");
+        }
+        RType::Ptr(x) => {
+            out.push('*');
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Seq(x) => {
+            out.push_str("[]");
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Chan(x) => {
+            out.push_str("chan ");
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Map(k, v) => {
+            out.push_str("map[");
+            canonical(l, k, out, depth + 1);
+            out.push(']');
+            canonical(l, v, out, depth + 1);
+        }
+        RType::Func(sig, file) => {
+            let ctx = Ctx {
+                file: *file,
+                tparams: &[],
+            };
+            out.push_str("func(");
+            for p in &sig.params {
+                canonical(l, &l.resolve(p, ctx, 0), out, depth + 1);
+                out.push(',');
+            }
+            if sig.variadic {
+                out.push_str("...");
+            }
+            out.push_str(")(");
+            for r in &sig.results {
+                canonical(l, &l.resolve(r, ctx, 0), out, depth + 1);
+                out.push(',');
+            }
+            out.push(')');
+        }
+        RType::Iface(it, file) => {
+            out.push_str("interface{");
+            for m in l.iface_method_names(IfaceRef::Inline(it, *file)) {
+                out.push_str(m);
+                out.push(';');
+            }
+            out.push('}');
+        }
+        RType::Basic("any") => out.push_str("interface{}"),
+        RType::Basic(b) => out.push_str(b),
+        RType::Struct(..) => out.push_str("struct"),
+        RType::Error => out.push_str("error"),
+        RType::External => out.push_str("ext"),
+        RType::FuncVal(_) | RType::Unknown => out.push('?'),
+    }
 }
 
 /// What an expression evaluates to: constant values, nodes, and whether something untracked
@@ -105,16 +189,22 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
+    /// With [`dbg_on`]: what made `unknown` true (an expression the flow cannot follow).
     why: Option<String>,
 }
 
+/// Diagnostics: with `REFRACT_FLOW_WHY` set, every interface call that falls back to RTA
+/// prints `WHY <call site> <cause> <= <nodes the untracked value went through>` to stderr, so
+/// that the biggest sources of imprecision can be found (see `xtask/callgraph_breakdown.py`).
 pub(crate) fn dbg_on() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("REFRACT_FLOW_WHY").is_some())
 }
 thread_local! {
+    /// With [`dbg_on`]: the call site being linked (`file:line`), for the diagnostics.
     pub(crate) static SITE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
+/// Records (with [`dbg_on`]) why `out` is untracked.
 fn mark(out: &mut Src, label: &str, ty: &dyn std::fmt::Debug) {
     if dbg_on() && out.why.is_none() {
         let mut t = format!("{label} {ty:?}");
@@ -134,6 +224,8 @@ pub(crate) struct Flows<'a> {
     order: Vec<Vec<Val>>,
     sent: Vec<u32>,
     unknown: Vec<bool>,
+    /// Per node, for the diagnostics: the node its `unknown` came from (≥ 0), or `-2 - i`
+    /// for cause `roots[i]`; -1 when none is recorded.
     why: Vec<i64>,
     roots: Vec<String>,
     succs: Vec<Vec<u32>>,
@@ -313,6 +405,10 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     // from code that is not here. An application's packages are called from its own mains.
     let library_repo = !l.files.iter().any(|f| f.package == "main");
     for (fi, f) in l.files.iter().enumerate() {
+        // Files of another build (other GOOS, ignored tags) are not part of this program.
+        if !l.file_in_build[fi] {
+            continue;
+        }
         let file_ctx = Ctx {
             file: fi as u32,
             tparams: &[],
@@ -672,6 +768,9 @@ fn eval_into<'a>(
         }
     }
     let untracked = match concrete(l, &r) {
+        // A local defined as a function may be assigned other functions later: its node has
+        // them all (the definition is one of its stores).
+        Ok(v) if v.as_func().is_some() && matches!(ty, Ty::Local { .. }) => true,
         Ok(v) => {
             out.vals.push(v);
             return;
@@ -701,6 +800,12 @@ fn eval_into<'a>(
         },
         Ty::Member(x, name) => {
             let rx = l.resolve(x, ctx, 0);
+            if let Some(MethodEntry::Abstract(iface)) = l.find_method(&rx, name) {
+                // A method value `x.M` of an interface: the methods `M` of its implementations.
+                out.vals
+                    .extend(l.dispatch(iface, name).iter().map(|&f| Val::func(f)));
+                return;
+            }
             match member_key(l, &rx, name) {
                 Some(k) => out.nodes.push(fl.node(k)),
                 None => {
@@ -711,14 +816,24 @@ fn eval_into<'a>(
                 }
             }
         }
-        Ty::ResultOf { callee, index } => {
+        Ty::ResultOf {
+            callee,
+            index,
+            operand,
+        } => {
             if let Callee::Global(name) = callee.as_ref() {
                 if matches!(r, RType::Basic(_)) || is_basic_conversion(name) {
                     return;
                 }
             }
-            if l.is_type_name(callee, ctx) {
-                // A conversion to an interface or func type: the operand is not recorded.
+            let conversion = l.is_type_name(callee, ctx)
+                || matches!(callee.as_ref(), Callee::Global(n) if n == "error" || n == "any");
+            if conversion {
+                // A conversion to an interface or func type: the operand's values.
+                if let Some(x) = operand {
+                    eval_into(l, fl, x, ctx, depth + 1, out);
+                    return;
+                }
                 out.unknown |= untracked;
                 if untracked {
                     mark(out, "conversion", ty)
@@ -897,6 +1012,7 @@ impl<'a> Flows<'a> {
         }
     }
 
+    /// Diagnostics: the cause of `src` being untracked and the last nodes on its way.
     fn explain(&self, l: &Linker<'a>, src: &Src) -> String {
         if src.unknown {
             return src.why.clone().unwrap_or_else(|| "?".into());
@@ -937,6 +1053,7 @@ impl<'a> Flows<'a> {
         }
     }
 
+    /// Diagnostics: a readable name of node `n` (a linear search: only for diagnostics).
     fn key_name(&self, l: &Linker<'a>, n: u32) -> String {
         let k = self.ids.iter().find(|(_, &v)| v == n).map(|(k, _)| *k);
         let fname = |f: FuncId| {
@@ -1017,13 +1134,9 @@ pub(crate) fn methods_of<'a>(
             continue;
         }
         match ms.get(name) {
-            Some(MethodEntry::Concrete(f)) => {
-                if l.method_fits(*f, shape) {
-                    out.push(*f)
-                }
-            }
+            Some(MethodEntry::Concrete(f)) if l.method_fits(*f, shape) => out.push(*f),
             Some(MethodEntry::Abstract(_)) => return None,
-            None => {}
+            Some(MethodEntry::Concrete(_)) | None => {}
         }
     }
     out.sort_unstable();

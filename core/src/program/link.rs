@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::intern::Interner;
 use crate::lang::go::{
-    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, TypeDecl, ValueRef,
+    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, Ty, TypeDecl, ValueRef,
 };
 
 use super::build_tags::BuildTarget;
@@ -283,7 +283,7 @@ impl<'a> Linker<'a> {
     }
 
     /// Implementations of method `name` of the interface with method set `iface_methods`.
-    fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
+    pub(crate) fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
         let methods = self.iface_method_names(iface);
         let shape = self.iface_method_shape(iface, name);
         let key = (methods, name, shape);
@@ -425,6 +425,15 @@ impl<'a> Linker<'a> {
         mut flows: Option<&mut Flows<'a>>,
     ) -> Vec<(FuncId, EdgeKind)> {
         let mut targets = self.direct_targets(callee, ctx, unresolved, flows.as_deref_mut());
+        if let (Callee::Value(Ty::Local { .. }), [(_, EdgeKind::Static)], Some(fl)) =
+            (callee, targets.as_slice(), flows.as_deref_mut())
+        {
+            // A local defined as a function and reassigned: every function stored in it.
+            let fs = fl.value_targets(self, callee, ctx);
+            if fs.len() > 1 {
+                return fs.into_iter().map(|f| (f, EdgeKind::Dynamic)).collect();
+            }
+        }
         if targets.is_empty() {
             if let Some(fl) = flows {
                 let fs = fl.value_targets(self, callee, ctx);

@@ -177,7 +177,7 @@ impl<'a> Linker<'a> {
                 Some(None) => RType::External,
                 None => RType::Unknown,
             },
-            Ty::ResultOf { callee, index } => self.result_type(callee, *index, ctx, d),
+            Ty::ResultOf { callee, index, .. } => self.result_type(callee, *index, ctx, d),
             Ty::Member(x, name) => {
                 let rx = self.resolve(x, ctx, d);
                 self.member_type(&rx, name, d)

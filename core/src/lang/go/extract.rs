@@ -859,6 +859,7 @@ impl<'s> Extractor<'s> {
                         .map(|i| Ty::ResultOf {
                             callee: Box::new(callee.clone()),
                             index: i as u32,
+                            operand: None,
                         })
                         .collect(),
                     None => vec![Ty::Unknown; n_left],
@@ -1514,9 +1515,26 @@ impl<'s> Extractor<'s> {
                         _ => {}
                     }
                 }
+                // `T(x)` may be a conversion (the front end cannot tell a type name from a
+                // function name across files): keep the operand.
+                let operand = match &callee {
+                    Callee::Global(_) | Callee::Qualified { .. } => {
+                        let args = n.child_by_field_id(fields().arguments);
+                        match args.map(|a| self.expr_list_owned(Some(a))).as_deref() {
+                            Some([x]) if x.kind_str() != "variadic_argument" => {
+                                let t = self.expr_ty(*x);
+                                let basic = matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
+                                (!basic && t != Ty::Unknown).then(|| Box::new(t))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
                 Ty::ResultOf {
                     callee: Box::new(callee),
                     index: 0,
+                    operand,
                 }
             }
             "composite_literal" => n
@@ -1700,26 +1718,7 @@ impl StrExpr {
 /// that merely aliases another identity keeps it.
 fn may_hold_dynamic(ty: &Ty) -> bool {
     match ty {
-        Ty::Named { qual: None, name } => !matches!(
-            name.as_str(),
-            "string"
-                | "int"
-                | "bool"
-                | "byte"
-                | "rune"
-                | "float64"
-                | "int64"
-                | "uint64"
-                | "uint32"
-                | "int32"
-                | "uint8"
-                | "uint16"
-                | "int16"
-                | "int8"
-                | "uint"
-                | "uintptr"
-                | "float32"
-        ),
+        Ty::Named { qual: None, name } => !is_basic_name(name),
         Ty::Pointer(_)
         | Ty::Slice(_)
         | Ty::Array(_)
@@ -1732,6 +1731,30 @@ fn may_hold_dynamic(ty: &Ty) -> bool {
         | Ty::Unknown => false,
         _ => true,
     }
+}
+
+/// A predeclared basic type name: its values carry no methods.
+fn is_basic_name(name: &str) -> bool {
+    matches!(
+        name,
+        "string"
+            | "int"
+            | "bool"
+            | "byte"
+            | "rune"
+            | "float64"
+            | "int64"
+            | "uint64"
+            | "uint32"
+            | "int32"
+            | "uint8"
+            | "uint16"
+            | "int16"
+            | "int8"
+            | "uint"
+            | "uintptr"
+            | "float32"
+    )
 }
 
 fn as_format(form: Form) -> Form {

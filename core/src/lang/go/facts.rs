@@ -83,6 +83,10 @@ pub enum Ty {
     ResultOf {
         callee: Box<Callee>,
         index: u32,
+        /// The argument of a one-argument call whose callee may name a type (`T(x)`,
+        /// `pkg.T(x)`, `error(x)`): when the call is a conversion, the value is the argument's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operand: Option<Box<Ty>>,
     },
     /// `x.name` where x is not a package: a field, or a method value.
     Member(Box<Ty>, String),
