@@ -279,6 +279,127 @@ mod flows {
     }
 
     #[test]
+    fn a_method_of_another_signature_is_no_implementation() {
+        let idx = flows();
+        // `(*Doc).Area(int) int` is instantiated but is no `Shape`.
+        assert!(!callees(&idx.program, &format!("{M}.fromOutside"))
+            .iter()
+            .any(|c| c.0.contains("Doc")));
+    }
+
+    #[test]
+    fn values_without_methods_carry_nothing_untracked() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.describe")),
+            vec![e(format!("({M}.Square).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn variadic_any_arguments_are_slice_elements() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.describeAll")),
+            vec![e(format!("({M}.Tri).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn for_clause_variables_are_in_scope_in_the_body() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.loopVar")),
+            vec![
+                e(format!("({M}.Tri).Area"), Dynamic),
+                e(format!("{M}.makeShape"), Static),
+            ]
+        );
+    }
+
+    #[test]
+    fn returned_function_literals_are_called_through_the_result() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.callPicked")),
+            vec![
+                e(format!("{M}.pick"), Static),
+                e(format!("{M}.pick$1"), Dynamic),
+            ]
+        );
+    }
+
+    #[test]
+    fn package_variables_without_a_value_hold_what_is_assigned() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.useCurrent")),
+            vec![e(format!("(*{M}.Circle).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn multi_value_package_variables_take_their_own_result() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.useSecond")),
+            vec![e(format!("({M}.Tri).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn conversions_carry_the_operand() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.viaConversion")),
+            vec![e(format!("(*{M}.Circle).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn interface_method_values_are_the_implementations() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.methodValue")),
+            vec![
+                e(format!("(*{M}.Circle).Area"), Dynamic),
+                e(format!("({M}.Square).Area"), Dynamic),
+                e(format!("({M}.Tri).Area"), Dynamic),
+            ]
+        );
+    }
+
+    #[test]
+    fn containers_of_different_func_types_do_not_mix() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.runDone")),
+            vec![e(format!("{M}.finished"), Dynamic)]
+        );
+    }
+
+    #[test]
+    fn reassigned_func_locals_call_every_function_assigned() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.reassigned")),
+            vec![
+                e(format!("{M}.one"), Dynamic),
+                e(format!("{M}.two"), Dynamic)
+            ]
+        );
+    }
+
+    #[test]
+    fn files_of_another_build_add_no_flows() {
+        let idx = flows();
+        assert_eq!(
+            callees(&idx.program, &format!("{M}.usePlatform")),
+            vec![e(format!("({M}.Square).Area"), Dynamic)]
+        );
+    }
+
+    #[test]
     fn untracked_receivers_fall_back_to_rta() {
         let idx = flows();
         assert_eq!(

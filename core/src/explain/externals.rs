@@ -69,7 +69,9 @@ fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
         } => is(q, name, TYPES),
         Ty::Pointer(t) | Ty::Deref(t) => in_memory(t, imports),
         Ty::Local { ty, .. } | Ty::Param { ty, .. } => in_memory(ty, imports),
-        Ty::ResultOf { callee, index: 0 } => match callee.as_ref() {
+        Ty::ResultOf {
+            callee, index: 0, ..
+        } => match callee.as_ref() {
             Callee::Qualified { qual, name } => is(qual, name, MAKERS),
             _ => false,
         },
@@ -593,7 +595,10 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
                     continue;
                 }
                 for (i, a) in call.args[call.args.len() - holes..].iter().enumerate() {
-                    if let Ty::ResultOf { callee, index: 0 } = a {
+                    if let Ty::ResultOf {
+                        callee, index: 0, ..
+                    } = a
+                    {
                         if let Callee::Global(name) = callee.as_ref() {
                             if let Some(t) = helpers.get(&(dir, name.as_str())) {
                                 found.push((s.line, i, t.clone()));
@@ -615,7 +620,9 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
 fn opened_by_package_call(ty: &Ty) -> bool {
     match ty {
         Ty::Local { ty, .. } => opened_by_package_call(ty),
-        Ty::ResultOf { callee, index: 0 } => matches!(callee.as_ref(), Callee::Qualified { .. }),
+        Ty::ResultOf {
+            callee, index: 0, ..
+        } => matches!(callee.as_ref(), Callee::Qualified { .. }),
         _ => false,
     }
 }

@@ -20,6 +20,15 @@
 //! later is not seen at all). The linker then dispatches an interface call only to methods of
 //! the types reaching its receiver, and falls back to the RTA set when the receiver's flow is
 //! untracked or empty, so that recall holds where the flow is blind.
+//!
+//! Every untracked source costs precision (a `...any` argument from anywhere makes every
+//! `fmt` verb dispatch RTA-wide), so the model keeps them few: values that carry no method
+//! (strings, numbers, slices) carry nothing at all; a conversion `I(x)` carries `x`'s values;
+//! a method value `x.M` of an interface carries its implementations; elements of containers
+//! are keyed by their element type (unnamed func and interface types by a canonical form);
+//! files outside the build add no flows; an implementation must have the interface method's
+//! shape (parameter and result counts), not just its name. `REFRACT_FLOW_WHY=1` prints the
+//! causes that remain.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -66,13 +75,14 @@ enum Key<'a> {
     /// anonymous): one node per field name.
     AnyField(&'a str),
     /// The elements of every slice, array, map or channel whose element type is this
-    /// interface (a [`TypeId`], or one of the `ELEM_*` keys), as VTA does.
-    Elem(u32),
+    /// interface or func type (a [`TypeId`], or a canonical key of an unnamed type), as VTA
+    /// does.
+    Elem(u64),
 }
 
-const ELEM_ERROR: u32 = u32::MAX;
-const ELEM_FUNC: u32 = u32::MAX - 1;
-const ELEM_INLINE_IFACE: u32 = u32::MAX - 2;
+const ELEM_ERROR: u64 = u64::MAX;
+/// Unnamed element types: a hash of their canonical form, tagged so as not to meet a TypeId.
+const ELEM_UNNAMED: u64 = 1 << 63;
 
 /// The element node of a container of resolved type `rx`, when its elements may hold
 /// interface or func values.
@@ -87,15 +97,89 @@ fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
     };
     let key = match &e {
         RType::Named(t) => match l.underlying(e.clone(), 0) {
-            RType::Iface(..) | RType::Error | RType::Func(..) => *t,
+            RType::Iface(..) | RType::Error | RType::Func(..) => *t as u64,
             _ => return None,
         },
         RType::Error => ELEM_ERROR,
-        RType::Func(..) => ELEM_FUNC,
-        RType::Iface(..) => ELEM_INLINE_IFACE,
+        RType::Func(..) | RType::Iface(..) | RType::Basic("any") => {
+            use std::hash::{Hash, Hasher};
+            let mut c = String::new();
+            canonical(l, &e, &mut c, 0);
+            let mut h = rustc_hash::FxHasher::default();
+            c.hash(&mut h);
+            ELEM_UNNAMED | (h.finish() >> 1)
+        }
         _ => return None,
     };
     Some(Key::Elem(key))
+}
+
+/// A canonical spelling of a resolved type, the same wherever the type is written (named
+/// types by identity, interfaces by method names, funcs by their parameter and result types):
+/// containers of identical element types share their element node.
+fn canonical<'a>(l: &Linker<'a>, r: &RType<'a>, out: &mut String, depth: u32) {
+    use std::fmt::Write;
+    if depth > 4 {
+        out.push('…');
+        return;
+    }
+    match r {
+        RType::Named(t) => {
+            let _ = write!(out, "N{t}");
+        }
+        RType::Ptr(x) => {
+            out.push('*');
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Seq(x) => {
+            out.push_str("[]");
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Chan(x) => {
+            out.push_str("chan ");
+            canonical(l, x, out, depth + 1);
+        }
+        RType::Map(k, v) => {
+            out.push_str("map[");
+            canonical(l, k, out, depth + 1);
+            out.push(']');
+            canonical(l, v, out, depth + 1);
+        }
+        RType::Func(sig, file) => {
+            let ctx = Ctx {
+                file: *file,
+                tparams: &[],
+            };
+            out.push_str("func(");
+            for p in &sig.params {
+                canonical(l, &l.resolve(p, ctx, 0), out, depth + 1);
+                out.push(',');
+            }
+            if sig.variadic {
+                out.push_str("...");
+            }
+            out.push_str(")(");
+            for r in &sig.results {
+                canonical(l, &l.resolve(r, ctx, 0), out, depth + 1);
+                out.push(',');
+            }
+            out.push(')');
+        }
+        RType::Iface(it, file) => {
+            out.push_str("interface{");
+            for m in l.iface_method_names(IfaceRef::Inline(it, *file)) {
+                out.push_str(m);
+                out.push(';');
+            }
+            out.push('}');
+        }
+        RType::Basic("any") => out.push_str("interface{}"),
+        RType::Basic(b) => out.push_str(b),
+        RType::Struct(..) => out.push_str("struct"),
+        RType::Error => out.push_str("error"),
+        RType::External => out.push_str("ext"),
+        RType::FuncVal(_) | RType::Unknown => out.push('?'),
+    }
 }
 
 /// What an expression evaluates to: constant values, nodes, and whether something untracked
@@ -105,6 +189,28 @@ pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
     unknown: bool,
+    /// With [`dbg_on`]: what made `unknown` true (an expression the flow cannot follow).
+    why: Option<String>,
+}
+
+/// Diagnostics: with `REFRACT_FLOW_WHY` set, every interface call that falls back to RTA
+/// prints `WHY <call site> <cause> <= <nodes the untracked value went through>` to stderr, so
+/// that the biggest sources of imprecision can be found (see `xtask/callgraph_breakdown.py`).
+pub(crate) fn dbg_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("REFRACT_FLOW_WHY").is_some())
+}
+thread_local! {
+    /// With [`dbg_on`]: the call site being linked (`file:line`), for the diagnostics.
+    pub(crate) static SITE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+/// Records (with [`dbg_on`]) why `out` is untracked.
+fn mark(out: &mut Src, label: &str, ty: &dyn std::fmt::Debug) {
+    if dbg_on() && out.why.is_none() {
+        let mut t = format!("{label} {ty:?}");
+        t.truncate(300);
+        out.why = Some(t);
+    }
 }
 
 /// The solved flow graph.
@@ -118,6 +224,10 @@ pub(crate) struct Flows<'a> {
     order: Vec<Vec<Val>>,
     sent: Vec<u32>,
     unknown: Vec<bool>,
+    /// Per node, for the diagnostics: the node its `unknown` came from (≥ 0), or `-2 - i`
+    /// for cause `roots[i]`; -1 when none is recorded.
+    why: Vec<i64>,
+    roots: Vec<String>,
     succs: Vec<Vec<u32>>,
     /// The edges in `succs`, for de-duplication.
     edges: FxHashSet<(u32, u32)>,
@@ -156,6 +266,7 @@ impl<'a> Flows<'a> {
         self.order.push(Vec::new());
         self.sent.push(0);
         self.unknown.push(false);
+        self.why.push(-1);
         self.succs.push(Vec::new());
         self.queued.push(false);
         id
@@ -179,6 +290,11 @@ impl<'a> Flows<'a> {
         }
         if src.unknown && !self.unknown[dst as usize] {
             self.unknown[dst as usize] = true;
+            if dbg_on() {
+                self.roots
+                    .push(src.why.clone().unwrap_or_else(|| "?".into()));
+                self.why[dst as usize] = -(self.roots.len() as i64) - 1;
+            }
             changed = true;
         }
         for &n in &src.nodes {
@@ -203,6 +319,7 @@ impl<'a> Flows<'a> {
         let mut changed = false;
         if self.unknown[from as usize] && !self.unknown[to as usize] {
             self.unknown[to as usize] = true;
+            self.why[to as usize] = from as i64;
             changed = true;
         }
         if self.order[from as usize].len() <= start {
@@ -288,6 +405,10 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     // from code that is not here. An application's packages are called from its own mains.
     let library_repo = !l.files.iter().any(|f| f.package == "main");
     for (fi, f) in l.files.iter().enumerate() {
+        // Files of another build (other GOOS, ignored tags) are not part of this program.
+        if !l.file_in_build[fi] {
+            continue;
+        }
         let file_ctx = Ctx {
             file: fi as u32,
             tparams: &[],
@@ -296,7 +417,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             store(l, &mut fl, &s.dst, &s.src, file_ctx);
         }
         for (vi, v) in f.values.iter().enumerate() {
-            if v.is_const {
+            if v.is_const || v.zero {
                 continue;
             }
             let dst = fl.node(Key::Global(fi as u32, vi as u32));
@@ -315,6 +436,8 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 for pi in 0..func.sig.params.len() {
                     let n = fl.node(Key::Param(id, pi as u32));
                     fl.unknown[n as usize] = true;
+                    fl.roots.push("library-param".into());
+                    fl.why[n as usize] = -(fl.roots.len() as i64) - 1;
                     fl.enqueue(n);
                 }
             }
@@ -391,10 +514,23 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                     }
                 }
             } else if !fl.unknown[w.node as usize] {
+                let wwhy = if dbg_on() {
+                    let (c, x) = (w.callee, w.ctx);
+                    let cs = callee_src(l, &mut fl, c, x);
+                    format!(
+                        "watch-callee {} ## {}",
+                        cs.map(|cs| fl.explain(l, &cs))
+                            .unwrap_or_else(|| format!("nosrc {:?}", c)),
+                        format!("{:?}", c).chars().take(150).collect::<String>()
+                    )
+                } else {
+                    String::new()
+                };
                 fl.flow(
                     l,
                     &Src {
                         unknown: true,
+                        why: Some(wwhy),
                         ..Src::default()
                     },
                     w.node,
@@ -554,6 +690,8 @@ fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
             RType::Named(_) => concrete(l, inner),
             _ => Err(false),
         },
+        // `any` is the empty interface.
+        RType::Basic("any") => Err(true),
         RType::Basic(_) | RType::Seq(_) | RType::Map(..) | RType::Chan(_) | RType::Struct(..) => {
             Err(false)
         }
@@ -613,6 +751,7 @@ fn eval_into<'a>(
 ) {
     if depth > MAX_EVAL_DEPTH {
         out.unknown = true;
+        mark(out, "depth", ty);
         return;
     }
     if let Ty::Global(name) = ty {
@@ -629,11 +768,17 @@ fn eval_into<'a>(
         }
     }
     let untracked = match concrete(l, &r) {
+        // A local defined as a function may be assigned other functions later: its node has
+        // them all (the definition is one of its stores).
+        Ok(v) if v.as_func().is_some() && matches!(ty, Ty::Local { .. }) => true,
         Ok(v) => {
             out.vals.push(v);
             return;
         }
-        Err(u) => u,
+        // A string, a number, a slice or map: the value itself carries no method and no
+        // function (its elements have nodes of their own), so nothing flows.
+        Err(false) => return,
+        Err(true) => true,
     };
     match ty {
         Ty::Param { func, index, .. } => {
@@ -646,24 +791,53 @@ fn eval_into<'a>(
         }
         Ty::Global(_) | Ty::PkgMember { .. } => match global_key(l, ty, ctx) {
             Some(k) => out.nodes.push(fl.node(k)),
-            None => out.unknown |= untracked,
+            None => {
+                out.unknown |= untracked;
+                if untracked {
+                    mark(out, "global", ty)
+                }
+            }
         },
         Ty::Member(x, name) => {
             let rx = l.resolve(x, ctx, 0);
+            if let Some(MethodEntry::Abstract(iface)) = l.find_method(&rx, name) {
+                // A method value `x.M` of an interface: the methods `M` of its implementations.
+                out.vals
+                    .extend(l.dispatch(iface, name).iter().map(|&f| Val::func(f)));
+                return;
+            }
             match member_key(l, &rx, name) {
                 Some(k) => out.nodes.push(fl.node(k)),
-                None => out.unknown |= untracked,
+                None => {
+                    out.unknown |= untracked;
+                    if untracked {
+                        mark(out, "member", ty)
+                    }
+                }
             }
         }
-        Ty::ResultOf { callee, index } => {
+        Ty::ResultOf {
+            callee,
+            index,
+            operand,
+        } => {
             if let Callee::Global(name) = callee.as_ref() {
                 if matches!(r, RType::Basic(_)) || is_basic_conversion(name) {
                     return;
                 }
             }
-            if l.is_type_name(callee, ctx) {
-                // A conversion to an interface or func type: the operand is not recorded.
+            let conversion = l.is_type_name(callee, ctx)
+                || matches!(callee.as_ref(), Callee::Global(n) if n == "error" || n == "any");
+            if conversion {
+                // A conversion to an interface or func type: the operand's values.
+                if let Some(x) = operand {
+                    eval_into(l, fl, x, ctx, depth + 1, out);
+                    return;
+                }
                 out.unknown |= untracked;
+                if untracked {
+                    mark(out, "conversion", ty)
+                }
                 return;
             }
             let targets = l.plain_targets(callee, ctx);
@@ -685,6 +859,9 @@ fn eval_into<'a>(
                 } else if !is_abstract_call(l, callee, ctx) {
                     // (An interface method with no implementation returns nothing.)
                     out.unknown |= untracked;
+                    if untracked {
+                        mark(out, "result-unresolved", ty)
+                    }
                 }
             }
             for g in targets {
@@ -720,15 +897,35 @@ fn eval_into<'a>(
         }
         Ty::Elem(x) => match elem_key(l, l.resolve(x, ctx, 0)) {
             Some(k) => out.nodes.push(fl.node(k)),
-            None => out.unknown |= untracked,
+            None => {
+                out.unknown |= untracked;
+                if untracked {
+                    mark(out, "elem", ty)
+                }
+            }
         },
-        _ => out.unknown |= untracked,
+        _ => {
+            out.unknown |= untracked;
+            if untracked {
+                mark(out, "other", ty)
+            }
+        }
     }
 }
 
 /// The values reaching a callee expression that calls a func value.
 fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> Reach {
-    let src = match callee {
+    let src = callee_src(l, fl, callee, ctx)?;
+    fl.reach(&src)
+}
+
+fn callee_src<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    callee: &'a Callee,
+    ctx: Ctx<'a>,
+) -> Option<Src> {
+    Some(match callee {
         Callee::Value(t) => eval(l, fl, t, ctx, 0),
         Callee::Global(name) => match l.package_var(ctx, None, name) {
             Some((f, i)) => Src {
@@ -755,8 +952,7 @@ fn callee_reach<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, callee: &'a Callee, ctx:
             }
         }
         Callee::Literal(_) => return None,
-    };
-    fl.reach(&src)
+    })
 }
 
 impl<'a> Flows<'a> {
@@ -785,17 +981,96 @@ impl<'a> Flows<'a> {
                             }
                         }
                     }
-                    None => self.flow(
-                        l,
-                        &Src {
-                            unknown: true,
-                            ..Src::default()
-                        },
-                        node,
-                    ),
+                    None => {
+                        let swhy = if dbg_on() {
+                            let cs = callee_src(l, self, callee, ctx);
+                            format!(
+                                "settle-callee {} ## {}",
+                                cs.map(|cs| self.explain(l, &cs))
+                                    .unwrap_or_else(|| format!("nosrc {:?}", callee)),
+                                format!("{:?}", callee)
+                                    .chars()
+                                    .take(150)
+                                    .collect::<String>()
+                            )
+                        } else {
+                            String::new()
+                        };
+                        self.flow(
+                            l,
+                            &Src {
+                                unknown: true,
+                                why: Some(swhy),
+                                ..Src::default()
+                            },
+                            node,
+                        )
+                    }
                 }
             }
             self.solve(l);
+        }
+    }
+
+    /// Diagnostics: the cause of `src` being untracked and the last nodes on its way.
+    fn explain(&self, l: &Linker<'a>, src: &Src) -> String {
+        if src.unknown {
+            return src.why.clone().unwrap_or_else(|| "?".into());
+        }
+        let Some(mut n) = src
+            .nodes
+            .iter()
+            .copied()
+            .find(|&n| self.unknown[n as usize])
+        else {
+            return "tracked".into();
+        };
+        let mut chain = Vec::new();
+        let mut guard = 0;
+        loop {
+            chain.push(self.key_name(l, n));
+            let w = self.why[n as usize];
+            guard += 1;
+            if w < 0 || guard > 50 {
+                let r = if w <= -2 {
+                    self.roots[(-w - 2) as usize].clone()
+                } else {
+                    "??".into()
+                };
+                return format!(
+                    "{} <= {}",
+                    r,
+                    chain
+                        .iter()
+                        .rev()
+                        .take(4)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" <- ")
+                );
+            }
+            n = w as u32;
+        }
+    }
+
+    /// Diagnostics: a readable name of node `n` (a linear search: only for diagnostics).
+    fn key_name(&self, l: &Linker<'a>, n: u32) -> String {
+        let k = self.ids.iter().find(|(_, &v)| v == n).map(|(k, _)| *k);
+        let fname = |f: FuncId| {
+            let (fi, i) = l.func_origin[f.index()];
+            let ff = &l.files[fi as usize];
+            format!("{}:{}", ff.path, ff.funcs[i as usize].name)
+        };
+        match k {
+            Some(Key::Param(f, i)) => format!("Param({},{})", fname(f), i),
+            Some(Key::Result(f, i)) => format!("Result({},{})", fname(f), i),
+            Some(Key::Local(f, i)) => format!("Local({},{})", fname(f), i),
+            Some(Key::Field(t, n)) => format!("Field({},{})", l.types[t as usize].decl.name, n),
+            Some(Key::Global(f, i)) => format!(
+                "Global({}:{})",
+                l.files[f as usize].path, l.files[f as usize].values[i as usize].name
+            ),
+            other => format!("{other:?}"),
         }
     }
 
@@ -832,6 +1107,10 @@ impl<'a> Flows<'a> {
         let src = eval(l, self, recv, ctx, 0);
         self.settle(l);
         let reach = self.reach(&src);
+        if reach.is_none() && dbg_on() {
+            let root = self.explain(l, &src);
+            SITE.with(|s| eprintln!("WHY\t{}\t{}", s.borrow(), root));
+        }
         let reach = reach?;
         let mut out: Vec<TypeId> = reach.into_iter().filter_map(Val::as_type).collect();
         out.sort_unstable();
@@ -846,6 +1125,7 @@ pub(crate) fn methods_of<'a>(
     types: &[TypeId],
     iface_methods: &[&'a str],
     name: &str,
+    shape: Option<super::types::Shape>,
 ) -> Option<Vec<FuncId>> {
     let mut out = Vec::new();
     for &t in types {
@@ -854,9 +1134,9 @@ pub(crate) fn methods_of<'a>(
             continue;
         }
         match ms.get(name) {
-            Some(MethodEntry::Concrete(f)) => out.push(*f),
+            Some(MethodEntry::Concrete(f)) if l.method_fits(*f, shape) => out.push(*f),
             Some(MethodEntry::Abstract(_)) => return None,
-            None => {}
+            Some(MethodEntry::Concrete(_)) | None => {}
         }
     }
     out.sort_unstable();

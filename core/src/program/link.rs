@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::intern::Interner;
 use crate::lang::go::{
-    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, TypeDecl, ValueRef,
+    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, Ty, TypeDecl, ValueRef,
 };
 
 use super::build_tags::BuildTarget;
@@ -21,7 +21,7 @@ use super::{
 };
 
 /// An interface's method names and the called method.
-type DispatchKey<'a> = (Vec<&'a str>, &'a str);
+type DispatchKey<'a> = (Vec<&'a str>, &'a str, Option<super::types::Shape>);
 
 pub(crate) struct TypeInfo<'a> {
     pub file: u32,
@@ -283,9 +283,10 @@ impl<'a> Linker<'a> {
     }
 
     /// Implementations of method `name` of the interface with method set `iface_methods`.
-    fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
+    pub(crate) fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
         let methods = self.iface_method_names(iface);
-        let key = (methods, name);
+        let shape = self.iface_method_shape(iface, name);
+        let key = (methods, name, shape);
         if let Some(hit) = self.dispatch_cache.borrow().get(&key) {
             return hit.clone();
         }
@@ -296,7 +297,9 @@ impl<'a> Linker<'a> {
                 continue;
             }
             if let Some(MethodEntry::Concrete(f)) = ms.get(name) {
-                out.push(*f);
+                if self.method_fits(*f, shape) {
+                    out.push(*f);
+                }
             }
         }
         out.sort_unstable();
@@ -370,6 +373,9 @@ impl<'a> Linker<'a> {
                 let caller = self.func_of(fi as u32, i as u32);
                 let ctx = self.ctx_of_func(caller);
                 for call in &func.calls {
+                    if flow::dbg_on() {
+                        flow::SITE.with(|s| *s.borrow_mut() = format!("{}:{}", f.path, call.line));
+                    }
                     let targets =
                         self.call_targets(&call.callee, ctx, &mut unresolved, Some(&mut flows));
                     for (callee, kind) in targets {
@@ -419,6 +425,15 @@ impl<'a> Linker<'a> {
         mut flows: Option<&mut Flows<'a>>,
     ) -> Vec<(FuncId, EdgeKind)> {
         let mut targets = self.direct_targets(callee, ctx, unresolved, flows.as_deref_mut());
+        if let (Callee::Value(Ty::Local { .. }), [(_, EdgeKind::Static)], Some(fl)) =
+            (callee, targets.as_slice(), flows.as_deref_mut())
+        {
+            // A local defined as a function and reassigned: every function stored in it.
+            let fs = fl.value_targets(self, callee, ctx);
+            if fs.len() > 1 {
+                return fs.into_iter().map(|f| (f, EdgeKind::Dynamic)).collect();
+            }
+        }
         if targets.is_empty() {
             if let Some(fl) = flows {
                 let fs = fl.value_targets(self, callee, ctx);
@@ -504,7 +519,10 @@ impl<'a> Linker<'a> {
                         if let Some(fl) = flows {
                             if let Some(types) = fl.receiver_types(self, recv, ctx) {
                                 let names = self.iface_method_names(iface);
-                                if let Some(fs) = flow::methods_of(self, &types, &names, name) {
+                                let shape = self.iface_method_shape(iface, name);
+                                if let Some(fs) =
+                                    flow::methods_of(self, &types, &names, name, shape)
+                                {
                                     return fs
                                         .into_iter()
                                         .map(|f| (f, EdgeKind::Dynamic))

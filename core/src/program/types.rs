@@ -177,7 +177,7 @@ impl<'a> Linker<'a> {
                 Some(None) => RType::External,
                 None => RType::Unknown,
             },
-            Ty::ResultOf { callee, index } => self.result_type(callee, *index, ctx, d),
+            Ty::ResultOf { callee, index, .. } => self.result_type(callee, *index, ctx, d),
             Ty::Member(x, name) => {
                 let rx = self.resolve(x, ctx, d);
                 self.member_type(&rx, name, d)
@@ -583,6 +583,29 @@ impl<'a> Linker<'a> {
         self.find_iface_method_sig(iface, name, 0)
     }
 
+    /// The shape (parameter count, result count, variadic) of method `name` of an interface,
+    /// when its declaration is in the program (`Error() string` for `error`).
+    pub(crate) fn iface_method_shape(&self, iface: IfaceRef<'a>, name: &str) -> Option<Shape> {
+        match iface {
+            IfaceRef::Error => Some((0, 1, false)),
+            IfaceRef::Inline(..) => self
+                .iface_method_sig(iface, name)
+                .map(|(s, _)| (s.params.len(), s.results.len(), s.variadic)),
+        }
+    }
+
+    /// Whether method `f` can be the implementation of an interface method of shape `want`:
+    /// Go requires identical signatures, so a method with another number of parameters or
+    /// results (`(*http.Response).Write(io.Writer) error` for `io.Writer`) cannot be one.
+    pub(crate) fn method_fits(&self, f: FuncId, want: Option<Shape>) -> bool {
+        let Some((np, nr, variadic)) = want else {
+            return true;
+        };
+        let (fi, i) = self.func_origin[f.index()];
+        let sig = &self.files[fi as usize].funcs[i as usize].sig;
+        sig.params.len() == np && sig.results.len() == nr && sig.variadic == variadic
+    }
+
     fn find_iface_method_sig(
         &self,
         iface: IfaceRef<'a>,
@@ -611,6 +634,9 @@ impl<'a> Linker<'a> {
         None
     }
 }
+
+/// A method's parameter count, result count and whether it is variadic.
+pub(crate) type Shape = (usize, usize, bool);
 
 /// What a call's callee is, for typing its result.
 enum CalleeShape<'a> {

@@ -513,12 +513,16 @@ impl<'s> Extractor<'s> {
             for v in &values {
                 self.package_initialiser(*v);
             }
+            // `var a, b = f()`: one call, several results.
+            let spread = (names.len() > 1 && values.len() == 1 && !is_const)
+                .then(|| self.right_types(names.len(), &values));
             for (i, nm) in names.iter().enumerate() {
                 let value = values.get(i).copied();
-                let ty = match (&declared, value) {
-                    (Some(t), _) => t.clone(),
-                    (None, Some(v)) => self.expr_ty(v),
-                    (None, None) => previous_ty.clone(),
+                let ty = match (&declared, value, &spread) {
+                    (Some(t), _, _) => t.clone(),
+                    (None, _, Some(tys)) => tys[i].clone(),
+                    (None, Some(v), None) => self.expr_ty(v),
+                    (None, None, None) => previous_ty.clone(),
                 };
                 previous_ty = ty.clone();
                 let init = match (&declared, value) {
@@ -534,6 +538,7 @@ impl<'s> Extractor<'s> {
                     alias_of: None,
                     sentinel: None,
                     init,
+                    zero: !is_const && declared.is_some() && values.is_empty(),
                 };
                 if let Some(v) = value {
                     match self.string_expr(v) {
@@ -772,8 +777,10 @@ impl<'s> Extractor<'s> {
             }
             "range_clause" => self.range_clause(n, ctx),
             "receive_statement" => self.receive_statement(n, ctx),
-            "expression_case" | "default_case" | "communication_case" | "labeled_statement"
-            | "for_clause" => {
+            // A `for` clause's variables are in scope in the loop body (the enclosing
+            // `for_statement` ends their scope).
+            "for_clause" => self.walk_children(n, ctx),
+            "expression_case" | "default_case" | "communication_case" | "labeled_statement" => {
                 let mark = self.scope.len();
                 self.walk_children(n, ctx);
                 self.scope.truncate(mark);
@@ -853,6 +860,7 @@ impl<'s> Extractor<'s> {
                         .map(|i| Ty::ResultOf {
                             callee: Box::new(callee.clone()),
                             index: i as u32,
+                            operand: None,
                         })
                         .collect(),
                     None => vec![Ty::Unknown; n_left],
@@ -1034,9 +1042,6 @@ impl<'s> Extractor<'s> {
             };
             self.file.funcs[ctx.func as usize].string_returns.push(text);
         }
-        let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
-        let tys = self.right_types(n_results.max(exprs.len()), &exprs);
-        self.file.funcs[ctx.func as usize].returns.push(tys);
         for e in &exprs {
             self.expr(*e, ctx);
             self.note_error_ref(*e, ctx);
@@ -1046,6 +1051,10 @@ impl<'s> Extractor<'s> {
                 }
             }
         }
+        // After the walk: a returned function literal is known only once walked.
+        let n_results = self.file.funcs[ctx.func as usize].sig.results.len();
+        let tys = self.right_types(n_results.max(exprs.len()), &exprs);
+        self.file.funcs[ctx.func as usize].returns.push(tys);
     }
 
     fn push_error_method_string(&mut self, s: StrExpr, at: u32, ctx: Ctx) {
@@ -1549,9 +1558,26 @@ impl<'s> Extractor<'s> {
                         _ => {}
                     }
                 }
+                // `T(x)` may be a conversion (the front end cannot tell a type name from a
+                // function name across files): keep the operand.
+                let operand = match &callee {
+                    Callee::Global(_) | Callee::Qualified { .. } => {
+                        let args = n.child_by_field_id(fields().arguments);
+                        match args.map(|a| self.expr_list_owned(Some(a))).as_deref() {
+                            Some([x]) if x.kind_str() != "variadic_argument" => {
+                                let t = self.expr_ty(*x);
+                                let basic = matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
+                                (!basic && t != Ty::Unknown).then(|| Box::new(t))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
                 Ty::ResultOf {
                     callee: Box::new(callee),
                     index: 0,
+                    operand,
                 }
             }
             "composite_literal" => n
@@ -1735,26 +1761,7 @@ impl StrExpr {
 /// that merely aliases another identity keeps it.
 fn may_hold_dynamic(ty: &Ty) -> bool {
     match ty {
-        Ty::Named { qual: None, name } => !matches!(
-            name.as_str(),
-            "string"
-                | "int"
-                | "bool"
-                | "byte"
-                | "rune"
-                | "float64"
-                | "int64"
-                | "uint64"
-                | "uint32"
-                | "int32"
-                | "uint8"
-                | "uint16"
-                | "int16"
-                | "int8"
-                | "uint"
-                | "uintptr"
-                | "float32"
-        ),
+        Ty::Named { qual: None, name } => !is_basic_name(name),
         Ty::Pointer(_)
         | Ty::Slice(_)
         | Ty::Array(_)
@@ -1767,6 +1774,30 @@ fn may_hold_dynamic(ty: &Ty) -> bool {
         | Ty::Unknown => false,
         _ => true,
     }
+}
+
+/// A predeclared basic type name: its values carry no methods.
+fn is_basic_name(name: &str) -> bool {
+    matches!(
+        name,
+        "string"
+            | "int"
+            | "bool"
+            | "byte"
+            | "rune"
+            | "float64"
+            | "int64"
+            | "uint64"
+            | "uint32"
+            | "int32"
+            | "uint8"
+            | "uint16"
+            | "int16"
+            | "int8"
+            | "uint"
+            | "uintptr"
+            | "float32"
+    )
 }
 
 fn as_format(form: Form) -> Form {

@@ -83,6 +83,10 @@ pub enum Ty {
     ResultOf {
         callee: Box<Callee>,
         index: u32,
+        /// The argument of a one-argument call whose callee may name a type (`T(x)`,
+        /// `pkg.T(x)`, `error(x)`): when the call is a conversion, the value is the argument's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operand: Option<Box<Ty>>,
     },
     /// `x.name` where x is not a package: a field, or a method value.
     Member(Box<Ty>, String),
@@ -177,6 +181,10 @@ pub struct ValueDecl {
     /// what flows into the variable, for the type-flow pass.
     #[serde(default)]
     pub init: Option<Ty>,
+    /// A `var` declared with a type and no value (`var errCache error`): it starts as the
+    /// zero value, so nothing flows into it but what is assigned later.
+    #[serde(default)]
+    pub zero: bool,
 }
 
 /// A reference to a package-level value: `Name` (this package) or `qual.Name`.
