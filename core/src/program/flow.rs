@@ -78,15 +78,15 @@ const ELEM_INLINE_IFACE: u32 = u32::MAX - 2;
 /// interface or func values.
 fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
     let e = match l.underlying(rx, 0) {
-        RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => *e,
-        RType::Ptr(p) => match l.underlying(*p, 0) {
-            RType::Seq(e) => *e,
+        RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => l.ty(e),
+        RType::Ptr(p) => match l.underlying(l.ty(p), 0) {
+            RType::Seq(e) => l.ty(e),
             _ => return None,
         },
         _ => return None,
     };
     let key = match &e {
-        RType::Named(t) => match l.underlying(e.clone(), 0) {
+        RType::Named(t) => match l.underlying(e, 0) {
             RType::Iface(..) | RType::Error | RType::Func(..) => *t,
             _ => return None,
         },
@@ -519,11 +519,7 @@ fn member_key<'a>(l: &Linker<'a>, rx: &RType<'a>, name: &'a str) -> Option<Key<'
     if let Some(t) = l.field_owner(rx, name) {
         return Some(Key::Field(t, name));
     }
-    let base = match rx {
-        RType::Ptr(inner) => inner.as_ref(),
-        other => other,
-    };
-    match base {
+    match l.pointee(rx) {
         RType::Unknown | RType::Struct(..) => Some(Key::AnyField(name)),
         _ => None,
     }
@@ -550,8 +546,8 @@ fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
             RType::Unknown => Err(true),
             _ => Ok(Val::ty(*t)),
         },
-        RType::Ptr(inner) => match inner.as_ref() {
-            RType::Named(_) => concrete(l, inner),
+        RType::Ptr(inner) => match l.ty(*inner) {
+            named @ RType::Named(_) => concrete(l, &named),
             _ => Err(false),
         },
         RType::Basic(_) | RType::Seq(_) | RType::Map(..) | RType::Chan(_) | RType::Struct(..) => {

@@ -14,7 +14,7 @@ use crate::lang::go::{
 use super::build_tags::BuildTarget;
 use super::flow::{self, Flows};
 use super::packages;
-use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId};
+use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId, TypeTable};
 use super::{
     CallEdge, EdgeKind, FileId, FuncId, FuncKind, Function, OwnedString, Program, ProgramFile,
     UnresolvedCounts,
@@ -48,6 +48,8 @@ pub(crate) struct Linker<'a> {
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
     pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
     dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
+    /// The parts of composite resolved types.
+    pub type_table: RefCell<TypeTable<'a>>,
     /// Concrete (non-interface) types that are instantiated somewhere.
     instantiated: Vec<TypeId>,
 }
@@ -208,6 +210,7 @@ impl<'a> Linker<'a> {
             methods,
             method_sets: RefCell::new(FxHashMap::default()),
             dispatch_cache: RefCell::new(FxHashMap::default()),
+            type_table: RefCell::new(TypeTable::default()),
             instantiated: Vec::new(),
         };
         linker.instantiated = linker.collect_instantiated();
@@ -236,7 +239,7 @@ impl<'a> Linker<'a> {
             for ty in &f.instantiated {
                 let mut r = self.resolve(ty, ctx, 0);
                 while let RType::Ptr(inner) = r {
-                    r = *inner;
+                    r = self.ty(inner);
                 }
                 if let RType::Named(t) = r {
                     set.insert(t);
@@ -523,7 +526,7 @@ impl<'a> Linker<'a> {
                             unresolved.external += 1;
                             Vec::new()
                         }
-                        RType::Ptr(inner) if matches!(inner.as_ref(), RType::External) => {
+                        RType::Ptr(inner) if matches!(self.ty(*inner), RType::External) => {
                             unresolved.external += 1;
                             Vec::new()
                         }
@@ -688,20 +691,18 @@ impl<'a> Linker<'a> {
         if depth > 4 {
             return None;
         }
-        let base = match rx {
-            RType::Ptr(inner) => inner.as_ref(),
-            other => other,
+        let RType::Named(t) = self.pointee(rx) else {
+            return None;
         };
-        let RType::Named(t) = base else { return None };
-        let RType::Struct(fields, _) = self.underlying(RType::Named(*t), 0) else {
+        let RType::Struct(fields, _) = self.underlying(RType::Named(t), 0) else {
             return None;
         };
         if fields.iter().any(|f| {
             f.name.as_deref() == Some(name) || (f.name.is_none() && embedded(&f.ty) == Some(name))
         }) {
-            return Some(*t);
+            return Some(t);
         }
-        let ctx = self.ctx_of_type(*t);
+        let ctx = self.ctx_of_type(t);
         for f in fields.iter().filter(|f| f.name.is_none()) {
             let et = self.resolve(&f.ty, ctx, 1);
             if let Some(o) = self.field_owner_at(&et, name, depth + 1) {
