@@ -57,16 +57,43 @@ pub(crate) struct Linker<'a> {
 /// Links the facts of every file into a [`Program`]. `gomods` are the repository's `go.mod`
 /// files as (directory relative to the root, contents).
 pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget) -> Program {
-    let pm = packages::assign(&files, gomods);
-    let linker = Linker::new(&files, &pm, target);
-    let mut program = Program {
-        packages: pm.packages.clone(),
-        ..Program::default()
-    };
-    linker.build(&mut program);
-    drop(linker);
+    link_with(files, gomods, target, |_| ()).0
+}
+
+/// [`link`], running `beside` over the same facts on another core meanwhile (natively; in
+/// sequence on wasm32). Linking is serial, so work that only reads the facts (the external
+/// calls of the explainer) costs no wall-clock time there.
+pub fn link_with<R: Send>(
+    files: Vec<GoFile>,
+    gomods: &[(String, GoMod)],
+    target: &BuildTarget,
+    beside: impl FnOnce(&[GoFile]) -> R + Send,
+) -> (Program, R) {
+    let (program, side) = join(
+        || {
+            let pm = packages::assign(&files, gomods);
+            let linker = Linker::new(&files, &pm, target);
+            let mut program = Program {
+                packages: pm.packages.clone(),
+                ..Program::default()
+            };
+            linker.build(&mut program);
+            program
+        },
+        || beside(&files),
+    );
     discard(files);
-    program
+    (program, side)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 /// Frees the facts off the critical path. Dropping millions of small strings and vectors took
