@@ -337,63 +337,20 @@ impl<'a> Linker<'a> {
     }
 
     fn build(&self, program: &mut Program) {
-        let mut strings = Interner::new();
-        // Files and functions, with go/ssa display names.
-        for (fi, f) in self.files.iter().enumerate() {
-            program.files.push(ProgramFile {
-                path: f.path.clone(),
-                package: self.file_package[fi],
-                in_build: self.file_in_build[fi],
-                syntax_errors: f.syntax_errors.clone(),
-            });
-            let pkg_path = &program.packages[self.file_package[fi] as usize].path;
-            let mut names: Vec<String> = Vec::with_capacity(f.funcs.len());
-            for func in &f.funcs {
-                let display = match (func.parent, &func.receiver) {
-                    (Some(p), _) => {
-                        let suffix = func.name.rsplit('$').next().unwrap_or("");
-                        format!("{}${}", names[p as usize], suffix)
-                    }
-                    (None, Some(r)) if func.name.contains('$') => {
-                        format!("{pkg_path}.{}", func.name)
-                    }
-                    (None, Some(r)) => {
-                        let star = if r.pointer { "*" } else { "" };
-                        format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
-                    }
-                    (None, None) => format!("{pkg_path}.{}", func.name),
-                };
-                let id = FuncId(program.funcs.len() as u32);
-                let name = strings.intern(&display);
-                program.by_name.entry(name).or_default().push(id);
-                names.push(display);
-                program.funcs.push(Function {
-                    name,
-                    file: FileId(fi as u32),
-                    line: func.line,
-                    end_line: func.end_line,
-                    span: func.span,
-                    kind: if func.parent.is_some() || func.name.starts_with("init$") {
-                        FuncKind::Literal
-                    } else if func.receiver.is_some() {
-                        FuncKind::Method
-                    } else {
-                        FuncKind::Function
-                    },
-                    parent: func.parent.map(|p| self.func_of(fi as u32, p)),
-                    returns_error: func.returns_error(),
-                    strings: Vec::new(),
-                });
-            }
-        }
-
+        // The function table does not depend on the flow pass: it is built beside it.
+        let tables = FuncTables {
+            files: self.files,
+            file_package: &self.file_package,
+            file_in_build: &self.file_in_build,
+            func_base: &self.func_base,
+        };
+        let (mut flows, mut strings) = beside(|| flow::solve(self), || tables.functions(program));
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
             graph.add_node(FuncId(i as u32));
         }
         let mut unresolved = UnresolvedCounts::default();
-        let mut flows = flow::solve(self);
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
@@ -750,6 +707,92 @@ impl<'a> Linker<'a> {
             None => embedded(&f.ty),
         }
     }
+}
+
+/// The plain per-file tables the function table is built from (no caches: shareable across
+/// threads, unlike the [`Linker`]).
+struct FuncTables<'l, 'a> {
+    files: &'a [GoFile],
+    file_package: &'l [u32],
+    file_in_build: &'l [bool],
+    func_base: &'l [u32],
+}
+
+impl FuncTables<'_, '_> {
+    /// Files and functions of the program, with go/ssa display names; returns the interner
+    /// holding the names (the function's strings are interned after them).
+    fn functions(&self, program: &mut Program) -> Interner {
+        let mut strings = Interner::new();
+        // Files and functions, with go/ssa display names.
+        for (fi, f) in self.files.iter().enumerate() {
+            program.files.push(ProgramFile {
+                path: f.path.clone(),
+                package: self.file_package[fi],
+                in_build: self.file_in_build[fi],
+                syntax_errors: f.syntax_errors.clone(),
+            });
+            let pkg_path = &program.packages[self.file_package[fi] as usize].path;
+            let mut names: Vec<String> = Vec::with_capacity(f.funcs.len());
+            for func in &f.funcs {
+                let display = match (func.parent, &func.receiver) {
+                    (Some(p), _) => {
+                        let suffix = func.name.rsplit('$').next().unwrap_or("");
+                        format!("{}${}", names[p as usize], suffix)
+                    }
+                    (None, Some(r)) if func.name.contains('$') => {
+                        format!("{pkg_path}.{}", func.name)
+                    }
+                    (None, Some(r)) => {
+                        let star = if r.pointer { "*" } else { "" };
+                        format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
+                    }
+                    (None, None) => format!("{pkg_path}.{}", func.name),
+                };
+                let id = FuncId(program.funcs.len() as u32);
+                let name = strings.intern(&display);
+                program.by_name.entry(name).or_default().push(id);
+                names.push(display);
+                program.funcs.push(Function {
+                    name,
+                    file: FileId(fi as u32),
+                    line: func.line,
+                    end_line: func.end_line,
+                    span: func.span,
+                    kind: if func.parent.is_some() || func.name.starts_with("init$") {
+                        FuncKind::Literal
+                    } else if func.receiver.is_some() {
+                        FuncKind::Method
+                    } else {
+                        FuncKind::Function
+                    },
+                    parent: func.parent.map(|p| FuncId(self.func_base[fi] + p)),
+                    returns_error: func.returns_error(),
+                    strings: Vec::new(),
+                });
+            }
+        }
+        strings
+    }
+}
+
+/// Runs `a` here and `b` on another core meanwhile (natively; in sequence on wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+fn beside<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    let mut rb = None;
+    let ra = rayon::in_place_scope(|s| {
+        s.spawn(|_| rb = Some(b()));
+        a()
+    });
+    match rb {
+        Some(rb) => (ra, rb),
+        // (The scope waits for its task, and re-raises its panic.)
+        None => unreachable!("rayon scope returned before its task"),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn beside<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 /// The field name an embedded field gets: its type's name.
