@@ -287,6 +287,8 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     // A repository without a `main` package is a library: its exported functions are called
     // from code that is not here. An application's packages are called from its own mains.
     let library_repo = !l.files.iter().any(|f| f.package == "main");
+    // The evaluated arguments of the call at hand (one buffer for every call).
+    let mut args: Vec<Option<Src>> = Vec::new();
     for (fi, f) in l.files.iter().enumerate() {
         let file_ctx = Ctx {
             file: fi as u32,
@@ -348,8 +350,9 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 if is_value_call(l, &call.callee, ctx) {
                     value_calls.push((id, call, FxHashSet::default()));
                 }
+                args.clear();
                 for g in targets {
-                    pass_args(l, &mut fl, call, ctx, g);
+                    pass_args(l, &mut fl, call, ctx, g, &mut args);
                 }
             }
         }
@@ -364,10 +367,11 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             let Some(reach) = callee_reach(l, &mut fl, &call.callee, ctx) else {
                 continue;
             };
+            args.clear();
             for v in reach {
                 if let Some(g) = v.as_func() {
                     if wired.insert(g) {
-                        pass_args(l, &mut fl, call, ctx, g);
+                        pass_args(l, &mut fl, call, ctx, g, &mut args);
                         grew = true;
                     }
                 }
@@ -448,6 +452,7 @@ fn pass_args<'a>(
     call: &'a crate::lang::go::Call,
     ctx: Ctx<'a>,
     g: FuncId,
+    args: &mut Vec<Option<Src>>,
 ) {
     let (gf, gi) = l.func_origin[g.index()];
     let sig = &l.files[gf as usize].funcs[gi as usize].sig;
@@ -456,21 +461,39 @@ fn pass_args<'a>(
         if i >= n || (sig.variadic && i + 1 >= n) {
             break;
         }
-        let src = eval(l, fl, a, ctx, 0);
+        let src = arg_src(l, fl, a, ctx, args, i);
         let dst = fl.node(Key::Param(g, i as u32));
-        fl.flow(l, &src, dst);
+        fl.flow(l, src, dst);
     }
     // Variadic arguments are elements of the last parameter's slice.
     if sig.variadic && n > 0 && call.args.len() >= n {
         let last = l.resolve(&sig.params[n - 1], l.ctx_of_func(g), 0);
         if let Some(k) = elem_key(l, last) {
             let dst = fl.node(k);
-            for a in &call.args[n - 1..] {
-                let src = eval(l, fl, a, ctx, 0);
-                fl.flow(l, &src, dst);
+            for (i, a) in call.args.iter().enumerate().skip(n - 1) {
+                let src = arg_src(l, fl, a, ctx, args, i);
+                fl.flow(l, src, dst);
             }
         }
     }
+}
+
+/// Argument `i` (`a`) of a call, evaluated once for all the call's targets. Evaluating is
+/// idempotent (the nodes, watchers and filters it creates exist after the first time, and the
+/// result depends only on the expression and the node ids), so later targets reuse the first
+/// evaluation instead of repeating it, with nodes created in the same order as before.
+fn arg_src<'s, 'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    a: &'a Ty,
+    ctx: Ctx<'a>,
+    args: &'s mut Vec<Option<Src>>,
+    i: usize,
+) -> &'s Src {
+    if args.len() <= i {
+        args.resize_with(i + 1, || None);
+    }
+    args[i].get_or_insert_with(|| eval(l, fl, a, ctx, 0))
 }
 
 /// A store `dst = src` in context `ctx`.

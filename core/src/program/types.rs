@@ -55,28 +55,34 @@ pub(crate) struct TRef(u32);
 #[derive(Default)]
 pub(crate) struct TypeTable<'a> {
     types: Vec<RType<'a>>,
-    ids: FxHashMap<(u8, usize, usize), TRef>,
+    ids: FxHashMap<(u8, u64, u64), TRef>,
 }
 
 impl<'a> TypeTable<'a> {
     fn intern(&mut self, t: RType<'a>) -> TRef {
+        // Identity: ids, and addresses of the facts (which outlive the table).
+        let addr = |p: *const u8| p as usize as u64;
         let key = match t {
-            RType::Named(id) => (0, id as usize, 0),
-            RType::Ptr(r) => (1, r.0 as usize, 0),
-            RType::Seq(r) => (2, r.0 as usize, 0),
-            RType::Map(k, v) => (3, k.0 as usize, v.0 as usize),
-            RType::Chan(r) => (4, r.0 as usize, 0),
-            RType::Func(sig, file) => (5, sig as *const Signature as usize, file as usize),
-            RType::Iface(it, file) => (6, it as *const InterfaceType as usize, file as usize),
+            RType::Named(id) => (0, u64::from(id), 0),
+            RType::Ptr(r) => (1, u64::from(r.0), 0),
+            RType::Seq(r) => (2, u64::from(r.0), 0),
+            RType::Map(k, v) => (3, u64::from(k.0), u64::from(v.0)),
+            RType::Chan(r) => (4, u64::from(r.0), 0),
+            RType::Func(sig, file) => (5, addr((sig as *const Signature).cast()), u64::from(file)),
+            RType::Iface(it, file) => (
+                6,
+                addr((it as *const InterfaceType).cast()),
+                u64::from(file),
+            ),
             RType::Struct(fields, file) => (
                 7,
-                fields.as_ptr() as usize,
-                (file as usize) << 32 | fields.len(),
+                addr(fields.as_ptr().cast()),
+                (u64::from(file) << 32) | fields.len() as u64,
             ),
             RType::Error => (8, 0, 0),
-            RType::Basic(b) => (9, b.as_ptr() as usize, b.len()),
+            RType::Basic(b) => (9, addr(b.as_ptr()), b.len() as u64),
             RType::External => (10, 0, 0),
-            RType::FuncVal(f) => (11, f.index(), 0),
+            RType::FuncVal(f) => (11, u64::from(f.0), 0),
             RType::Unknown => (12, 0, 0),
         };
         if let Some(&r) = self.ids.get(&key) {
