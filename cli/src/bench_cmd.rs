@@ -16,6 +16,17 @@ pub struct Args {
     pub runs: u32,
     #[arg(long)]
     pub json: bool,
+    /// Run only one side: `parse` (the bare parse), `index` (the pipeline) or `load` (neither:
+    /// the cost both share), e.g. to count instructions of each under callgrind.
+    #[arg(long, value_enum)]
+    pub only: Option<Only>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Only {
+    Load,
+    Parse,
+    Index,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
@@ -36,15 +47,26 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     };
     let mut total = f64::MAX;
     let mut functions = 0;
+    let (parse, index) = match args.only {
+        None => (true, true),
+        Some(Only::Load) => (false, false),
+        Some(Only::Parse) => (true, false),
+        Some(Only::Index) => (false, true),
+    };
     for _ in 0..args.runs.max(1) {
-        let t = Instant::now();
-        let nodes = refract_core::index::parse_only(&files.files);
-        bare = bare.min(t.elapsed().as_secs_f64() * 1000.0);
-        anyhow::ensure!(
-            nodes > 0,
-            "no Go syntax nodes parsed in {}",
-            args.repo.repo.display()
-        );
+        if parse {
+            let t = Instant::now();
+            let nodes = refract_core::index::parse_only(&files.files);
+            bare = bare.min(t.elapsed().as_secs_f64() * 1000.0);
+            anyhow::ensure!(
+                nodes > 0,
+                "no Go syntax nodes parsed in {}",
+                args.repo.repo.display()
+            );
+        }
+        if !index {
+            continue;
+        }
         let t = Instant::now();
         let idx = refract_core::index::index(
             &files,
@@ -60,6 +82,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         functions = idx.program.funcs.len();
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Sides not run (`--only`) are reported as null.
+    let bare = parse.then_some(bare);
+    let total = index.then_some(total);
+    let mb_per_s = |ms: Option<f64>| ms.map(|ms| bytes as f64 / 1e6 / (ms / 1000.0));
     let report = serde_json::json!({
         "repo": args.repo.repo.display().to_string(),
         "threads": threads,
@@ -69,10 +95,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         "load_ms": load_ms,
         "bare_parse_ms": bare,
         "index_ms": total,
-        "stages_ms": best,
-        "index_over_bare_parse": total / bare,
-        "mb_per_s": bytes as f64 / 1e6 / (total / 1000.0),
-        "bare_parse_mb_per_s": bytes as f64 / 1e6 / (bare / 1000.0),
+        "stages_ms": index.then_some(best),
+        "index_over_bare_parse": bare.zip(total).map(|(b, t)| t / b),
+        "mb_per_s": mb_per_s(total),
+        "bare_parse_mb_per_s": mb_per_s(bare),
     });
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -114,8 +114,12 @@ pub fn link_parsed(
         .filter(|f| f.path.ends_with(".go"))
         .map(|f| f.text.len())
         .sum();
-    let raw_externals = RawExternalCalls::collect(&facts);
-    let program = program::link(facts, &go_mods(files), &opts.target);
+    let (program, raw_externals) = program::link_with(
+        facts,
+        &go_mods(files),
+        &opts.target,
+        RawExternalCalls::collect,
+    );
     let externals = raw_externals.resolve(&program);
     let link_ms = clock.lap();
     on_linked(&program);

@@ -88,15 +88,15 @@ const ELEM_UNNAMED: u64 = 1 << 63;
 /// interface or func values.
 fn elem_key<'a>(l: &Linker<'a>, rx: RType<'a>) -> Option<Key<'a>> {
     let e = match l.underlying(rx, 0) {
-        RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => *e,
-        RType::Ptr(p) => match l.underlying(*p, 0) {
-            RType::Seq(e) => *e,
+        RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => l.ty(e),
+        RType::Ptr(p) => match l.underlying(l.ty(p), 0) {
+            RType::Seq(e) => l.ty(e),
             _ => return None,
         },
         _ => return None,
     };
     let key = match &e {
-        RType::Named(t) => match l.underlying(e.clone(), 0) {
+        RType::Named(t) => match l.underlying(e, 0) {
             RType::Iface(..) | RType::Error | RType::Func(..) => *t as u64,
             _ => return None,
         },
@@ -129,21 +129,21 @@ fn canonical<'a>(l: &Linker<'a>, r: &RType<'a>, out: &mut String, depth: u32) {
         }
         RType::Ptr(x) => {
             out.push('*');
-            canonical(l, x, out, depth + 1);
+            canonical(l, &l.ty(*x), out, depth + 1);
         }
         RType::Seq(x) => {
             out.push_str("[]");
-            canonical(l, x, out, depth + 1);
+            canonical(l, &l.ty(*x), out, depth + 1);
         }
         RType::Chan(x) => {
             out.push_str("chan ");
-            canonical(l, x, out, depth + 1);
+            canonical(l, &l.ty(*x), out, depth + 1);
         }
         RType::Map(k, v) => {
             out.push_str("map[");
-            canonical(l, k, out, depth + 1);
+            canonical(l, &l.ty(*k), out, depth + 1);
             out.push(']');
-            canonical(l, v, out, depth + 1);
+            canonical(l, &l.ty(*v), out, depth + 1);
         }
         RType::Func(sig, file) => {
             let ctx = Ctx {
@@ -404,6 +404,8 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     // A repository without a `main` package is a library: its exported functions are called
     // from code that is not here. An application's packages are called from its own mains.
     let library_repo = !l.files.iter().any(|f| f.package == "main");
+    // The evaluated arguments of the call at hand (one buffer for every call).
+    let mut args: Vec<Option<Src>> = Vec::new();
     for (fi, f) in l.files.iter().enumerate() {
         // Files of another build (other GOOS, ignored tags) are not part of this program.
         if !l.file_in_build[fi] {
@@ -471,8 +473,9 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
                 if is_value_call(l, &call.callee, ctx) {
                     value_calls.push((id, call, FxHashSet::default()));
                 }
+                args.clear();
                 for g in targets {
-                    pass_args(l, &mut fl, call, ctx, g);
+                    pass_args(l, &mut fl, call, ctx, g, &mut args);
                 }
             }
         }
@@ -487,10 +490,11 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             let Some(reach) = callee_reach(l, &mut fl, &call.callee, ctx) else {
                 continue;
             };
+            args.clear();
             for v in reach {
                 if let Some(g) = v.as_func() {
                     if wired.insert(g) {
-                        pass_args(l, &mut fl, call, ctx, g);
+                        pass_args(l, &mut fl, call, ctx, g, &mut args);
                         grew = true;
                     }
                 }
@@ -584,6 +588,7 @@ fn pass_args<'a>(
     call: &'a crate::lang::go::Call,
     ctx: Ctx<'a>,
     g: FuncId,
+    args: &mut Vec<Option<Src>>,
 ) {
     let (gf, gi) = l.func_origin[g.index()];
     let sig = &l.files[gf as usize].funcs[gi as usize].sig;
@@ -592,21 +597,39 @@ fn pass_args<'a>(
         if i >= n || (sig.variadic && i + 1 >= n) {
             break;
         }
-        let src = eval(l, fl, a, ctx, 0);
+        let src = arg_src(l, fl, a, ctx, args, i);
         let dst = fl.node(Key::Param(g, i as u32));
-        fl.flow(l, &src, dst);
+        fl.flow(l, src, dst);
     }
     // Variadic arguments are elements of the last parameter's slice.
     if sig.variadic && n > 0 && call.args.len() >= n {
         let last = l.resolve(&sig.params[n - 1], l.ctx_of_func(g), 0);
         if let Some(k) = elem_key(l, last) {
             let dst = fl.node(k);
-            for a in &call.args[n - 1..] {
-                let src = eval(l, fl, a, ctx, 0);
-                fl.flow(l, &src, dst);
+            for (i, a) in call.args.iter().enumerate().skip(n - 1) {
+                let src = arg_src(l, fl, a, ctx, args, i);
+                fl.flow(l, src, dst);
             }
         }
     }
+}
+
+/// Argument `i` (`a`) of a call, evaluated once for all the call's targets. Evaluating is
+/// idempotent (the nodes, watchers and filters it creates exist after the first time, and the
+/// result depends only on the expression and the node ids), so later targets reuse the first
+/// evaluation instead of repeating it, with nodes created in the same order as before.
+fn arg_src<'s, 'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    a: &'a Ty,
+    ctx: Ctx<'a>,
+    args: &'s mut Vec<Option<Src>>,
+    i: usize,
+) -> &'s Src {
+    if args.len() <= i {
+        args.resize_with(i + 1, || None);
+    }
+    args[i].get_or_insert_with(|| eval(l, fl, a, ctx, 0))
 }
 
 /// A store `dst = src` in context `ctx`.
@@ -655,11 +678,7 @@ fn member_key<'a>(l: &Linker<'a>, rx: &RType<'a>, name: &'a str) -> Option<Key<'
     if let Some(t) = l.field_owner(rx, name) {
         return Some(Key::Field(t, name));
     }
-    let base = match rx {
-        RType::Ptr(inner) => inner.as_ref(),
-        other => other,
-    };
-    match base {
+    match l.pointee(rx) {
         RType::Unknown | RType::Struct(..) => Some(Key::AnyField(name)),
         _ => None,
     }
@@ -686,8 +705,8 @@ fn concrete<'a>(l: &Linker<'a>, r: &RType<'a>) -> Result<Val, bool> {
             RType::Unknown => Err(true),
             _ => Ok(Val::ty(*t)),
         },
-        RType::Ptr(inner) => match inner.as_ref() {
-            RType::Named(_) => concrete(l, inner),
+        RType::Ptr(inner) => match l.ty(*inner) {
+            named @ RType::Named(_) => concrete(l, &named),
             _ => Err(false),
         },
         // `any` is the empty interface.

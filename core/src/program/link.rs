@@ -14,7 +14,7 @@ use crate::lang::go::{
 use super::build_tags::BuildTarget;
 use super::flow::{self, Flows};
 use super::packages;
-use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId};
+use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId, TypeTable};
 use super::{
     CallEdge, EdgeKind, FileId, FuncId, FuncKind, Function, OwnedString, Program, ProgramFile,
     UnresolvedCounts,
@@ -48,6 +48,8 @@ pub(crate) struct Linker<'a> {
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
     pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
     dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
+    /// The parts of composite resolved types.
+    pub type_table: RefCell<TypeTable<'a>>,
     /// Concrete (non-interface) types that are instantiated somewhere.
     instantiated: Vec<TypeId>,
 }
@@ -55,16 +57,43 @@ pub(crate) struct Linker<'a> {
 /// Links the facts of every file into a [`Program`]. `gomods` are the repository's `go.mod`
 /// files as (directory relative to the root, contents).
 pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget) -> Program {
-    let pm = packages::assign(&files, gomods);
-    let linker = Linker::new(&files, &pm, target);
-    let mut program = Program {
-        packages: pm.packages.clone(),
-        ..Program::default()
-    };
-    linker.build(&mut program);
-    drop(linker);
+    link_with(files, gomods, target, |_| ()).0
+}
+
+/// [`link`], running `beside` over the same facts on another core meanwhile (natively; in
+/// sequence on wasm32). Linking is serial, so work that only reads the facts (the external
+/// calls of the explainer) costs no wall-clock time there.
+pub fn link_with<R: Send>(
+    files: Vec<GoFile>,
+    gomods: &[(String, GoMod)],
+    target: &BuildTarget,
+    beside: impl FnOnce(&[GoFile]) -> R + Send,
+) -> (Program, R) {
+    let (program, side) = join(
+        || {
+            let pm = packages::assign(&files, gomods);
+            let linker = Linker::new(&files, &pm, target);
+            let mut program = Program {
+                packages: pm.packages.clone(),
+                ..Program::default()
+            };
+            linker.build(&mut program);
+            program
+        },
+        || beside(&files),
+    );
     discard(files);
-    program
+    (program, side)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 /// Frees the facts off the critical path. Dropping millions of small strings and vectors took
@@ -208,6 +237,7 @@ impl<'a> Linker<'a> {
             methods,
             method_sets: RefCell::new(FxHashMap::default()),
             dispatch_cache: RefCell::new(FxHashMap::default()),
+            type_table: RefCell::new(TypeTable::default()),
             instantiated: Vec::new(),
         };
         linker.instantiated = linker.collect_instantiated();
@@ -236,7 +266,7 @@ impl<'a> Linker<'a> {
             for ty in &f.instantiated {
                 let mut r = self.resolve(ty, ctx, 0);
                 while let RType::Ptr(inner) = r {
-                    r = *inner;
+                    r = self.ty(inner);
                 }
                 if let RType::Named(t) = r {
                     set.insert(t);
@@ -310,63 +340,20 @@ impl<'a> Linker<'a> {
     }
 
     fn build(&self, program: &mut Program) {
-        let mut strings = Interner::new();
-        // Files and functions, with go/ssa display names.
-        for (fi, f) in self.files.iter().enumerate() {
-            program.files.push(ProgramFile {
-                path: f.path.clone(),
-                package: self.file_package[fi],
-                in_build: self.file_in_build[fi],
-                syntax_errors: f.syntax_errors.clone(),
-            });
-            let pkg_path = &program.packages[self.file_package[fi] as usize].path;
-            let mut names: Vec<String> = Vec::with_capacity(f.funcs.len());
-            for func in &f.funcs {
-                let display = match (func.parent, &func.receiver) {
-                    (Some(p), _) => {
-                        let suffix = func.name.rsplit('$').next().unwrap_or("");
-                        format!("{}${}", names[p as usize], suffix)
-                    }
-                    (None, Some(r)) if func.name.contains('$') => {
-                        format!("{pkg_path}.{}", func.name)
-                    }
-                    (None, Some(r)) => {
-                        let star = if r.pointer { "*" } else { "" };
-                        format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
-                    }
-                    (None, None) => format!("{pkg_path}.{}", func.name),
-                };
-                let id = FuncId(program.funcs.len() as u32);
-                let name = strings.intern(&display);
-                program.by_name.entry(name).or_default().push(id);
-                names.push(display);
-                program.funcs.push(Function {
-                    name,
-                    file: FileId(fi as u32),
-                    line: func.line,
-                    end_line: func.end_line,
-                    span: func.span,
-                    kind: if func.parent.is_some() || func.name.starts_with("init$") {
-                        FuncKind::Literal
-                    } else if func.receiver.is_some() {
-                        FuncKind::Method
-                    } else {
-                        FuncKind::Function
-                    },
-                    parent: func.parent.map(|p| self.func_of(fi as u32, p)),
-                    returns_error: func.returns_error(),
-                    strings: Vec::new(),
-                });
-            }
-        }
-
+        // The function table does not depend on the flow pass: it is built beside it.
+        let tables = FuncTables {
+            files: self.files,
+            file_package: &self.file_package,
+            file_in_build: &self.file_in_build,
+            func_base: &self.func_base,
+        };
+        let (mut flows, mut strings) = beside(|| flow::solve(self), || tables.functions(program));
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
             graph.add_node(FuncId(i as u32));
         }
         let mut unresolved = UnresolvedCounts::default();
-        let mut flows = flow::solve(self);
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
@@ -541,7 +528,7 @@ impl<'a> Linker<'a> {
                             unresolved.external += 1;
                             Vec::new()
                         }
-                        RType::Ptr(inner) if matches!(inner.as_ref(), RType::External) => {
+                        RType::Ptr(inner) if matches!(self.ty(*inner), RType::External) => {
                             unresolved.external += 1;
                             Vec::new()
                         }
@@ -706,20 +693,18 @@ impl<'a> Linker<'a> {
         if depth > 4 {
             return None;
         }
-        let base = match rx {
-            RType::Ptr(inner) => inner.as_ref(),
-            other => other,
+        let RType::Named(t) = self.pointee(rx) else {
+            return None;
         };
-        let RType::Named(t) = base else { return None };
-        let RType::Struct(fields, _) = self.underlying(RType::Named(*t), 0) else {
+        let RType::Struct(fields, _) = self.underlying(RType::Named(t), 0) else {
             return None;
         };
         if fields.iter().any(|f| {
             f.name.as_deref() == Some(name) || (f.name.is_none() && embedded(&f.ty) == Some(name))
         }) {
-            return Some(*t);
+            return Some(t);
         }
-        let ctx = self.ctx_of_type(*t);
+        let ctx = self.ctx_of_type(t);
         for f in fields.iter().filter(|f| f.name.is_none()) {
             let et = self.resolve(&f.ty, ctx, 1);
             if let Some(o) = self.field_owner_at(&et, name, depth + 1) {
@@ -740,6 +725,92 @@ impl<'a> Linker<'a> {
             None => embedded(&f.ty),
         }
     }
+}
+
+/// The plain per-file tables the function table is built from (no caches: shareable across
+/// threads, unlike the [`Linker`]).
+struct FuncTables<'l, 'a> {
+    files: &'a [GoFile],
+    file_package: &'l [u32],
+    file_in_build: &'l [bool],
+    func_base: &'l [u32],
+}
+
+impl FuncTables<'_, '_> {
+    /// Files and functions of the program, with go/ssa display names; returns the interner
+    /// holding the names (the function's strings are interned after them).
+    fn functions(&self, program: &mut Program) -> Interner {
+        let mut strings = Interner::new();
+        // Files and functions, with go/ssa display names.
+        for (fi, f) in self.files.iter().enumerate() {
+            program.files.push(ProgramFile {
+                path: f.path.clone(),
+                package: self.file_package[fi],
+                in_build: self.file_in_build[fi],
+                syntax_errors: f.syntax_errors.clone(),
+            });
+            let pkg_path = &program.packages[self.file_package[fi] as usize].path;
+            let mut names: Vec<String> = Vec::with_capacity(f.funcs.len());
+            for func in &f.funcs {
+                let display = match (func.parent, &func.receiver) {
+                    (Some(p), _) => {
+                        let suffix = func.name.rsplit('$').next().unwrap_or("");
+                        format!("{}${}", names[p as usize], suffix)
+                    }
+                    (None, Some(r)) if func.name.contains('$') => {
+                        format!("{pkg_path}.{}", func.name)
+                    }
+                    (None, Some(r)) => {
+                        let star = if r.pointer { "*" } else { "" };
+                        format!("({star}{pkg_path}.{}).{}", r.type_name, func.name)
+                    }
+                    (None, None) => format!("{pkg_path}.{}", func.name),
+                };
+                let id = FuncId(program.funcs.len() as u32);
+                let name = strings.intern(&display);
+                program.by_name.entry(name).or_default().push(id);
+                names.push(display);
+                program.funcs.push(Function {
+                    name,
+                    file: FileId(fi as u32),
+                    line: func.line,
+                    end_line: func.end_line,
+                    span: func.span,
+                    kind: if func.parent.is_some() || func.name.starts_with("init$") {
+                        FuncKind::Literal
+                    } else if func.receiver.is_some() {
+                        FuncKind::Method
+                    } else {
+                        FuncKind::Function
+                    },
+                    parent: func.parent.map(|p| FuncId(self.func_base[fi] + p)),
+                    returns_error: func.returns_error(),
+                    strings: Vec::new(),
+                });
+            }
+        }
+        strings
+    }
+}
+
+/// Runs `a` here and `b` on another core meanwhile (natively; in sequence on wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+fn beside<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    let mut rb = None;
+    let ra = rayon::in_place_scope(|s| {
+        s.spawn(|_| rb = Some(b()));
+        a()
+    });
+    match rb {
+        Some(rb) => (ra, rb),
+        // (The scope waits for its task, and re-raises its panic.)
+        None => unreachable!("rayon scope returned before its task"),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn beside<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 /// The field name an embedded field gets: its type's name.

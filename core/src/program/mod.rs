@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use build_tags::BuildTarget;
-pub use link::link;
+pub use link::{link, link_with};
 
 use crate::intern::{Interner, Sym};
 use crate::lang::go::{Form, Role};

@@ -21,15 +21,17 @@ pub(crate) struct Ctx<'a> {
     pub tparams: &'a [String],
 }
 
-/// A resolved type.
-#[derive(Clone, Debug)]
+/// A resolved type. `Copy`: the parts of composite types are interned in a [`TypeTable`]
+/// ([`Linker::ty`] reads one), so building, copying and dropping a type never allocates (boxed
+/// parts made malloc/free a large share of the link stage).
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum RType<'a> {
     Named(TypeId),
-    Ptr(Box<RType<'a>>),
+    Ptr(TRef),
     /// Slice or array.
-    Seq(Box<RType<'a>>),
-    Map(Box<RType<'a>>, Box<RType<'a>>),
-    Chan(Box<RType<'a>>),
+    Seq(TRef),
+    Map(TRef, TRef),
+    Chan(TRef),
     Func(&'a Signature, u32),
     Iface(&'a InterfaceType, u32),
     Struct(&'a [Field], u32),
@@ -42,6 +44,55 @@ pub(crate) enum RType<'a> {
     /// A value that is known to be this function.
     FuncVal(FuncId),
     Unknown,
+}
+
+/// An interned part of a composite [`RType`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct TRef(u32);
+
+/// Hash-consed parts of composite types: each distinct type is stored once, so the table stays
+/// as small as the set of types the program spells.
+#[derive(Default)]
+pub(crate) struct TypeTable<'a> {
+    types: Vec<RType<'a>>,
+    ids: FxHashMap<(u8, u64, u64), TRef>,
+}
+
+impl<'a> TypeTable<'a> {
+    fn intern(&mut self, t: RType<'a>) -> TRef {
+        // Identity: ids, and addresses of the facts (which outlive the table).
+        let addr = |p: *const u8| p as usize as u64;
+        let key = match t {
+            RType::Named(id) => (0, u64::from(id), 0),
+            RType::Ptr(r) => (1, u64::from(r.0), 0),
+            RType::Seq(r) => (2, u64::from(r.0), 0),
+            RType::Map(k, v) => (3, u64::from(k.0), u64::from(v.0)),
+            RType::Chan(r) => (4, u64::from(r.0), 0),
+            RType::Func(sig, file) => (5, addr((sig as *const Signature).cast()), u64::from(file)),
+            RType::Iface(it, file) => (
+                6,
+                addr((it as *const InterfaceType).cast()),
+                u64::from(file),
+            ),
+            RType::Struct(fields, file) => (
+                7,
+                addr(fields.as_ptr().cast()),
+                (u64::from(file) << 32) | fields.len() as u64,
+            ),
+            RType::Error => (8, 0, 0),
+            RType::Basic(b) => (9, addr(b.as_ptr()), b.len() as u64),
+            RType::External => (10, 0, 0),
+            RType::FuncVal(f) => (11, u64::from(f.0), 0),
+            RType::Unknown => (12, 0, 0),
+        };
+        if let Some(&r) = self.ids.get(&key) {
+            return r;
+        }
+        let r = TRef(self.types.len() as u32);
+        self.types.push(t);
+        self.ids.insert(key, r);
+        r
+    }
 }
 
 /// An interface, by identity, for dispatch.
@@ -88,6 +139,23 @@ const BASIC: &[&str] = &[
 ];
 
 impl<'a> Linker<'a> {
+    /// The type an interned part stands for.
+    pub(crate) fn ty(&self, r: TRef) -> RType<'a> {
+        self.type_table.borrow().types[r.0 as usize]
+    }
+
+    fn tref(&self, t: RType<'a>) -> TRef {
+        self.type_table.borrow_mut().intern(t)
+    }
+
+    /// `t` without one level of pointer.
+    pub(crate) fn pointee(&self, t: &RType<'a>) -> RType<'a> {
+        match t {
+            RType::Ptr(inner) => self.ty(*inner),
+            other => *other,
+        }
+    }
+
     pub(crate) fn ctx_of_type(&self, t: TypeId) -> Ctx<'a> {
         let info = &self.types[t as usize];
         Ctx {
@@ -154,13 +222,14 @@ impl<'a> Linker<'a> {
         let d = depth + 1;
         match ty {
             Ty::Named { qual, name } => self.lookup_type_name(ctx, qual.as_deref(), name),
-            Ty::Pointer(t) => RType::Ptr(Box::new(self.resolve(t, ctx, d))),
-            Ty::Slice(t) | Ty::Array(t) => RType::Seq(Box::new(self.resolve(t, ctx, d))),
-            Ty::Map(k, v) => RType::Map(
-                Box::new(self.resolve(k, ctx, d)),
-                Box::new(self.resolve(v, ctx, d)),
-            ),
-            Ty::Chan(t) => RType::Chan(Box::new(self.resolve(t, ctx, d))),
+            Ty::Pointer(t) => RType::Ptr(self.tref(self.resolve(t, ctx, d))),
+            Ty::Slice(t) | Ty::Array(t) => RType::Seq(self.tref(self.resolve(t, ctx, d))),
+            Ty::Map(k, v) => {
+                let k = self.resolve(k, ctx, d);
+                let v = self.resolve(v, ctx, d);
+                RType::Map(self.tref(k), self.tref(v))
+            }
+            Ty::Chan(t) => RType::Chan(self.tref(self.resolve(t, ctx, d))),
             Ty::Func(sig) => RType::Func(sig, ctx.file),
             Ty::Interface(it) => RType::Iface(it, ctx.file),
             Ty::Struct(fields) => RType::Struct(fields, ctx.file),
@@ -187,11 +256,11 @@ impl<'a> Linker<'a> {
                 self.elem_type(rx, d)
             }
             Ty::Key(x) => match self.underlying(self.resolve(x, ctx, d), d) {
-                RType::Map(k, _) => *k,
+                RType::Map(k, _) => self.ty(k),
                 _ => RType::Basic("int"),
             },
             Ty::Deref(x) => match self.resolve(x, ctx, d) {
-                RType::Ptr(t) => *t,
+                RType::Ptr(t) => self.ty(t),
                 other => other,
             },
             Ty::FuncLit(i) => RType::FuncVal(self.func_of(ctx.file, *i)),
@@ -204,9 +273,9 @@ impl<'a> Linker<'a> {
 
     fn elem_type(&self, rx: RType<'a>, d: u32) -> RType<'a> {
         match self.underlying(rx, d) {
-            RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => *e,
-            RType::Ptr(p) => match self.underlying(*p, d) {
-                RType::Seq(e) => *e,
+            RType::Seq(e) | RType::Chan(e) | RType::Map(_, e) => self.ty(e),
+            RType::Ptr(p) => match self.underlying(self.ty(p), d) {
+                RType::Seq(e) => self.ty(e),
                 _ => RType::Unknown,
             },
             RType::Basic("string") => RType::Basic("byte"),
@@ -249,16 +318,13 @@ impl<'a> Linker<'a> {
         if d > MAX_DEPTH {
             return RType::Unknown;
         }
-        let base = match rx {
-            RType::Ptr(inner) => inner.as_ref(),
-            other => other,
-        };
+        let base = self.pointee(rx);
         if let RType::Named(t) = base {
-            if let Some(MethodEntry::Concrete(f)) = self.method_set(*t).get(name) {
+            if let Some(MethodEntry::Concrete(f)) = self.method_set(t).get(name) {
                 return RType::FuncVal(*f);
             }
         }
-        match self.field_type(base, name, d, 0) {
+        match self.field_type(&base, name, d, 0) {
             Some(t) => t,
             None => RType::Unknown,
         }
@@ -269,9 +335,9 @@ impl<'a> Linker<'a> {
         if embed_depth > 4 {
             return None;
         }
-        let (fields, file) = match self.underlying(t.clone(), d) {
+        let (fields, file) = match self.underlying(*t, d) {
             RType::Struct(fields, file) => (fields, file),
-            RType::Ptr(inner) => match self.underlying(*inner, d) {
+            RType::Ptr(inner) => match self.underlying(self.ty(inner), d) {
                 RType::Struct(fields, file) => (fields, file),
                 _ => return None,
             },
@@ -299,12 +365,8 @@ impl<'a> Linker<'a> {
 
     /// Field types of a named struct resolve in the declaring file with its type parameters.
     fn struct_ctx(&self, t: &RType<'a>, file: u32) -> Ctx<'a> {
-        let base = match t {
-            RType::Ptr(inner) => inner.as_ref(),
-            other => other,
-        };
-        match base {
-            RType::Named(id) => self.ctx_of_type(*id),
+        match self.pointee(t) {
+            RType::Named(id) => self.ctx_of_type(id),
             _ => Ctx { file, tparams: &[] },
         }
     }
@@ -427,8 +489,8 @@ impl<'a> Linker<'a> {
     pub(crate) fn find_method(&self, t: &RType<'a>, name: &str) -> Option<MethodEntry<'a>> {
         match t {
             RType::Named(id) => self.method_set(*id).get(name).copied(),
-            RType::Ptr(inner) => match inner.as_ref() {
-                RType::Named(id) => self.method_set(*id).get(name).copied(),
+            RType::Ptr(inner) => match self.ty(*inner) {
+                RType::Named(id) => self.method_set(id).get(name).copied(),
                 _ => None,
             },
             RType::Error => (name == "Error").then_some(MethodEntry::Abstract(IfaceRef::Error)),
@@ -483,10 +545,7 @@ impl<'a> Linker<'a> {
                     FxHashMap::default();
                 for f in fields.iter().filter(|f| f.name.is_none()) {
                     let et = self.resolve(&f.ty, ctx, 1);
-                    let base = match &et {
-                        RType::Ptr(inner) => inner.as_ref().clone(),
-                        other => other.clone(),
-                    };
+                    let base = self.pointee(&et);
                     let entries: Vec<(&'a str, MethodEntry<'a>)> = match base {
                         RType::Named(id) => {
                             self.method_set(id).iter().map(|(k, v)| (*k, *v)).collect()
