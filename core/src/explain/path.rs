@@ -73,11 +73,24 @@ pub fn between_at(
         });
     }
     let target = |g: FuncId| g == to;
+    let strict = |first: &[u32], handoff: bool| {
+        search_first(
+            program, from, &target, MAX_PATH, true, first, context, handoff,
+        )
+    };
+    // Direct call paths first (through the carrier, then any); hand-offs only when no direct
+    // path returns the error all the way; paths through functions that return no error last.
     (!carriers.is_empty())
-        .then(|| search_first(program, from, &target, MAX_PATH, true, carriers, context))
+        .then(|| strict(carriers, false))
         .flatten()
-        .or_else(|| search_first(program, from, &target, MAX_PATH, true, &[], context))
-        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context))
+        .or_else(|| strict(&[], false))
+        .or_else(|| {
+            (!carriers.is_empty())
+                .then(|| strict(carriers, true))
+                .flatten()
+        })
+        .or_else(|| strict(&[], true))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context, false))
 }
 
 /// Whether `path` leaves its first function through one of the calls at lines `carriers`
@@ -123,10 +136,28 @@ fn search(
     max: u32,
     strict: bool,
 ) -> Option<CallPath> {
-    search_first(program, from, is_target, max, strict, &[], &[])
+    search_first(program, from, is_target, max, strict, &[], &[], false)
 }
 
-/// [`search`], leaving `from` only through the calls at line `first` when it is given.
+/// How the search arrived at a function, which decides where the error came from before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Arrival {
+    /// Called: the error comes from its callees (when strict, it must pass one on).
+    Call,
+    /// A hand-off writer that stores one of its parameters: the error comes from its callers.
+    Param,
+    /// Holds the error without necessarily returning it: a hand-off writer storing a value it
+    /// made, or a caller that passed its error to a writer. The error comes from its callees.
+    Held,
+}
+
+/// (hand-offs, hops, callbacks from elsewhere, dynamic edges), compared in that order: a path
+/// through a hand-off is taken only when no direct call path is as good.
+type Cost = (u32, u32, u32, u32);
+
+/// [`search`], leaving `from` only through the calls at line `first` when it is given;
+/// through hand-offs ([`crate::program::Handoffs`]) too when `handoff`.
+#[allow(clippy::too_many_arguments)]
 fn search_first(
     program: &Program,
     from: FuncId,
@@ -135,8 +166,9 @@ fn search_first(
     strict: bool,
     first: &[u32],
     context: &[FuncId],
+    handoff: bool,
 ) -> Option<CallPath> {
-    // Dijkstra on (hops, callbacks from elsewhere, dynamic edges), lexicographic.
+    // Dijkstra on [`Cost`], lexicographic.
     let foreign = |c: FuncId| -> u32 {
         if context.is_empty() || program.func(c).kind != FuncKind::Literal {
             return 0;
@@ -150,49 +182,89 @@ fn search_first(
         }
         1
     };
-    let mut best: FxHashMap<FuncId, ((u32, u32, u32), FuncId)> = FxHashMap::default();
+    type State = (FuncId, Arrival);
+    let start: State = (from, Arrival::Call);
+    let mut best: FxHashMap<State, (Cost, State)> = FxHashMap::default();
     let mut heap = BinaryHeap::new();
-    best.insert(from, ((0, 0, 0), from));
-    heap.push(Reverse(((0u32, 0u32, 0u32), from)));
+    best.insert(start, ((0, 0, 0, 0), start));
+    heap.push(Reverse(((0u32, 0u32, 0u32, 0u32), start)));
     let mut visits = 0usize;
-    while let Some(Reverse((cost, g))) = heap.pop() {
-        if best.get(&g).is_some_and(|(c, _)| *c < cost) {
+    let relax = |best: &mut FxHashMap<State, (Cost, State)>,
+                 heap: &mut BinaryHeap<Reverse<(Cost, State)>>,
+                 next: Cost,
+                 to: State,
+                 pred: State| {
+        if best.get(&to).is_none_or(|(old, _)| next < *old) {
+            best.insert(to, (next, pred));
+            heap.push(Reverse((next, to)));
+        }
+    };
+    while let Some(Reverse((cost, state))) = heap.pop() {
+        if best.get(&state).is_some_and(|(c, _)| *c < cost) {
             continue;
         }
+        let (g, arrival) = state;
         visits += 1;
         if visits > MAX_VISITS {
             return None;
         }
         if g != from && is_target(g) {
             let mut funcs = vec![g];
-            let mut cur = g;
-            while cur != from {
+            let mut cur = state;
+            while cur != start {
                 cur = best[&cur].1;
-                funcs.push(cur);
+                funcs.push(cur.0);
             }
             funcs.reverse();
             return Some(CallPath {
                 funcs,
-                dynamic_edges: cost.2,
+                dynamic_edges: cost.3,
                 relaxed: !strict,
             });
         }
-        if cost.0 >= max || (g != from && strict && !may_pass_error(program, g)) {
+        if cost.1 >= max {
             continue;
+        }
+        match arrival {
+            Arrival::Param => {
+                // `respond(err)`: the error is whatever a caller passed in.
+                for (c, e) in program.callers(g) {
+                    if c == from {
+                        continue;
+                    }
+                    let next = (
+                        cost.0,
+                        cost.1 + 1,
+                        cost.2,
+                        cost.3 + u32::from(e.kind == EdgeKind::Dynamic),
+                    );
+                    relax(&mut best, &mut heap, next, (c, Arrival::Held), state);
+                }
+                continue;
+            }
+            Arrival::Call if g != from && strict && !may_pass_error(program, g) => continue,
+            _ => {}
         }
         for (c, e) in program.callees(g) {
             if g == from && !first.is_empty() && !first.contains(&e.line) {
                 continue;
             }
             let next = (
-                cost.0 + 1,
-                cost.1 + foreign(c),
-                cost.2 + u32::from(e.kind == EdgeKind::Dynamic),
+                cost.0,
+                cost.1 + 1,
+                cost.2 + foreign(c),
+                cost.3 + u32::from(e.kind == EdgeKind::Dynamic),
             );
-            let better = best.get(&c).is_none_or(|(old, _)| next < *old);
-            if better {
-                best.insert(c, (next, g));
-                heap.push(Reverse((next, c)));
+            relax(&mut best, &mut heap, next, (c, Arrival::Call), state);
+        }
+        if handoff && !(g == from && !first.is_empty()) {
+            for w in program.handoffs.writers_read_by(g) {
+                let arrival = match w.param {
+                    Some(_) => Arrival::Param,
+                    None => Arrival::Held,
+                };
+                let next = (cost.0 + 1, cost.1 + 1, cost.2, cost.3);
+                relax(&mut best, &mut heap, next, (w.func, arrival), state);
             }
         }
     }
@@ -218,24 +290,38 @@ pub fn external_origin(
     // in-memory buffer: a plain `Read`/`Write` is the stronger reading.
     let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
     let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
-    // The call whose error the innermost function holds at its site decides where to look.
-    if let Some(carrier) = carrier_line(program, innermost, site) {
-        for m in tiers {
-            if let Some(found) = origin_via(program, externals, innermost, site, Some(carrier), m) {
-                return Some(found);
+    // The call whose error the innermost function holds at its site decides where to look;
+    // call paths first, hand-offs only when no call path leads to such an API.
+    let carrier = carrier_line(program, innermost, site);
+    for handoff in [false, true] {
+        if let Some(carrier) = carrier {
+            for m in tiers {
+                let found = origin_via(
+                    program,
+                    externals,
+                    innermost,
+                    site,
+                    Some(carrier),
+                    m,
+                    handoff,
+                );
+                if found.is_some() {
+                    return found;
+                }
             }
         }
-    }
-    for m in tiers {
-        if let Some(found) = origin_via(program, externals, innermost, site, None, m) {
-            return Some(found);
+        for m in tiers {
+            let found = origin_via(program, externals, innermost, site, None, m, handoff);
+            if found.is_some() {
+                return found;
+            }
         }
     }
     None
 }
 
 /// [`external_origin`] for the calls `matches` accepts, leaving `innermost` through the calls at
-/// line `carrier` when given.
+/// line `carrier` when given, through hand-offs too when `handoff`.
 fn origin_via(
     program: &Program,
     externals: &ExternalCalls,
@@ -243,6 +329,7 @@ fn origin_via(
     site: Option<u32>,
     carrier: Option<u32>,
     matches: &dyn Fn(&ExternalCall) -> bool,
+    handoff: bool,
 ) -> Option<(CallPath, String)> {
     let calls = |g: FuncId| {
         externals
@@ -272,14 +359,32 @@ fn origin_via(
         if let Some(api) = own {
             return alone(api);
         }
-        let path = search_first(program, innermost, &target, MAX_PATH, true, &[carrier], &[])?;
+        let path = search_first(
+            program,
+            innermost,
+            &target,
+            MAX_PATH,
+            true,
+            &[carrier],
+            &[],
+            handoff,
+        )?;
         let api = calls(*path.funcs.last()?)?;
         return Some((path, api));
     }
     if let Some(api) = calls(innermost) {
         return alone(api);
     }
-    let path = search(program, innermost, &target, MAX_PATH, true)?;
+    let path = search_first(
+        program,
+        innermost,
+        &target,
+        MAX_PATH,
+        true,
+        &[],
+        &[],
+        handoff,
+    )?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
@@ -305,8 +410,21 @@ pub fn sentinel_origin(
         return Some((path, display));
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
-    let path = carrier_line(program, innermost, site)
-        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, &[l], &[]))
-        .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
+    let carrier = carrier_line(program, innermost, site);
+    let path = [false, true].into_iter().find_map(|handoff| {
+        let via = |first: &[u32]| {
+            search_first(
+                program,
+                innermost,
+                &target,
+                MAX_PATH,
+                true,
+                first,
+                &[],
+                handoff,
+            )
+        };
+        carrier.and_then(|l| via(&[l])).or_else(|| via(&[]))
+    })?;
     Some((path, display))
 }
