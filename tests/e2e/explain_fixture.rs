@@ -1,6 +1,7 @@
 //! The `errpath` fixture: log lines with exact answers (`tests/fixtures/go/errpath.cases.json`)
 //! — 2–6 hop paths, pass-through chains beyond k, interface dispatch, const indirection, a
-//! sentinel, a goroutine hand-off and an external origin — and the behaviours around them.
+//! sentinel, a goroutine hand-off, errors handed back through a future, a result struct and a
+//! channel helper, and an external origin — and the behaviours around them.
 
 use refract_core::explain::eval::{self, CaseFile};
 use refract_core::explain::{ExplainOptions, Explainer, HopKind, LogInput};

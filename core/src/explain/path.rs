@@ -78,17 +78,13 @@ pub fn between_at(
             program, from, &target, MAX_PATH, true, first, context, handoff,
         )
     };
-    // Direct call paths first (through the carrier, then any); hand-offs only when no direct
-    // path returns the error all the way; paths through functions that return no error last.
+    // Through the carrier first (by calls, then through hand-offs: the error `from` holds came
+    // from that call), then through any call; paths through functions that return no error
+    // last.
     (!carriers.is_empty())
-        .then(|| strict(carriers, false))
+        .then(|| strict(carriers, false).or_else(|| strict(carriers, true)))
         .flatten()
         .or_else(|| strict(&[], false))
-        .or_else(|| {
-            (!carriers.is_empty())
-                .then(|| strict(carriers, true))
-                .flatten()
-        })
         .or_else(|| strict(&[], true))
         .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context, false))
 }
@@ -290,30 +286,18 @@ pub fn external_origin(
     // in-memory buffer: a plain `Read`/`Write` is the stronger reading.
     let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
     let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
-    // The call whose error the innermost function holds at its site decides where to look;
-    // call paths first, hand-offs only when no call path leads to such an API.
+    // The call whose error the innermost function holds at its site decides where to look
+    // first; call paths before hand-offs.
     let carrier = carrier_line(program, innermost, site);
-    for handoff in [false, true] {
-        if let Some(carrier) = carrier {
+    let firsts = [carrier, None];
+    for first in firsts.iter().take(if carrier.is_some() { 2 } else { 1 }) {
+        for handoff in [false, true] {
             for m in tiers {
-                let found = origin_via(
-                    program,
-                    externals,
-                    innermost,
-                    site,
-                    Some(carrier),
-                    m,
-                    handoff,
-                );
+                let found =
+                    origin_via(program, externals, innermost, site, *first, m, handoff);
                 if found.is_some() {
                     return found;
                 }
-            }
-        }
-        for m in tiers {
-            let found = origin_via(program, externals, innermost, site, None, m, handoff);
-            if found.is_some() {
-                return found;
             }
         }
     }
@@ -411,20 +395,12 @@ pub fn sentinel_origin(
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
     let carrier = carrier_line(program, innermost, site);
-    let path = [false, true].into_iter().find_map(|handoff| {
-        let via = |first: &[u32]| {
-            search_first(
-                program,
-                innermost,
-                &target,
-                MAX_PATH,
-                true,
-                first,
-                &[],
-                handoff,
-            )
-        };
-        carrier.and_then(|l| via(&[l])).or_else(|| via(&[]))
-    })?;
+    let via = |first: &[u32], handoff: bool| {
+        search_first(program, innermost, &target, MAX_PATH, true, first, &[], handoff)
+    };
+    let path = carrier
+        .and_then(|l| via(&[l], false).or_else(|| via(&[l], true)))
+        .or_else(|| via(&[], false))
+        .or_else(|| via(&[], true))?;
     Some((path, display))
 }

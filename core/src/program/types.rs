@@ -188,6 +188,8 @@ impl<'a> Linker<'a> {
             }
             Ty::Key(x) => match self.underlying(self.resolve(x, ctx, d), d) {
                 RType::Map(k, _) => *k,
+                // `for v := range ch`: a channel yields its elements in the first position.
+                RType::Chan(e) => *e,
                 _ => RType::Basic("int"),
             },
             Ty::Deref(x) => match self.resolve(x, ctx, d) {
