@@ -20,6 +20,10 @@ use crate::program::{EdgeKind, FuncId, FuncKind, Program};
 pub const MAX_PATH: u32 = 8;
 /// Functions settled by one search, at most (the graph of a large repo is big; paths are short).
 const MAX_VISITS: usize = 20_000;
+/// Of those, at most this many through a hand-off (after every direct path was searched).
+const HANDOFF_VISITS: usize = 500;
+/// Hand-offs on one path, at most.
+const MAX_HANDOFFS: u32 = 1;
 
 /// A path `[from, …, to]` and how many of its edges are dynamic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub struct CallPath {
     pub dynamic_edges: u32,
     /// Some intermediate function does not return an error.
     pub relaxed: bool,
+    /// Channels or fields the error crossed between functions that do not call each other.
+    pub handoffs: u32,
 }
 
 /// Whether `f` can hand an error on to its caller (returns one, or is a literal).
@@ -70,22 +76,19 @@ pub fn between_at(
             funcs: vec![from],
             dynamic_edges: 0,
             relaxed: false,
+            handoffs: 0,
         });
     }
     let target = |g: FuncId| g == to;
-    let strict = |first: &[u32], handoff: bool| {
-        search_first(
-            program, from, &target, MAX_PATH, true, first, context, handoff,
-        )
-    };
+    let strict =
+        |first: &[u32]| search_first(program, from, &target, MAX_PATH, true, first, context, true);
     // Through the carrier first (by calls, then through hand-offs: the error `from` holds came
     // from that call), then through any call; paths through functions that return no error
-    // last.
+    // last. (A search with hand-offs settles every direct path before any hand-off.)
     (!carriers.is_empty())
-        .then(|| strict(carriers, false).or_else(|| strict(carriers, true)))
+        .then(|| strict(carriers))
         .flatten()
-        .or_else(|| strict(&[], false))
-        .or_else(|| strict(&[], true))
+        .or_else(|| strict(&[]))
         .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context, false))
 }
 
@@ -151,6 +154,31 @@ enum Arrival {
 /// through a hand-off is taken only when no direct call path is as good.
 type Cost = (u32, u32, u32, u32);
 
+/// A [`Cost`] packed into one integer with the same order (each part is far below 2^16).
+fn pack_cost((a, b, c, d): Cost) -> u64 {
+    let p = |x: u32| u64::from(x.min(0xffff));
+    (p(a) << 48) | (p(b) << 32) | (p(c) << 16) | p(d)
+}
+
+fn unpack_cost(x: u64) -> Cost {
+    let part = |shift: u32| ((x >> shift) & 0xffff) as u32;
+    (part(48), part(32), part(16), part(0))
+}
+
+/// A search state packed into one integer: the function, then how it was reached.
+fn pack_state(f: FuncId, a: Arrival) -> u64 {
+    (u64::from(f.0) << 2) | a as u64
+}
+
+fn unpack_state(x: u64) -> (FuncId, Arrival) {
+    let a = match x & 3 {
+        0 => Arrival::Call,
+        1 => Arrival::Param,
+        _ => Arrival::Held,
+    };
+    (FuncId((x >> 2) as u32), a)
+}
+
 /// [`search`], leaving `from` only through the calls at line `first` when it is given;
 /// through hand-offs ([`crate::program::Handoffs`]) too when `handoff`.
 #[allow(clippy::too_many_arguments)]
@@ -178,30 +206,36 @@ fn search_first(
         }
         1
     };
-    type State = (FuncId, Arrival);
-    let start: State = (from, Arrival::Call);
-    let mut best: FxHashMap<State, (Cost, State)> = FxHashMap::default();
-    let mut heap = BinaryHeap::new();
-    best.insert(start, ((0, 0, 0, 0), start));
-    heap.push(Reverse(((0u32, 0u32, 0u32, 0u32), start)));
+    // Packed costs and states keep the heap's and the map's entries small.
+    let start = pack_state(from, Arrival::Call);
+    let mut best: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
+    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::new();
+    best.insert(start, (0, start));
+    heap.push(Reverse((0, start)));
     let mut visits = 0usize;
-    let relax = |best: &mut FxHashMap<State, (Cost, State)>,
-                 heap: &mut BinaryHeap<Reverse<(Cost, State)>>,
+    let mut handoff_visits = 0usize;
+    let relax = |best: &mut FxHashMap<u64, (u64, u64)>,
+                 heap: &mut BinaryHeap<Reverse<(u64, u64)>>,
                  next: Cost,
-                 to: State,
-                 pred: State| {
+                 to: (FuncId, Arrival),
+                 pred: u64| {
+        let (next, to) = (pack_cost(next), pack_state(to.0, to.1));
         if best.get(&to).is_none_or(|(old, _)| next < *old) {
             best.insert(to, (next, pred));
             heap.push(Reverse((next, to)));
         }
     };
-    while let Some(Reverse((cost, state))) = heap.pop() {
-        if best.get(&state).is_some_and(|(c, _)| *c < cost) {
+    while let Some(Reverse((packed, state))) = heap.pop() {
+        if best.get(&state).is_some_and(|(c, _)| *c < packed) {
             continue;
         }
-        let (g, arrival) = state;
+        let cost = unpack_cost(packed);
+        let (g, arrival) = unpack_state(state);
         visits += 1;
-        if visits > MAX_VISITS {
+        if cost.0 > 0 {
+            handoff_visits += 1;
+        }
+        if visits > MAX_VISITS || handoff_visits > HANDOFF_VISITS {
             return None;
         }
         if g != from && is_target(g) {
@@ -209,13 +243,14 @@ fn search_first(
             let mut cur = state;
             while cur != start {
                 cur = best[&cur].1;
-                funcs.push(cur.0);
+                funcs.push(unpack_state(cur).0);
             }
             funcs.reverse();
             return Some(CallPath {
                 funcs,
                 dynamic_edges: cost.3,
                 relaxed: !strict,
+                handoffs: cost.0,
             });
         }
         if cost.1 >= max {
@@ -253,7 +288,7 @@ fn search_first(
             );
             relax(&mut best, &mut heap, next, (c, Arrival::Call), state);
         }
-        if handoff && !(g == from && !first.is_empty()) {
+        if handoff && cost.0 < MAX_HANDOFFS && !(g == from && !first.is_empty()) {
             for w in program.handoffs.writers_read_by(g) {
                 let arrival = match w.param {
                     Some(_) => Arrival::Param,
@@ -287,25 +322,30 @@ pub fn external_origin(
     let direct = |c: &ExternalCall| all(c) && !externals::is_codec_call(c);
     let tiers: [&dyn Fn(&ExternalCall) -> bool; 2] = [&direct, &all];
     // The call whose error the innermost function holds at its site decides where to look
-    // first; call paths before hand-offs.
+    // first; for each, call paths (of either tier) before hand-offs. A search through hand-offs
+    // settles every direct path first, so a direct answer of it is the direct search's.
     let carrier = carrier_line(program, innermost, site);
     let firsts = [carrier, None];
     for first in firsts.iter().take(if carrier.is_some() { 2 } else { 1 }) {
-        for handoff in [false, true] {
-            for m in tiers {
-                let found =
-                    origin_via(program, externals, innermost, site, *first, m, handoff);
-                if found.is_some() {
-                    return found;
+        let mut fallback = None;
+        for m in tiers {
+            match origin_via(program, externals, innermost, site, *first, m) {
+                Some(found) if found.0.handoffs == 0 => return Some(found),
+                Some(found) => {
+                    fallback.get_or_insert(found);
                 }
+                None => {}
             }
+        }
+        if fallback.is_some() {
+            return fallback;
         }
     }
     None
 }
 
 /// [`external_origin`] for the calls `matches` accepts, leaving `innermost` through the calls at
-/// line `carrier` when given, through hand-offs too when `handoff`.
+/// line `carrier` when given (through hand-offs when no call path leads there).
 fn origin_via(
     program: &Program,
     externals: &ExternalCalls,
@@ -313,7 +353,6 @@ fn origin_via(
     site: Option<u32>,
     carrier: Option<u32>,
     matches: &dyn Fn(&ExternalCall) -> bool,
-    handoff: bool,
 ) -> Option<(CallPath, String)> {
     let calls = |g: FuncId| {
         externals
@@ -328,6 +367,7 @@ fn origin_via(
                 funcs: vec![innermost],
                 dynamic_edges: 0,
                 relaxed: false,
+                handoffs: 0,
             },
             api,
         ))
@@ -351,7 +391,7 @@ fn origin_via(
             true,
             &[carrier],
             &[],
-            handoff,
+            true,
         )?;
         let api = calls(*path.funcs.last()?)?;
         return Some((path, api));
@@ -359,16 +399,7 @@ fn origin_via(
     if let Some(api) = calls(innermost) {
         return alone(api);
     }
-    let path = search_first(
-        program,
-        innermost,
-        &target,
-        MAX_PATH,
-        true,
-        &[],
-        &[],
-        handoff,
-    )?;
+    let path = search_first(program, innermost, &target, MAX_PATH, true, &[], &[], true)?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
@@ -390,17 +421,24 @@ pub fn sentinel_origin(
             funcs: vec![innermost],
             dynamic_edges: 0,
             relaxed: false,
+            handoffs: 0,
         };
         return Some((path, display));
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
     let carrier = carrier_line(program, innermost, site);
-    let via = |first: &[u32], handoff: bool| {
-        search_first(program, innermost, &target, MAX_PATH, true, first, &[], handoff)
+    let via = |first: &[u32]| {
+        search_first(
+            program,
+            innermost,
+            &target,
+            MAX_PATH,
+            true,
+            first,
+            &[],
+            true,
+        )
     };
-    let path = carrier
-        .and_then(|l| via(&[l], false).or_else(|| via(&[l], true)))
-        .or_else(|| via(&[], false))
-        .or_else(|| via(&[], true))?;
+    let path = carrier.and_then(|l| via(&[l])).or_else(|| via(&[]))?;
     Some((path, display))
 }
