@@ -288,7 +288,7 @@ fn search_first(
             );
             relax(&mut best, &mut heap, next, (c, Arrival::Call), state);
         }
-        if handoff && cost.0 < MAX_HANDOFFS && !(g == from && !first.is_empty()) {
+        if handoff && cost.0 < MAX_HANDOFFS && (g != from || first.is_empty()) {
             for w in program.handoffs.writers_read_by(g) {
                 let arrival = match w.param {
                     Some(_) => Arrival::Param,
