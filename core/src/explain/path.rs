@@ -21,7 +21,7 @@ pub const MAX_PATH: u32 = 8;
 /// Functions settled by one search, at most (the graph of a large repo is big; paths are short).
 const MAX_VISITS: usize = 20_000;
 /// Of those, at most this many through a hand-off (after every direct path was searched).
-const HANDOFF_VISITS: usize = 500;
+const HANDOFF_VISITS: usize = 150;
 /// Hand-offs on one path, at most.
 const MAX_HANDOFFS: u32 = 1;
 
@@ -225,7 +225,26 @@ fn search_first(
             heap.push(Reverse((next, to)));
         }
     };
-    while let Some(Reverse((packed, state))) = heap.pop() {
+    // Functions whose hand-offs are still to be followed: only once every cheaper state is
+    // settled (the heap ran dry), so a search that finds a direct path never pays for them.
+    let mut pending: Vec<(Cost, u64)> = Vec::new();
+    loop {
+        let Some(Reverse((packed, state))) = heap.pop() else {
+            if pending.is_empty() {
+                break;
+            }
+            for (cost, state) in std::mem::take(&mut pending) {
+                for w in program.handoffs.writers_read_by(unpack_state(state).0) {
+                    let arrival = match w.param {
+                        Some(_) => Arrival::Param,
+                        None => Arrival::Held,
+                    };
+                    let next = (cost.0 + 1, cost.1 + 1, cost.2, cost.3);
+                    relax(&mut best, &mut heap, next, (w.func, arrival), state);
+                }
+            }
+            continue;
+        };
         if best.get(&state).is_some_and(|(c, _)| *c < packed) {
             continue;
         }
@@ -288,15 +307,12 @@ fn search_first(
             );
             relax(&mut best, &mut heap, next, (c, Arrival::Call), state);
         }
-        if handoff && cost.0 < MAX_HANDOFFS && (g != from || first.is_empty()) {
-            for w in program.handoffs.writers_read_by(g) {
-                let arrival = match w.param {
-                    Some(_) => Arrival::Param,
-                    None => Arrival::Held,
-                };
-                let next = (cost.0 + 1, cost.1 + 1, cost.2, cost.3);
-                relax(&mut best, &mut heap, next, (w.func, arrival), state);
-            }
+        if handoff
+            && cost.0 < MAX_HANDOFFS
+            && (g != from || first.is_empty())
+            && program.handoffs.reads_any(g)
+        {
+            pending.push((cost, state));
         }
     }
     None

@@ -59,9 +59,15 @@ impl Handoffs {
             .filter(move |w| w.func != f)
     }
 
-    /// Whether `f` reads some slot that has a writer.
-    pub fn is_reader(&self, f: FuncId) -> bool {
-        self.writers_read_by(f).next().is_some()
+    /// Whether `f` reads some slot (cheap; the slot may have no other writer).
+    pub fn reads_any(&self, f: FuncId) -> bool {
+        match (
+            self.read_start.get(f.index()),
+            self.read_start.get(f.index() + 1),
+        ) {
+            (Some(&a), Some(&b)) => a < b,
+            _ => false,
+        }
     }
 
     /// The parameters of `f` it stores into a slot (`respond(err)` hands `err` on).
