@@ -1,6 +1,7 @@
 //! The `errpath` fixture: log lines with exact answers (`tests/fixtures/go/errpath.cases.json`)
 //! — 2–6 hop paths, pass-through chains beyond k, interface dispatch, const indirection, a
-//! sentinel, a goroutine hand-off and an external origin — and the behaviours around them.
+//! sentinel, a goroutine hand-off, errors handed back through a future, a result struct and a
+//! channel helper, and an external origin — and the behaviours around them.
 
 use refract_core::explain::eval::{self, CaseFile};
 use refract_core::explain::{ExplainOptions, Explainer, HopKind, LogInput};
@@ -139,4 +140,47 @@ fn the_printed_caller_answers_a_bare_standard_sentinel() {
     let root = e.root.expect("root");
     assert_eq!(root.sentinel.as_deref(), Some("io.ErrUnexpectedEOF"));
     assert_eq!(root.external_origin, None);
+}
+
+#[test]
+fn hand_offs_connect_readers_to_writers() {
+    let idx = index_repo(&fixture("go/errpath"), 3);
+    let p = &idx.program;
+    let one = |name: &str| {
+        let f = p.find_by_name(name);
+        assert_eq!(f.len(), 1, "{name}");
+        f[0]
+    };
+    let writers = |name: &str| -> Vec<(String, Option<u32>)> {
+        let mut v: Vec<(String, Option<u32>)> = p
+            .handoffs
+            .writers_read_by(one(name))
+            .map(|w| (p.name(w.func).to_string(), w.param))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let t = "example.com/errpath/tasks";
+    // `f.err = <-f.errCh`: every sender on a channel of errors in the package; `respond` and
+    // `notify` send their parameter.
+    assert_eq!(
+        writers(&format!("(*{t}.future).Error")),
+        [
+            (format!("(*{t}.future).respond"), Some(0)),
+            (format!("{t}.notify"), Some(1)),
+        ]
+    );
+    // `r := <-p.out; return r.err`: the struct literal `result{err: err}` in `run`.
+    assert_eq!(
+        writers(&format!("(*{t}.Pipe).send")),
+        [(format!("(*{t}.Pipe).run"), None)]
+    );
+    // A function that only starts goroutines reads nothing.
+    assert!(writers(&format!("(*{t}.Runner).Serve")).is_empty());
+    assert_eq!(
+        p.handoffs
+            .params_written(one(&format!("(*{t}.future).respond"))),
+        [0]
+    );
 }

@@ -20,6 +20,10 @@ use crate::program::{EdgeKind, FuncId, FuncKind, Program};
 pub const MAX_PATH: u32 = 8;
 /// Functions settled by one search, at most (the graph of a large repo is big; paths are short).
 const MAX_VISITS: usize = 20_000;
+/// Of those, at most this many through a hand-off (after every direct path was searched).
+const HANDOFF_VISITS: usize = 150;
+/// Hand-offs on one path, at most.
+const MAX_HANDOFFS: u32 = 1;
 
 /// A path `[from, …, to]` and how many of its edges are dynamic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub struct CallPath {
     pub dynamic_edges: u32,
     /// Some intermediate function does not return an error.
     pub relaxed: bool,
+    /// Channels or fields the error crossed between functions that do not call each other.
+    pub handoffs: u32,
 }
 
 /// Whether `f` can hand an error on to its caller (returns one, or is a literal).
@@ -70,14 +76,20 @@ pub fn between_at(
             funcs: vec![from],
             dynamic_edges: 0,
             relaxed: false,
+            handoffs: 0,
         });
     }
     let target = |g: FuncId| g == to;
+    let strict =
+        |first: &[u32]| search_first(program, from, &target, MAX_PATH, true, first, context, true);
+    // Through the carrier first (by calls, then through hand-offs: the error `from` holds came
+    // from that call), then through any call; paths through functions that return no error
+    // last. (A search with hand-offs settles every direct path before any hand-off.)
     (!carriers.is_empty())
-        .then(|| search_first(program, from, &target, MAX_PATH, true, carriers, context))
+        .then(|| strict(carriers))
         .flatten()
-        .or_else(|| search_first(program, from, &target, MAX_PATH, true, &[], context))
-        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context))
+        .or_else(|| strict(&[]))
+        .or_else(|| search_first(program, from, &target, MAX_PATH, false, &[], context, false))
 }
 
 /// Whether `path` leaves its first function through one of the calls at lines `carriers`
@@ -123,10 +135,53 @@ fn search(
     max: u32,
     strict: bool,
 ) -> Option<CallPath> {
-    search_first(program, from, is_target, max, strict, &[], &[])
+    search_first(program, from, is_target, max, strict, &[], &[], false)
 }
 
-/// [`search`], leaving `from` only through the calls at line `first` when it is given.
+/// How the search arrived at a function, which decides where the error came from before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Arrival {
+    /// Called: the error comes from its callees (when strict, it must pass one on).
+    Call,
+    /// A hand-off writer that stores one of its parameters: the error comes from its callers.
+    Param,
+    /// Holds the error without necessarily returning it: a hand-off writer storing a value it
+    /// made, or a caller that passed its error to a writer. The error comes from its callees.
+    Held,
+}
+
+/// (hand-offs, hops, callbacks from elsewhere, dynamic edges), compared in that order: a path
+/// through a hand-off is taken only when no direct call path is as good.
+type Cost = (u32, u32, u32, u32);
+
+/// A [`Cost`] packed into one integer with the same order (each part is far below 2^16).
+fn pack_cost((a, b, c, d): Cost) -> u64 {
+    let p = |x: u32| u64::from(x.min(0xffff));
+    (p(a) << 48) | (p(b) << 32) | (p(c) << 16) | p(d)
+}
+
+fn unpack_cost(x: u64) -> Cost {
+    let part = |shift: u32| ((x >> shift) & 0xffff) as u32;
+    (part(48), part(32), part(16), part(0))
+}
+
+/// A search state packed into one integer: the function, then how it was reached.
+fn pack_state(f: FuncId, a: Arrival) -> u64 {
+    (u64::from(f.0) << 2) | a as u64
+}
+
+fn unpack_state(x: u64) -> (FuncId, Arrival) {
+    let a = match x & 3 {
+        0 => Arrival::Call,
+        1 => Arrival::Param,
+        _ => Arrival::Held,
+    };
+    (FuncId((x >> 2) as u32), a)
+}
+
+/// [`search`], leaving `from` only through the calls at line `first` when it is given;
+/// through hand-offs ([`crate::program::Handoffs`]) too when `handoff`.
+#[allow(clippy::too_many_arguments)]
 fn search_first(
     program: &Program,
     from: FuncId,
@@ -135,8 +190,9 @@ fn search_first(
     strict: bool,
     first: &[u32],
     context: &[FuncId],
+    handoff: bool,
 ) -> Option<CallPath> {
-    // Dijkstra on (hops, callbacks from elsewhere, dynamic edges), lexicographic.
+    // Dijkstra on [`Cost`], lexicographic.
     let foreign = |c: FuncId| -> u32 {
         if context.is_empty() || program.func(c).kind != FuncKind::Literal {
             return 0;
@@ -150,50 +206,113 @@ fn search_first(
         }
         1
     };
-    let mut best: FxHashMap<FuncId, ((u32, u32, u32), FuncId)> = FxHashMap::default();
-    let mut heap = BinaryHeap::new();
-    best.insert(from, ((0, 0, 0), from));
-    heap.push(Reverse(((0u32, 0u32, 0u32), from)));
+    // Packed costs and states keep the heap's and the map's entries small.
+    let start = pack_state(from, Arrival::Call);
+    let mut best: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
+    let mut heap: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::new();
+    best.insert(start, (0, start));
+    heap.push(Reverse((0, start)));
     let mut visits = 0usize;
-    while let Some(Reverse((cost, g))) = heap.pop() {
-        if best.get(&g).is_some_and(|(c, _)| *c < cost) {
+    let mut handoff_visits = 0usize;
+    let relax = |best: &mut FxHashMap<u64, (u64, u64)>,
+                 heap: &mut BinaryHeap<Reverse<(u64, u64)>>,
+                 next: Cost,
+                 to: (FuncId, Arrival),
+                 pred: u64| {
+        let (next, to) = (pack_cost(next), pack_state(to.0, to.1));
+        if best.get(&to).is_none_or(|(old, _)| next < *old) {
+            best.insert(to, (next, pred));
+            heap.push(Reverse((next, to)));
+        }
+    };
+    // Functions whose hand-offs are still to be followed: only once every cheaper state is
+    // settled (the heap ran dry), so a search that finds a direct path never pays for them.
+    let mut pending: Vec<(Cost, u64)> = Vec::new();
+    loop {
+        let Some(Reverse((packed, state))) = heap.pop() else {
+            if pending.is_empty() {
+                break;
+            }
+            for (cost, state) in std::mem::take(&mut pending) {
+                for w in program.handoffs.writers_read_by(unpack_state(state).0) {
+                    let arrival = match w.param {
+                        Some(_) => Arrival::Param,
+                        None => Arrival::Held,
+                    };
+                    let next = (cost.0 + 1, cost.1 + 1, cost.2, cost.3);
+                    relax(&mut best, &mut heap, next, (w.func, arrival), state);
+                }
+            }
+            continue;
+        };
+        if best.get(&state).is_some_and(|(c, _)| *c < packed) {
             continue;
         }
+        let cost = unpack_cost(packed);
+        let (g, arrival) = unpack_state(state);
         visits += 1;
-        if visits > MAX_VISITS {
+        if cost.0 > 0 {
+            handoff_visits += 1;
+        }
+        if visits > MAX_VISITS || handoff_visits > HANDOFF_VISITS {
             return None;
         }
         if g != from && is_target(g) {
             let mut funcs = vec![g];
-            let mut cur = g;
-            while cur != from {
+            let mut cur = state;
+            while cur != start {
                 cur = best[&cur].1;
-                funcs.push(cur);
+                funcs.push(unpack_state(cur).0);
             }
             funcs.reverse();
             return Some(CallPath {
                 funcs,
-                dynamic_edges: cost.2,
+                dynamic_edges: cost.3,
                 relaxed: !strict,
+                handoffs: cost.0,
             });
         }
-        if cost.0 >= max || (g != from && strict && !may_pass_error(program, g)) {
+        if cost.1 >= max {
             continue;
+        }
+        match arrival {
+            Arrival::Param => {
+                // `respond(err)`: the error is whatever a caller passed in.
+                for (c, e) in program.callers(g) {
+                    if c == from {
+                        continue;
+                    }
+                    let next = (
+                        cost.0,
+                        cost.1 + 1,
+                        cost.2,
+                        cost.3 + u32::from(e.kind == EdgeKind::Dynamic),
+                    );
+                    relax(&mut best, &mut heap, next, (c, Arrival::Held), state);
+                }
+                continue;
+            }
+            Arrival::Call if g != from && strict && !may_pass_error(program, g) => continue,
+            _ => {}
         }
         for (c, e) in program.callees(g) {
             if g == from && !first.is_empty() && !first.contains(&e.line) {
                 continue;
             }
             let next = (
-                cost.0 + 1,
-                cost.1 + foreign(c),
-                cost.2 + u32::from(e.kind == EdgeKind::Dynamic),
+                cost.0,
+                cost.1 + 1,
+                cost.2 + foreign(c),
+                cost.3 + u32::from(e.kind == EdgeKind::Dynamic),
             );
-            let better = best.get(&c).is_none_or(|(old, _)| next < *old);
-            if better {
-                best.insert(c, (next, g));
-                heap.push(Reverse((next, c)));
-            }
+            relax(&mut best, &mut heap, next, (c, Arrival::Call), state);
+        }
+        if handoff
+            && cost.0 < MAX_HANDOFFS
+            && (g != from || first.is_empty())
+            && program.handoffs.reads_any(g)
+        {
+            pending.push((cost, state));
         }
     }
     None
@@ -236,25 +355,31 @@ pub fn external_origin(
         }
     }
     let any = |_: FuncId| true;
-    // The call whose error the innermost function holds at its site decides where to look.
-    if let Some(carrier) = carrier {
+    // The call whose error the innermost function holds at its site decides where to look
+    // first; for each, call paths (of either tier) before hand-offs. A search through hand-offs
+    // settles every direct path first, so a direct answer of it is the direct search's.
+    let firsts = [carrier, None];
+    for first in firsts.iter().take(if carrier.is_some() { 2 } else { 1 }) {
+        let mut fallback = None;
         for m in tiers {
-            let found = origin_via(program, externals, innermost, site, Some(carrier), m, &any);
-            if found.is_some() {
-                return found;
+            match origin_via(program, externals, innermost, site, *first, m, &any) {
+                Some(found) if found.0.handoffs == 0 => return Some(found),
+                Some(found) => {
+                    fallback.get_or_insert(found);
+                }
+                None => {}
             }
         }
-    }
-    for m in tiers {
-        if let Some(found) = origin_via(program, externals, innermost, site, None, m, &any) {
-            return Some(found);
+        if fallback.is_some() {
+            return fallback;
         }
     }
     None
 }
 
 /// [`external_origin`] for the calls `matches` accepts in functions `only` accepts, leaving
-/// `innermost` through the calls at line `carrier` when given.
+/// `innermost` through the calls at line `carrier` when given (through hand-offs when no call
+/// path leads there).
 fn origin_via(
     program: &Program,
     externals: &ExternalCalls,
@@ -280,6 +405,7 @@ fn origin_via(
                 funcs: vec![innermost],
                 dynamic_edges: 0,
                 relaxed: false,
+                handoffs: 0,
             },
             api,
         ))
@@ -296,14 +422,23 @@ fn origin_via(
         if let Some(api) = own {
             return alone(api);
         }
-        let path = search_first(program, innermost, &target, MAX_PATH, true, &[carrier], &[])?;
+        let path = search_first(
+            program,
+            innermost,
+            &target,
+            MAX_PATH,
+            true,
+            &[carrier],
+            &[],
+            true,
+        )?;
         let api = calls(*path.funcs.last()?)?;
         return Some((path, api));
     }
     if let Some(api) = calls(innermost) {
         return alone(api);
     }
-    let path = search(program, innermost, &target, MAX_PATH, true)?;
+    let path = search_first(program, innermost, &target, MAX_PATH, true, &[], &[], true)?;
     let api = calls(*path.funcs.last()?)?;
     Some((path, api))
 }
@@ -325,12 +460,24 @@ pub fn sentinel_origin(
             funcs: vec![innermost],
             dynamic_edges: 0,
             relaxed: false,
+            handoffs: 0,
         };
         return Some((path, display));
     }
     let target = |g: FuncId| externals.returns_sentinel(g, pkg, name);
-    let path = carrier_line(program, innermost, site)
-        .and_then(|l| search_first(program, innermost, &target, MAX_PATH, true, &[l], &[]))
-        .or_else(|| search(program, innermost, &target, MAX_PATH, true))?;
+    let carrier = carrier_line(program, innermost, site);
+    let via = |first: &[u32]| {
+        search_first(
+            program,
+            innermost,
+            &target,
+            MAX_PATH,
+            true,
+            first,
+            &[],
+            true,
+        )
+    };
+    let path = carrier.and_then(|l| via(&[l])).or_else(|| via(&[]))?;
     Some((path, display))
 }

@@ -533,6 +533,22 @@ impl<'a> Segmenter<'a> {
                         next.push(c);
                     }
                 }
+                if extended {
+                    // Errors handed over a channel or a field: the writer, and when it stores
+                    // a parameter, the callers that passed the error in.
+                    for w in self.program.handoffs.writers_read_by(g) {
+                        if seen.insert(w.func) {
+                            next.push(w.func);
+                        }
+                        if w.param.is_some() {
+                            for (c, _) in self.program.callers(w.func) {
+                                if seen.insert(c) {
+                                    next.push(c);
+                                }
+                            }
+                        }
+                    }
+                }
                 if seen.len() > REACH_VISITS {
                     break;
                 }

@@ -13,6 +13,7 @@ use crate::lang::go::{
 
 use super::build_tags::BuildTarget;
 use super::flow::{self, Flows};
+use super::handoff;
 use super::packages;
 use super::types::{Ctx, IfaceRef, MethodEntry, MethodSet, RType, TypeId, TypeTable};
 use super::{
@@ -355,16 +356,38 @@ impl<'a> Linker<'a> {
         }
         let mut unresolved = UnresolvedCounts::default();
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
+        let handoffs = handoff::collect(self, program.funcs.len());
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
                 let caller = self.func_of(fi as u32, i as u32);
                 let ctx = self.ctx_of_func(caller);
+                // Sentinels handed to a function that stores them for another goroutine
+                // (`req.respond(ErrX)`): this function produces them.
+                let mut handed: Vec<(ValueRef, u32)> = Vec::new();
                 for call in &func.calls {
                     if flow::dbg_on() {
                         flow::SITE.with(|s| *s.borrow_mut() = format!("{}:{}", f.path, call.line));
                     }
                     let targets =
                         self.call_targets(&call.callee, ctx, &mut unresolved, Some(&mut flows));
+                    for (callee, _) in &targets {
+                        for &p in handoffs.params_written(*callee) {
+                            let r = match call.args.get(p as usize) {
+                                Some(Ty::Global(name)) => ValueRef {
+                                    qual: None,
+                                    name: name.clone(),
+                                },
+                                Some(Ty::PkgMember { qual, name }) => ValueRef {
+                                    qual: Some(qual.clone()),
+                                    name: name.clone(),
+                                },
+                                _ => continue,
+                            };
+                            if !handed.iter().any(|(h, l)| *h == r && *l == call.line) {
+                                handed.push((r, call.line));
+                            }
+                        }
+                    }
                     for (callee, kind) in targets {
                         // One edge per (caller, callee, line).
                         if !seen.insert((caller.0, callee.0, call.line)) {
@@ -382,10 +405,11 @@ impl<'a> Linker<'a> {
                         );
                     }
                 }
-                let owned = self.owned_strings(fi as u32, func, &mut strings);
+                let owned = self.owned_strings(fi as u32, func, &handed, &mut strings);
                 program.funcs[caller.index()].strings = owned;
             }
         }
+        program.handoffs = handoffs;
         program.graph = graph;
         program.unresolved = unresolved;
         program.strings = strings;
@@ -567,6 +591,7 @@ impl<'a> Linker<'a> {
         &self,
         file: u32,
         func: &'a crate::lang::go::Func,
+        handed: &[(ValueRef, u32)],
         strings: &mut Interner,
     ) -> Vec<OwnedString> {
         let mut out: Vec<OwnedString> = Vec::new();
@@ -575,7 +600,7 @@ impl<'a> Linker<'a> {
                 out.push(o);
             }
         }
-        for (r, line) in &func.error_refs {
+        for (r, line) in func.error_refs.iter().chain(handed) {
             let Some((vfile, v)) = self.value_decl(file, r) else {
                 continue;
             };

@@ -11,6 +11,7 @@
 
 mod build_tags;
 mod flow;
+mod handoff;
 mod link;
 mod packages;
 mod std_ifaces;
@@ -21,6 +22,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use build_tags::BuildTarget;
+pub use handoff::{Handoffs, Writer};
 pub use link::{link, link_with};
 
 use crate::intern::{Interner, Sym};
@@ -54,6 +56,8 @@ pub struct Program {
     /// Every error/log string and every function display name.
     pub strings: Interner,
     pub unresolved: UnresolvedCounts,
+    /// Errors handed between functions through channels and struct fields.
+    pub handoffs: Handoffs,
     by_name: FxHashMap<Sym, Vec<FuncId>>,
 }
 

@@ -257,6 +257,8 @@ impl<'a> Linker<'a> {
             }
             Ty::Key(x) => match self.underlying(self.resolve(x, ctx, d), d) {
                 RType::Map(k, _) => self.ty(k),
+                // `for v := range ch`: a channel yields its elements in the first position.
+                RType::Chan(e) => self.ty(e),
                 _ => RType::Basic("int"),
             },
             Ty::Deref(x) => match self.resolve(x, ctx, d) {
