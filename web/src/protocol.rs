@@ -243,6 +243,35 @@ mod tests {
         );
     }
 
+    /// Parsers hand facts to the coordinator in postcard, which is not self-describing: a field
+    /// the encoder skips (`skip_serializing_if`) makes the decoder read the next field's bytes.
+    /// Real Go files of every flow kind must survive the trip byte for byte.
+    #[test]
+    fn go_facts_survive_postcard_between_workers() {
+        use refract_core::lang::go::{self, GoFile};
+        use refract_core::source::{load_path, LoadOptions};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let repos = [
+            root.join("static/demo/repo"),
+            root.join("tests/fixtures/go/flows"),
+            root.join("tests/fixtures/go/errpath"),
+        ];
+        let mut files = 0;
+        for repo in repos {
+            let set = load_path(&repo, &LoadOptions::default()).expect("fixture repo loads");
+            for f in set.files.iter().filter(|f| f.path.ends_with(".go")) {
+                let facts = vec![go::parse_file(&f.path, &f.text).expect("fixture parses")];
+                let bytes = postcard::to_allocvec(&facts).expect("encodes");
+                let back: Vec<GoFile> = postcard::from_bytes(&bytes)
+                    .unwrap_or_else(|e| panic!("{}: facts do not decode: {e}", f.path));
+                let again = postcard::to_allocvec(&back).expect("encodes again");
+                assert_eq!(bytes, again, "{}: facts changed on the way", f.path);
+                files += 1;
+            }
+        }
+        assert!(files > 40, "only {files} Go files checked");
+    }
+
     #[test]
     fn stages_are_ordered_like_the_pipeline() {
         let names: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();

@@ -85,7 +85,9 @@ pub enum Ty {
         index: u32,
         /// The argument of a one-argument call whose callee may name a type (`T(x)`,
         /// `pkg.T(x)`, `error(x)`): when the call is a conversion, the value is the argument's.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// Always serialised: facts travel between workers in postcard, which is not
+        /// self-describing, so a skipped field would shift every later byte.
+        #[serde(default)]
         operand: Option<Box<Ty>>,
     },
     /// `x.name` where x is not a package: a field, or a method value.
