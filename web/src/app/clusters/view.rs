@@ -60,6 +60,19 @@ fn path_view(p: &CodePath) -> impl IntoView {
     }
 }
 
+/// One line for a collapsed path: how many hops, and where the error was born.
+fn path_summary(p: &CodePath) -> String {
+    match p.hops.last() {
+        Some(root) => format!(
+            "code path: {} hops, born at {}:{}",
+            p.hops.len(),
+            root.file,
+            root.line
+        ),
+        None => "code path".to_string(),
+    }
+}
+
 fn explain_example(ui: Ui, line: String) {
     ui.logs.set(line.clone());
     session::explain(ui, vec![line]);
@@ -328,7 +341,14 @@ fn TraceSection(c: Cl, t: Arc<TraceAnalysis>) -> impl IntoView {
                         <td>{k.example_trace_ids.iter().map(|id| view! { <code class="trace-id">{id.clone()}</code><br/> }).collect_view()}</td>
                         <td><ul>{k.logs.iter().map(|l| view! {
                             <li><code>{l.template.clone()}</code>{format!(" ({} lines)", l.lines)}
-                                {l.paths.first().map(path_view)}</li>
+                                {l.paths.first().map(|p| view! {
+                                    // Collapsed: a trace cluster can join many templates, and
+                                    // their full paths made each row a screen tall.
+                                    <details class="trace-log-path">
+                                        <summary>{path_summary(p)}</summary>
+                                        {path_view(p)}
+                                    </details>
+                                })}</li>
                         }).collect_view()}</ul></td>
                     </tr>
                 }).collect_view()}
