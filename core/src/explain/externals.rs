@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::template::Template;
-use crate::lang::go::{Callee, FieldSel, Form, GoFile, ImportName, Role, Sink, StrValue, Ty};
+use crate::lang::go::{Callee, FieldSel, Form, Func, GoFile, ImportName, Role, Sink, StrValue, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
 /// One call of a function of an external package.
@@ -522,31 +522,15 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
         let dir = dir_of(&file.path);
         for f in &file.funcs {
             let mut lines = Vec::new();
-            for s in &f.strings {
-                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
-                    continue;
-                };
-                let holes = super::template::parse_printf(text)
-                    .iter()
-                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
-                    .count();
-                // The outermost call of the line is recorded after the calls in its arguments.
-                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
-                    continue;
-                };
-                if holes == 0 || call.args.len() <= holes {
-                    continue;
-                }
-                let data = call.args[call.args.len() - holes..]
-                    .iter()
-                    .all(|a| match a {
-                        Ty::Member(base, field) => struct_name(base)
-                            .and_then(|t| fields.get(&(dir, t, field.as_str())))
-                            .is_some_and(|ty| basic(ty)),
-                        _ => false,
-                    });
+            for (line, args) in printf_hole_args(f) {
+                let data = args.iter().all(|a| match a {
+                    Ty::Member(base, field) => struct_name(base)
+                        .and_then(|t| fields.get(&(dir, t, field.as_str())))
+                        .is_some_and(|ty| basic(ty)),
+                    _ => false,
+                });
                 if data {
-                    lines.push(s.line);
+                    lines.push(line);
                 }
             }
             if !lines.is_empty() {
@@ -579,29 +563,15 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
         let dir = dir_of(&file.path);
         for f in &file.funcs {
             let mut found = Vec::new();
-            for s in &f.strings {
-                let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
-                    continue;
-                };
-                let holes = super::template::parse_printf(text)
-                    .iter()
-                    .filter(|p| matches!(p, super::template::Piece::Hole(_)))
-                    .count();
-                // The outermost call of the line is recorded after the calls in its arguments.
-                let Some(call) = f.calls.iter().rfind(|c| c.line == s.line) else {
-                    continue;
-                };
-                if holes == 0 || call.args.len() <= holes {
-                    continue;
-                }
-                for (i, a) in call.args[call.args.len() - holes..].iter().enumerate() {
+            for (line, args) in printf_hole_args(f) {
+                for (i, a) in args.iter().enumerate() {
                     if let Ty::ResultOf {
                         callee, index: 0, ..
                     } = a
                     {
                         if let Callee::Global(name) = callee.as_ref() {
                             if let Some(t) = helpers.get(&(dir, name.as_str())) {
-                                found.push((s.line, i, t.clone()));
+                                found.push((line, i, t.clone()));
                             }
                         }
                     }
@@ -613,6 +583,25 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
         }
     }
     out
+}
+
+/// The printf-style calls of `f` with holes: (line, the arguments that fill the holes). The
+/// outermost call of a line is recorded after the calls in its arguments, hence the last one.
+fn printf_hole_args(f: &Func) -> impl Iterator<Item = (u32, &[Ty])> {
+    f.strings.iter().filter_map(|s| {
+        let (Form::Printf, StrValue::Literal(text)) = (s.form, &s.value) else {
+            return None;
+        };
+        let holes = super::template::parse_printf(text)
+            .iter()
+            .filter(|p| matches!(p, super::template::Piece::Hole(_)))
+            .count();
+        let call = f.calls.iter().rfind(|c| c.line == s.line)?;
+        if holes == 0 || call.args.len() <= holes {
+            return None;
+        }
+        Some((s.line, &call.args[call.args.len() - holes..]))
+    })
 }
 
 /// Whether `ty` is the first result of a package-qualified call (`os.Create(…)`), directly or

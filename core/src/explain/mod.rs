@@ -388,6 +388,18 @@ impl<'a> Explainer<'a> {
         out
     }
 
+    /// The functions of a call path below its first (which already has a hop): pass-throughs,
+    /// and `origin` for the last.
+    fn push_path_below(&self, hops: &mut Vec<Hop>, funcs: &[FuncId], origin: HopKind) {
+        let Some((&last, between)) = funcs.get(1..).and_then(<[FuncId]>::split_last) else {
+            return;
+        };
+        for &g in between {
+            hops.push(self.hop(g, HopKind::Passthrough));
+        }
+        hops.push(self.hop(last, origin));
+    }
+
     fn hop(&self, f: FuncId, kind: HopKind) -> Hop {
         Hop {
             func: self.program.name(f).to_string(),
@@ -573,15 +585,7 @@ impl<'a> Explainer<'a> {
                         };
                     }
                 }
-                let k = cp.funcs.len();
-                for (j, &g) in cp.funcs[1..].iter().enumerate() {
-                    let kind = if j + 2 == k {
-                        HopKind::OriginSentinel
-                    } else {
-                        HopKind::Passthrough
-                    };
-                    hops.push(self.hop(g, kind));
-                }
+                self.push_path_below(&mut hops, &cp.funcs, HopKind::OriginSentinel);
                 std_sentinel = Some(name);
             }
         }
@@ -596,15 +600,7 @@ impl<'a> Explainer<'a> {
                             h.kind = self.wrap_kind(s.role, s.form, p.strings.resolve(s.api));
                         }
                     }
-                    let k = cp.funcs.len();
-                    for (j, &g) in cp.funcs[1..].iter().enumerate() {
-                        let kind = if j + 2 == k {
-                            HopKind::OriginExternal
-                        } else {
-                            HopKind::Passthrough
-                        };
-                        hops.push(self.hop(g, kind));
-                    }
+                    self.push_path_below(&mut hops, &cp.funcs, HopKind::OriginExternal);
                     external_origin = Some(api);
                 }
                 Some((_, api)) => external_origin = Some(api),
@@ -727,15 +723,12 @@ impl<'a> Explainer<'a> {
             return None;
         }
         let mut hops = vec![self.hop(cf, HopKind::Log)];
-        let k = cp.funcs.len();
-        for (j, &g) in cp.funcs[1..].iter().enumerate() {
-            let kind = match (j + 2 == k, sentinel.is_some()) {
-                (false, _) => HopKind::Passthrough,
-                (true, true) => HopKind::OriginSentinel,
-                (true, false) => HopKind::OriginExternal,
-            };
-            hops.push(self.hop(g, kind));
-        }
+        let origin = if sentinel.is_some() {
+            HopKind::OriginSentinel
+        } else {
+            HopKind::OriginExternal
+        };
+        self.push_path_below(&mut hops, &cp.funcs, origin);
         let last = hops.last()?;
         let root = Root {
             func: last.func.clone(),
