@@ -207,6 +207,13 @@ for (const key of names) {
   const at = median(xs.map((e) => e.start));
   console.log(`    ${type === "measure" ? `${name} took ${v.toFixed(0)} ms (from ${at.toFixed(0)})` : `${name} at ${v.toFixed(0)} ms`}`);
 }
+// wasm's speed per core: the parser workers' parse steps summed (the same files, parsed and
+// extracted one after another) against one native thread doing the same.
+const NATIVE_1T = parseFloat(process.env.REFRACT_NATIVE_1T_PARSE_MS ?? "");
+if (NATIVE_1T > 0) {
+  const wasmCpu = median(runs.map((r) => r.totals.filter((e) => e.type === "measure" && /^parser-\d+:parse$/.test(e.name)).reduce((s, e) => s + e.dur, 0)));
+  console.log(`  parse+extract per core: workers ${wasmCpu.toFixed(0)} ms summed vs one native thread ${NATIVE_1T.toFixed(0)} ms: wasm ${(wasmCpu / NATIVE_1T).toFixed(2)}× slower per core`);
+}
 if (NATIVE_MS) {
   console.log(`  native \`refract index\` (median): ${NATIVE_MS.toFixed(0)} ms; in-browser/native ratio ${(m("analysis") / NATIVE_MS).toFixed(2)}× (target ≤ 1.5×)`);
 }

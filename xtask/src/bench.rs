@@ -142,6 +142,19 @@ fn browser(refract: &Path, dist: &Path) -> Result<()> {
     let mut stages = Command::new(refract);
     stages.arg("bench").arg("--repo").arg(&tree).arg("--json");
     run_json(stages)?;
+    // One native thread, to set beside the parser workers' summed parse time: wasm's speed per
+    // core, the floor under the in-browser/native ratio when both sides use every core.
+    let mut one = Command::new(refract);
+    one.env("RAYON_NUM_THREADS", "1")
+        .arg("bench")
+        .arg("--repo")
+        .arg(&tree)
+        .arg("--runs")
+        .arg("5")
+        .arg("--json");
+    let one_thread_parse_ms = run_json(one)?
+        .and_then(|v| v["stages_ms"]["parse_ms"].as_f64())
+        .unwrap_or(0.0);
 
     let port = static_server::spawn("127.0.0.1:0", dist.clone())?;
     let root = util::repo_root();
@@ -153,6 +166,10 @@ fn browser(refract: &Path, dist: &Path) -> Result<()> {
             .env("REFRACT_DIST", &dist)
             .env("REFRACT_BENCH_ZIP", &zip)
             .env("REFRACT_NATIVE_MS", format!("{native_ms:.1}"))
+            .env(
+                "REFRACT_NATIVE_1T_PARSE_MS",
+                format!("{one_thread_parse_ms:.1}"),
+            )
             .env("REFRACT_EXPECT", counts.to_string())
             .env("BENCH_RUNS", RUNS.to_string()),
     );

@@ -7,9 +7,13 @@
 //!
 //! - Parser workers (`navigator.hardwareConcurrency`, at most [`MAX_PARSERS`]) keep nothing
 //!   between shares and serve every analysis.
-//! - Each new worker runs the engine once on the bundled demo while the page is idle, so that V8
-//!   has optimised the hot wasm code (it starts every function on baseline code) before the
-//!   user's repository arrives.
+//! - Each new worker runs the engine on the bundled demo while the page is idle, so that V8 has
+//!   optimised the hot wasm code before the user's repository arrives. V8 starts every function
+//!   on baseline code and compiles optimised code in the background once the function has run for
+//!   a while; one pass over the small demo leaves much of the parser on baseline code (measured:
+//!   a cold pass parses at half the speed of a warm one). So the warm-up is repeated in rounds of
+//!   one pass each, until a worker has spent [`WARM_BUDGET_MS`] on it; between rounds the worker
+//!   is free, so a pick waits for one round at most.
 //! - One spare coordinator waits for the next analysis. The analysis makes it the current
 //!   coordinator, which keeps that repository's index for queries until the next analysis
 //!   replaces it; a coordinator never takes a second repository (its index is leaked into the
@@ -57,6 +61,8 @@ struct Handle {
     worker: Worker,
     ready: bool,
     queue: Vec<Outgoing>,
+    /// Milliseconds this worker has spent in warm-up rounds so far.
+    warmed_ms: f64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -132,6 +138,7 @@ fn spawn(ui: Ui, p: &mut Pool, kind: &str) -> Result<Handle, String> {
         worker,
         ready: false,
         queue: Vec::new(),
+        warmed_ms: 0.0,
         _on_message: on_message,
         _on_error: on_error,
     })
@@ -143,6 +150,11 @@ fn fill(ui: Ui, p: &mut Pool) -> Result<(), String> {
     }
     fill_parsers(ui, p).map(drop)
 }
+
+/// Warm-up time per worker after which V8's optimised code is in place (a cold pass over the
+/// 1.4 MB benchmark trees takes about 2× a warm one, the third and later passes run at steady
+/// speed; the demo is a fifth of that size).
+const WARM_BUDGET_MS: f64 = 600.0;
 
 /// The bundled demo archive the warm-ups run on, relative to the page.
 const WARM_ARCHIVE_URL: &str = "demo/repo.tar.gz";
@@ -198,6 +210,31 @@ fn warm(ui: Ui) {
             }
         }
     });
+}
+
+/// A warm-up round of worker `id` took `took_ms`: sends it another round while its budget lasts
+/// and no analysis is running. True when this worker's warm-up is over.
+pub fn warmed(id: WorkerId, took_ms: f64) -> bool {
+    let busy = session::is_running();
+    let more = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        let p = &mut *p;
+        let handle = p
+            .parsers
+            .iter_mut()
+            .chain(p.spare.iter_mut())
+            .find(|h| h.id == id)?;
+        handle.warmed_ms += took_ms;
+        (!busy && !p.broken && handle.warmed_ms < WARM_BUDGET_MS).then_some(())
+    });
+    if more.is_none() {
+        return true;
+    }
+    let archive = WARM_ARCHIVE.with(|w| w.borrow().clone().flatten());
+    let Some(buf) = archive else { return true };
+    let link = POOL.with(|p| p.borrow().spare.as_ref().is_some_and(|h| h.id == id));
+    let warm = ToWorker::Warm { link }.to_json();
+    !post(id, bus::outgoing_js(warm, &[buf.slice(0).into()]))
 }
 
 /// Calls `f` when the page is idle (`requestIdleCallback`, else a zero timeout).

@@ -282,8 +282,11 @@ pub fn on_reply(ui: Ui, id: WorkerId, data: JsValue) {
             Role::Parser(k) => format!("parser-{}", k + 1),
             _ => "coordinator".into(),
         };
-        timeline::mark(&format!("warmed:{who}-{id}"));
         timeline::measure_spans(&who, spans);
+        let took: f64 = spans.iter().map(|s| s.end - s.start).sum();
+        if pool::warmed(id, took) {
+            timeline::mark(&format!("warmed:{who}-{id}"));
+        }
         return;
     }
     match role {
