@@ -50,6 +50,25 @@ await withBrowser("clusters", async (page) => {
     parseInt(await summary.getAttribute("data-records"), 10) === logs.ingest.records,
     `log records != native ${logs.ingest.records}`,
   );
+  // Shown most severe first by default (an incident wants the errors, not the info noise).
+  const RANK = { panic: 13, fatal: 11, error: 9, warn: 7, "": 6, info: 4, debug: 2, trace: 0 };
+  const worstShown = () => page.locator("tr.log-cluster").evaluateAll((rows) => rows.map((r) => r.dataset.worst));
+  const nativeWorst = logs.clusters.map((c) => (c.levels.length ? c.levels[0][0] : ""));
+  let worst = await worstShown();
+  check(worst.length === logs.clusters.length, `${worst.length} rows shown of ${logs.clusters.length}`);
+  check(worst.every((w, i) => i === 0 || RANK[worst[i - 1]] >= RANK[w]), `not most severe first: ${worst}`);
+  check(worst[0] === [...nativeWorst].sort((a, b) => RANK[b] - RANK[a])[0], `first row's level ${worst[0]}`);
+  check(nativeWorst.includes("info") && nativeWorst.includes("error"), `the demo logs mix levels: ${nativeWorst}`);
+  // "error and worse" hides the clusters whose lines all had lower levels.
+  await page.selectOption("#log-min-level", "error");
+  worst = await worstShown();
+  const keep = nativeWorst.filter((w) => w === "" || RANK[w] >= RANK.error).length;
+  check(worst.length === keep && worst.every((w) => w === "" || RANK[w] >= RANK.error), `error filter shows ${worst}`);
+  check(parseInt(await page.locator("#log-hidden").getAttribute("data-hidden"), 10) === logs.clusters.length - keep,
+    `hidden count ${await page.locator("#log-hidden").textContent()}`);
+  await page.selectOption("#log-min-level", "");
+  // Most lines first: the native CLI's order.
+  await page.selectOption("#log-order", "lines");
   const counts = await page.locator("tr.log-cluster").evaluateAll((rows) =>
     rows.map((r) => parseInt(r.dataset.count, 10)));
   const nativeCounts = logs.clusters.map((c) => c.count);

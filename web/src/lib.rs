@@ -13,8 +13,10 @@
 //!
 //! Messages are `[header JSON, ...byte buffers]` arrays with the buffers transferred, so no
 //! SharedArrayBuffer is needed and the page works in iframes that are not cross-origin isolated.
-//! Only [`protocol`] builds natively (it is plain serde); everything else is wasm32-only.
+//! Only [`protocol`] (plain serde) and [`log_order`] build natively; everything else is
+//! wasm32-only.
 
+pub mod log_order;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use refract_core::cluster::{ClusterReport, CodePath, LogAnalysis};
+use refract_core::cluster::{ClusterReport, CodePath, LogAnalysis, LogCluster};
+use refract_core::logs::Level;
+
+use crate::log_order::{shown, worst, LogOrder};
 use refract_core::traces::drill::DrillNode;
 use refract_core::traces::TraceAnalysis;
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
@@ -218,61 +221,57 @@ fn LogSection(c: Cl, l: Arc<LogAnalysis>) -> impl IntoView {
         ing.lines,
         ing.malformed_count
     );
+    let order = RwSignal::new(LogOrder::Severity);
+    let at_least = RwSignal::new(None::<Level>);
+    let hidden = {
+        let l = l.clone();
+        Memo::new(move |_| l.clusters.len() - shown(&l.clusters, order.get(), at_least.get()).len())
+    };
+    let table_rows = {
+        let l = l.clone();
+        move || {
+            shown(&l.clusters, order.get(), at_least.get())
+                .into_iter()
+                .map(|i| cluster_row(ui, &l.clusters[i]))
+                .collect_view()
+        }
+    };
     view! {
         <section class="log-clusters">
             <h2>"Log clusters"</h2>
             <p id="log-summary" data-clusters=l.clusters.len() data-records=ing.records
                 data-malformed=ing.malformed_count>{summary}</p>
+            <p class="log-controls">
+                <label>"Order "
+                    <select id="log-order" on:change=move |e| {
+                        order.set(if event_target_value(&e) == "lines" { LogOrder::Lines } else { LogOrder::Severity });
+                    }>
+                        <option value="severity" selected=true>"most severe first"</option>
+                        <option value="lines">"most lines first"</option>
+                    </select>
+                </label>
+                " "
+                <label>"Levels "
+                    <select id="log-min-level" on:change=move |e| {
+                        at_least.set(Level::parse(&event_target_value(&e)));
+                    }>
+                        <option value="" selected=true>"all"</option>
+                        <option value="warn">"warn and worse"</option>
+                        <option value="error">"error and worse"</option>
+                    </select>
+                </label>
+                " "
+                <span id="log-hidden" data-hidden=move || hidden.get()>
+                    {move || match hidden.get() {
+                        0 => String::new(),
+                        n => format!("{n} clusters below that level hidden"),
+                    }}
+                </span>
+            </p>
             <table id="log-clusters">
                 <thead><tr><th>"Lines"</th><th>"Template"</th><th>"Levels"</th><th>"Services"</th>
                     <th>"First seen"</th><th>"Last seen"</th><th>"Over time"</th></tr></thead>
-                <tbody>
-                {l.clusters.iter().map(|k| {
-                    let example = k.example.clone();
-                    let levels = k.levels.iter().map(|(lv, n)| format!("{} {n}", lv.as_str())).collect::<Vec<_>>().join(", ");
-                    let paths = k.paths.clone();
-                    let split = k.split;
-                    view! {
-                        <tr class="log-cluster" data-count=k.count data-split=if split { "1" } else { "0" }>
-                            <td class="count">{k.count.to_string()}</td>
-                            <td>
-                                <code class="template">{k.template.clone()}</code>
-                                <Show when=move || ui.phase.get() != Phase::Idle>
-                                    " "
-                                    <a href="#" class="explain-example" title=example.clone()
-                                        on:click={
-                                            let example = example.clone();
-                                            move |e| { e.prevent_default(); explain_example(ui, example.clone()); }
-                                        }>
-                                        "explain an example"
-                                    </a>
-                                </Show>
-                                {(!paths.is_empty()).then(|| view! {
-                                    <details class="paths" open=split>
-                                        <summary>{if split { format!("split over {} code paths", paths.len()) } else { "code path".to_string() }}</summary>
-                                        <ul>
-                                        {paths.iter().map(|p| view! {
-                                            <li class="path-split" data-count=p.count>
-                                                <b>{format!("{} lines", p.count)}</b>
-                                                {match &p.path {
-                                                    Some(cp) => path_view(cp).into_any(),
-                                                    None => view! { <span>" (not explained by the repository)"</span> }.into_any(),
-                                                }}
-                                            </li>
-                                        }).collect_view()}
-                                        </ul>
-                                    </details>
-                                })}
-                            </td>
-                            <td>{levels}</td>
-                            <td>{k.services.join(", ")}</td>
-                            <td>{time(k.first_seen_ns)}</td>
-                            <td>{time(k.last_seen_ns)}</td>
-                            <td>{histogram(&k.histogram)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-                </tbody>
+                <tbody>{table_rows}</tbody>
             </table>
             <details class="malformed" open=!ing.malformed.is_empty()>
                 <summary>{format!("Malformed lines: {}", ing.malformed_count)}</summary>
@@ -290,6 +289,58 @@ fn LogSection(c: Cl, l: Arc<LogAnalysis>) -> impl IntoView {
                 </ul>
             </details>
         </section>
+    }
+}
+
+fn cluster_row(ui: Ui, k: &LogCluster) -> impl IntoView {
+    let example = k.example.clone();
+    let levels = k
+        .levels
+        .iter()
+        .map(|(lv, n)| format!("{} {n}", lv.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let worst = worst(k).map_or("", |l| l.as_str());
+    let paths = k.paths.clone();
+    let split = k.split;
+    view! {
+        <tr class="log-cluster" data-count=k.count data-split=if split { "1" } else { "0" } data-worst=worst>
+            <td class="count">{k.count.to_string()}</td>
+            <td>
+                <code class="template">{k.template.clone()}</code>
+                <Show when=move || ui.phase.get() != Phase::Idle>
+                    " "
+                    <a href="#" class="explain-example" title=example.clone()
+                        on:click={
+                            let example = example.clone();
+                            move |e| { e.prevent_default(); explain_example(ui, example.clone()); }
+                        }>
+                        "explain an example"
+                    </a>
+                </Show>
+                {(!paths.is_empty()).then(|| view! {
+                    <details class="paths" open=split>
+                        <summary>{if split { format!("split over {} code paths", paths.len()) } else { "code path".to_string() }}</summary>
+                        <ul>
+                        {paths.iter().map(|p| view! {
+                            <li class="path-split" data-count=p.count>
+                                <b>{format!("{} lines", p.count)}</b>
+                                {match &p.path {
+                                    Some(cp) => path_view(cp).into_any(),
+                                    None => view! { <span>" (not explained by the repository)"</span> }.into_any(),
+                                }}
+                            </li>
+                        }).collect_view()}
+                        </ul>
+                    </details>
+                })}
+            </td>
+            <td>{levels}</td>
+            <td>{k.services.join(", ")}</td>
+            <td>{time(k.first_seen_ns)}</td>
+            <td>{time(k.last_seen_ns)}</td>
+            <td>{histogram(&k.histogram)}</td>
+        </tr>
     }
 }
 
