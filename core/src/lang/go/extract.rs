@@ -141,19 +141,105 @@ impl<'t> KindExt<'t> for Node<'t> {
     }
 }
 
+/// Named children, in order. `Node::named_children` steps a heap-allocated `TreeCursor`, whose
+/// every step re-scans hidden nodes with a depth stack; `ts_node_named_child(i)` skips hidden
+/// subtrees by their visible-child counts, which measured a third cheaper per child even though
+/// each call starts from the first child. Past [`INDEXED_MAX`] children (long literals, big
+/// blocks) the cursor's linear walk wins and is used instead.
+fn named_kids<'t>(n: Node<'t>) -> Kids<'t> {
+    let count = n.named_child_count();
+    if count > INDEXED_MAX {
+        let mut cursor = n.walk();
+        return Kids::Listed(
+            n.named_children(&mut cursor)
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+    }
+    Kids::Named {
+        node: n,
+        next: 0,
+        count: count as u32,
+    }
+}
+
+/// All children (named or not), in order; as [`named_kids`].
+fn all_kids<'t>(n: Node<'t>) -> Kids<'t> {
+    let count = n.child_count() as usize;
+    if count > INDEXED_MAX {
+        let mut cursor = n.walk();
+        return Kids::Listed(n.children(&mut cursor).collect::<Vec<_>>().into_iter());
+    }
+    Kids::All {
+        node: n,
+        next: 0,
+        count: count as u32,
+    }
+}
+
+/// Children with a field (`name` of `a, b int`): tree-sitter reports fields per cursor step only.
+fn children_with_field<'t>(n: Node<'t>, field: u16) -> std::vec::IntoIter<Node<'t>> {
+    let Some(field) = std::num::NonZeroU16::new(field) else {
+        return Vec::new().into_iter();
+    };
+    let mut cursor = n.walk();
+    let kids: Vec<Node<'t>> = n.children_by_field_id(field, &mut cursor).collect();
+    kids.into_iter()
+}
+
+/// Above this many children, [`named_kids`] walks a cursor instead of indexing.
+const INDEXED_MAX: usize = 24;
+
+enum Kids<'t> {
+    Named {
+        node: Node<'t>,
+        next: u32,
+        count: u32,
+    },
+    All {
+        node: Node<'t>,
+        next: u32,
+        count: u32,
+    },
+    Listed(std::vec::IntoIter<Node<'t>>),
+}
+
+impl<'t> Iterator for Kids<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            Kids::Named { node, next, count } => {
+                while *next < *count {
+                    *next += 1;
+                    if let Some(c) = node.named_child(*next - 1) {
+                        return Some(c);
+                    }
+                }
+                None
+            }
+            Kids::All { node, next, count } => {
+                while *next < *count {
+                    *next += 1;
+                    if let Some(c) = node.child(*next - 1) {
+                        return Some(c);
+                    }
+                }
+                None
+            }
+            Kids::Listed(it) => it.next(),
+        }
+    }
+}
+
 /// The specs of a declaration (`import`, `const`, `var`) in source order, with a parenthesised
 /// `( … )` list node flattened.
 fn specs_of<'t>(n: Node<'t>, list_kind: &str, spec_kinds: &[&str]) -> Vec<Node<'t>> {
     let mut specs = Vec::new();
-    let mut cursor = n.walk();
-    for c in n.named_children(&mut cursor) {
+    for c in named_kids(n) {
         let kind = c.kind_str();
         if kind == list_kind {
-            let mut inner = c.walk();
-            specs.extend(
-                c.named_children(&mut inner)
-                    .filter(|s| spec_kinds.contains(&s.kind_str())),
-            );
+            specs.extend(named_kids(c).filter(|s| spec_kinds.contains(&s.kind_str())));
         } else if spec_kinds.contains(&kind) {
             specs.push(c);
         }
@@ -188,8 +274,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn source_file(&mut self, root: Node<'_>) {
-        let mut cursor = root.walk();
-        let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = named_kids(root).collect();
         // Imports first: qualifiers must be known before any body is read.
         for n in &children {
             match n.kind_str() {
@@ -321,10 +406,8 @@ impl<'s> Extractor<'s> {
 
     fn type_param_names(&self, list: Node<'_>) -> Vec<String> {
         let mut out = Vec::new();
-        let mut cursor = list.walk();
-        for decl in list.named_children(&mut cursor) {
-            let mut c2 = decl.walk();
-            for nm in decl.children_by_field_name("name", &mut c2) {
+        for decl in named_kids(list) {
+            for nm in children_with_field(decl, fields().name) {
                 out.push(self.text(nm).to_string());
             }
         }
@@ -337,14 +420,12 @@ impl<'s> Extractor<'s> {
         let mut stack = vec![recv];
         while let Some(n) = stack.pop() {
             if n.kind_str() == "type_arguments" {
-                let mut c = n.walk();
-                for arg in n.named_children(&mut c) {
+                for arg in named_kids(n) {
                     out.push(self.text(arg).trim().to_string());
                 }
                 continue;
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_kids(n));
         }
         out
     }
@@ -352,8 +433,7 @@ impl<'s> Extractor<'s> {
     /// Parameters as (name, type); unnamed parameters have no name.
     fn parameters(&self, list: Node<'_>) -> Vec<(Option<String>, Ty)> {
         let mut out = Vec::new();
-        let mut cursor = list.walk();
-        for p in list.named_children(&mut cursor) {
+        for p in named_kids(list) {
             let variadic = p.kind_str() == "variadic_parameter_declaration";
             if p.kind_str() != "parameter_declaration" && !variadic {
                 continue;
@@ -364,9 +444,7 @@ impl<'s> Extractor<'s> {
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
             }
-            let mut c2 = p.walk();
-            let names: Vec<String> = p
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<String> = children_with_field(p, fields().name)
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
@@ -435,10 +513,8 @@ impl<'s> Extractor<'s> {
         let mut sig = Signature::default();
         let mut names = Vec::new();
         if let Some(params) = n.child_by_field_id(fields().parameters) {
-            let mut c = params.walk();
-            sig.variadic = params
-                .named_children(&mut c)
-                .any(|p| p.kind_str() == "variadic_parameter_declaration");
+            sig.variadic =
+                named_kids(params).any(|p| p.kind_str() == "variadic_parameter_declaration");
             for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
                 if let Some(name) = name {
                     names.push((name, ty.clone(), Some(i as u32)));
@@ -462,8 +538,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
-        let mut cursor = n.walk();
-        for spec in n.named_children(&mut cursor) {
+        for spec in named_kids(n) {
             let alias = spec.kind_str() == "type_alias";
             if spec.kind_str() != "type_spec" && !alias {
                 continue;
@@ -496,18 +571,13 @@ impl<'s> Extractor<'s> {
         // Constants without a value repeat the previous spec's type and expression (iota).
         let mut previous_ty = Ty::Unknown;
         for spec in specs {
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
             let values: Vec<Node<'_>> = spec
                 .child_by_field_id(fields().value)
-                .map(|v| {
-                    let mut c3 = v.walk();
-                    v.named_children(&mut c3).collect()
-                })
+                .map(|v| named_kids(v).collect())
                 .unwrap_or_default();
             // Function literals in package-level initialisers are functions of `init`.
             for v in &values {
@@ -576,8 +646,7 @@ impl<'s> Extractor<'s> {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_kids(n));
         }
         // After the walk, so that the function literals among the elements are known.
         for (ty, n) in literals {
@@ -643,8 +712,7 @@ impl<'s> Extractor<'s> {
 
     fn interface_type(&self, n: Node<'_>) -> InterfaceType {
         let mut it = InterfaceType::default();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             match c.kind_str() {
                 "method_elem" | "method_spec" => {
                     if let Some(nm) = c.child_by_field_id(fields().name) {
@@ -669,8 +737,7 @@ impl<'s> Extractor<'s> {
         let Some(list) = n.named_child(0) else {
             return out;
         };
-        let mut cursor = list.walk();
-        for fd in list.named_children(&mut cursor) {
+        for fd in named_kids(list) {
             if fd.kind_str() != "field_declaration" {
                 continue;
             }
@@ -678,15 +745,12 @@ impl<'s> Extractor<'s> {
                 continue;
             };
             let mut ty = self.ty(tn);
-            let mut c2 = fd.walk();
-            let names: Vec<String> = fd
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<String> = children_with_field(fd, fields().name)
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
                 // Embedded: `T`, `*T`, `pkg.T`.
-                let mut c3 = fd.walk();
-                if fd.children(&mut c3).any(|c| c.kind_str() == "*") {
+                if all_kids(fd).any(|c| c.kind_str() == "*") {
                     ty = Ty::Pointer(Box::new(ty));
                 }
                 out.push(Field { name: None, ty });
@@ -707,8 +771,7 @@ impl<'s> Extractor<'s> {
     fn block(&mut self, n: Node<'_>, ctx: Ctx) {
         let mark = self.scope.len();
         let smark = self.local_strings.len();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             self.statement(c, ctx);
         }
         self.scope.truncate(mark);
@@ -790,8 +853,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn walk_children(&mut self, n: Node<'_>, ctx: Ctx) {
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             self.statement(c, ctx);
         }
     }
@@ -807,8 +869,7 @@ impl<'s> Extractor<'s> {
 
     fn expr_list_owned<'t>(&self, n: Option<Node<'t>>) -> Vec<Node<'t>> {
         let Some(n) = n else { return Vec::new() };
-        let mut cursor = n.walk();
-        n.named_children(&mut cursor)
+        named_kids(n)
             .filter(|c| c.kind_str() != "comment")
             .collect()
     }
@@ -885,9 +946,7 @@ impl<'s> Extractor<'s> {
     fn local_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
         let specs = specs_of(n, "var_spec_list", &["var_spec"]);
         for spec in specs {
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -927,15 +986,12 @@ impl<'s> Extractor<'s> {
     }
 
     fn local_const_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
-        let mut cursor = n.walk();
-        let specs: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        let specs: Vec<Node<'_>> = named_kids(n).collect();
         for spec in specs {
             if spec.kind_str() != "const_spec" {
                 continue;
             }
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -989,16 +1045,14 @@ impl<'s> Extractor<'s> {
         if let Some(v) = value {
             self.expr(v, ctx);
         }
-        let mut cursor = n.walk();
-        let cases: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        let cases: Vec<Node<'_>> = named_kids(n).collect();
         for case in cases {
             if case.kind_str() != "type_case" && case.kind_str() != "default_case" {
                 continue;
             }
             let case_mark = self.scope.len();
             if let Some(alias) = &alias {
-                let mut c2 = case.walk();
-                let types: Vec<Node<'_>> = case.children_by_field_name("type", &mut c2).collect();
+                let types: Vec<Node<'_>> = children_with_field(case, fields().type_).collect();
                 let ty = match types.as_slice() {
                     [one] if self.text(*one) != "nil" => Ty::Assert {
                         x: Box::new(value_ty.clone()),
@@ -1008,9 +1062,7 @@ impl<'s> Extractor<'s> {
                 };
                 self.scope.push((alias.clone(), ty));
             }
-            let mut c3 = case.walk();
-            let body: Vec<Node<'_>> = case
-                .named_children(&mut c3)
+            let body: Vec<Node<'_>> = named_kids(case)
                 .filter(|c| c.kind_str() == "statement_list")
                 .collect();
             for b in body {
@@ -1144,8 +1196,7 @@ impl<'s> Extractor<'s> {
             | "raw_string_literal"
             | "int_literal" => {}
             _ => {
-                let mut cursor = n.walk();
-                for c in n.named_children(&mut cursor) {
+                for c in named_kids(n) {
                     self.expr(c, ctx);
                 }
             }
@@ -1387,10 +1438,7 @@ impl<'s> Extractor<'s> {
         let Some(body) = lit.child_by_field_id(fields().body) else {
             return out;
         };
-        let mut cursor = body.walk();
-        let elements = body
-            .named_children(&mut cursor)
-            .filter(|c| c.kind_str() != "comment");
+        let elements = named_kids(body).filter(|c| c.kind_str() != "comment");
         for (i, el) in elements.enumerate() {
             match el.kind_str() {
                 "keyed_element" => {
@@ -1890,9 +1938,8 @@ pub fn string_literal_value(lit: &str) -> Option<String> {
 /// expression, or else the legacy `// +build` lines translated into one (Go 1.17+ reads the
 /// former and falls back to the latter; much packaged code still carries only `+build`).
 fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
-    let mut cursor = root.walk();
     let mut legacy: Vec<String> = Vec::new();
-    for c in root.children(&mut cursor) {
+    for c in all_kids(root) {
         if c.kind_str() != "comment" {
             break;
         }
@@ -1941,8 +1988,7 @@ fn collect_syntax_errors(root: Node<'_>, out: &mut Vec<(u32, u32)>) {
             continue;
         }
         if n.has_error() {
-            let mut c = n.walk();
-            stack.extend(n.children(&mut c));
+            stack.extend(all_kids(n));
         }
     }
 }
