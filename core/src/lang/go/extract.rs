@@ -1258,7 +1258,7 @@ impl<'s> Extractor<'s> {
         for a in &args {
             self.expr(*a, ctx);
         }
-        let Some(callee) = self.call_callee(n) else {
+        let Some(callee) = self.callee_of_function(function) else {
             return;
         };
         if let Callee::Global(name) = &callee {
@@ -1502,22 +1502,38 @@ impl<'s> Extractor<'s> {
 
     /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
     fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
-        let operand = n.child_by_field_id(fields().operand)?;
-        let field = n.child_by_field_id(fields().field)?;
+        let (operand, field) = selector_parts(n);
+        self.package_member(operand, field)
+            .map(|(qual, name)| (Some(qual), name))
+    }
+
+    /// [`Self::package_selector`] from a selector's operand and field, which callers that
+    /// fall back to a member access need too (each field lookup re-scans the node's children).
+    fn package_member(
+        &self,
+        operand: Option<Node<'_>>,
+        field: Option<Node<'_>>,
+    ) -> Option<(String, String)> {
+        let (operand, field) = (operand?, field?);
         if operand.kind_str() != "identifier" {
             return None;
         }
         let q = self.text(operand);
-        if self.is_local(q) || !self.imports.contains_key(q) {
+        // The import table first: a hash probe, where the scope is a scan.
+        if !self.imports.contains_key(q) || self.is_local(q) {
             return None;
         }
-        Some((Some(q.to_string()), self.text(field).to_string()))
+        Some((q.to_string(), self.text(field).to_string()))
     }
 
     /// The callee shape of a call expression.
     fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
-        let f = strip_parens(call.child_by_field_id(fields().function)?);
-        Some(self.callee_of(f))
+        self.callee_of_function(call.child_by_field_id(fields().function))
+    }
+
+    /// The callee shape from a call's `function` child.
+    fn callee_of_function(&self, function: Option<Node<'_>>) -> Option<Callee> {
+        Some(self.callee_of(strip_parens(function?)))
     }
 
     fn callee_of(&self, f: Node<'_>) -> Callee {
@@ -1531,16 +1547,12 @@ impl<'s> Extractor<'s> {
                 }
             }
             "selector_expression" => {
-                if let Some((Some(qual), name)) = self.package_selector(f) {
+                let (operand, field) = selector_parts(f);
+                if let Some((qual, name)) = self.package_member(operand, field) {
                     return Callee::Qualified { qual, name };
                 }
-                let recv = f
-                    .child_by_field_id(fields().operand)
-                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                let name = f
-                    .child_by_field_id(fields().field)
-                    .map(|n| self.text(n).to_string())
-                    .unwrap_or_default();
+                let recv = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let name = field.map(|n| self.text(n).to_string()).unwrap_or_default();
                 Callee::Method { recv, name }
             }
             "func_literal" => match self.literal_of_node.get(&f.id()) {
@@ -1574,51 +1586,52 @@ impl<'s> Extractor<'s> {
                 }
             }
             "selector_expression" => {
-                if let Some((Some(qual), name)) = self.package_selector(n) {
+                let (operand, field) = selector_parts(n);
+                if let Some((qual, name)) = self.package_member(operand, field) {
                     return Ty::PkgMember { qual, name };
                 }
-                let operand = n
-                    .child_by_field_id(fields().operand)
-                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                let field = n
-                    .child_by_field_id(fields().field)
-                    .map(|f| self.text(f).to_string())
-                    .unwrap_or_default();
+                let operand = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let field = field.map(|f| self.text(f).to_string()).unwrap_or_default();
                 Ty::Member(Box::new(operand), field)
             }
             "call_expression" => {
                 let Some(callee) = self.call_callee(n) else {
                     return Ty::Unknown;
                 };
+                if !matches!(callee, Callee::Global(_) | Callee::Qualified { .. }) {
+                    return Ty::ResultOf {
+                        callee: Box::new(callee),
+                        index: 0,
+                        operand: None,
+                    };
+                }
+                let args = n.child_by_field_id(fields().arguments);
                 if let Callee::Global(name) = &callee {
-                    let first_arg = n
-                        .child_by_field_id(fields().arguments)
-                        .and_then(|a| a.named_child(0));
+                    let first_arg = || args.and_then(|a| a.named_child(0));
                     match name.as_str() {
                         "new" => {
                             return Ty::Pointer(Box::new(
-                                first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
+                                first_arg().map_or(Ty::Unknown, |a| self.ty(a)),
                             ))
                         }
-                        "make" => return first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
-                        "append" => return first_arg.map_or(Ty::Unknown, |a| self.expr_ty(a)),
+                        "make" => return first_arg().map_or(Ty::Unknown, |a| self.ty(a)),
+                        "append" => return first_arg().map_or(Ty::Unknown, |a| self.expr_ty(a)),
                         "len" | "cap" | "copy" => return named("int"),
                         _ => {}
                     }
                 }
                 // `T(x)` may be a conversion (the front end cannot tell a type name from a
                 // function name across files): keep the operand.
-                let operand = match &callee {
-                    Callee::Global(_) | Callee::Qualified { .. } => {
-                        let args = n.child_by_field_id(fields().arguments);
-                        match args.map(|a| self.expr_list_owned(Some(a))).as_deref() {
-                            Some([x]) if x.kind_str() != "variadic_argument" => {
-                                let t = self.expr_ty(*x);
-                                let basic = matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
-                                (!basic && t != Ty::Unknown).then(|| Box::new(t))
-                            }
-                            _ => None,
-                        }
+                let mut list = args
+                    .into_iter()
+                    .flat_map(named_kids)
+                    .filter(|c| c.kind_str() != "comment");
+                let operand = match (list.next(), list.next()) {
+                    (Some(x), None) if x.kind_str() != "variadic_argument" => {
+                        let t = self.expr_ty(x);
+                        let basic =
+                            matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
+                        (!basic && t != Ty::Unknown).then(|| Box::new(t))
                     }
                     _ => None,
                 };
@@ -1860,6 +1873,14 @@ fn named(name: &str) -> Ty {
         qual: None,
         name: name.to_string(),
     }
+}
+
+/// A selector expression's operand and field.
+fn selector_parts(n: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>) {
+    (
+        n.child_by_field_id(fields().operand),
+        n.child_by_field_id(fields().field),
+    )
 }
 
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
