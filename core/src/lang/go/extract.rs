@@ -22,6 +22,7 @@ pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
         scope: Vec::new(),
         local_strings: Vec::new(),
         literal_of_node: FxHashMap::default(),
+        callees: FxHashMap::default(),
         literal_counts: Vec::new(),
         local_counts: Vec::new(),
         named_results: Vec::new(),
@@ -44,6 +45,10 @@ struct Extractor<'s> {
     local_strings: Vec<(String, String)>,
     /// Function literal node id → index in `file.funcs`.
     literal_of_node: FxHashMap<usize, u32>,
+    /// Call node id → its callee, as [`Extractor::call`] found it. The same call is typed
+    /// again right after by whatever contains it (an argument, a right-hand side, a returned
+    /// value), in the same scope; reading the callee back spares re-walking its syntax.
+    callees: FxHashMap<usize, Callee>,
     /// Per function in `file.funcs`: how many literals it directly contains so far.
     literal_counts: Vec<u32>,
     /// Per function in `file.funcs`: how many locals got a [`Ty::Local`] identity so far.
@@ -432,10 +437,18 @@ impl<'s> Extractor<'s> {
 
     /// Parameters as (name, type); unnamed parameters have no name.
     fn parameters(&self, list: Node<'_>) -> Vec<(Option<String>, Ty)> {
+        self.parameters_variadic(list).0
+    }
+
+    /// [`Self::parameters`], and whether the list has a variadic parameter.
+    fn parameters_variadic(&self, list: Node<'_>) -> (Vec<(Option<String>, Ty)>, bool) {
         let mut out = Vec::new();
+        let mut any_variadic = false;
         for p in named_kids(list) {
-            let variadic = p.kind_str() == "variadic_parameter_declaration";
-            if p.kind_str() != "parameter_declaration" && !variadic {
+            let kind = p.kind_str();
+            let variadic = kind == "variadic_parameter_declaration";
+            any_variadic |= variadic;
+            if kind != "parameter_declaration" && !variadic {
                 continue;
             }
             let mut ty = p
@@ -455,7 +468,7 @@ impl<'s> Extractor<'s> {
                 }
             }
         }
-        out
+        (out, any_variadic)
     }
 
     /// The signature of a function-like node; binds named parameters and results in scope.
@@ -513,9 +526,9 @@ impl<'s> Extractor<'s> {
         let mut sig = Signature::default();
         let mut names = Vec::new();
         if let Some(params) = n.child_by_field_id(fields().parameters) {
-            sig.variadic =
-                named_kids(params).any(|p| p.kind_str() == "variadic_parameter_declaration");
-            for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
+            let (list, variadic) = self.parameters_variadic(params);
+            sig.variadic = variadic;
+            for (i, (name, ty)) in list.into_iter().enumerate() {
                 if let Some(name) = name {
                     names.push((name, ty.clone(), Some(i as u32)));
                 }
@@ -1261,6 +1274,7 @@ impl<'s> Extractor<'s> {
         let Some(callee) = self.callee_of_function(function) else {
             return;
         };
+        self.callees.insert(n.id(), callee.clone());
         if let Callee::Global(name) = &callee {
             match name.as_str() {
                 "new" => {
@@ -1528,6 +1542,9 @@ impl<'s> Extractor<'s> {
 
     /// The callee shape of a call expression.
     fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
+        if let Some(callee) = self.callees.get(&call.id()) {
+            return Some(callee.clone());
+        }
         self.callee_of_function(call.child_by_field_id(fields().function))
     }
 
