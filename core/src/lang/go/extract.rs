@@ -192,6 +192,33 @@ fn children_with_field<'t>(n: Node<'t>, field: u16) -> std::vec::IntoIter<Node<'
     kids.into_iter()
 }
 
+/// The `name` children of a declaration whose names are all of one node kind and whose other
+/// children never are (`a, b int`: identifiers, then a type; a struct field's names are
+/// field identifiers): in a tree without errors, exactly the children of that kind, found
+/// without the cursor (a heap allocation and a costly walk) that fields otherwise need.
+fn names_of<'t>(n: Node<'t>, name_kind: &'static str) -> Kids2<'t> {
+    if n.has_error() {
+        return Kids2::Listed(children_with_field(n, fields().name));
+    }
+    Kids2::Kind(named_kids(n), name_kind)
+}
+
+enum Kids2<'t> {
+    Kind(Kids<'t>, &'static str),
+    Listed(std::vec::IntoIter<Node<'t>>),
+}
+
+impl<'t> Iterator for Kids2<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            Kids2::Kind(kids, kind) => kids.find(|c| c.kind_str() == *kind),
+            Kids2::Listed(it) => it.next(),
+        }
+    }
+}
+
 /// Above this many children, [`named_kids`] walks a cursor instead of indexing.
 const INDEXED_MAX: usize = 24;
 
@@ -412,7 +439,7 @@ impl<'s> Extractor<'s> {
     fn type_param_names(&self, list: Node<'_>) -> Vec<String> {
         let mut out = Vec::new();
         for decl in named_kids(list) {
-            for nm in children_with_field(decl, fields().name) {
+            for nm in names_of(decl, "identifier") {
                 out.push(self.text(nm).to_string());
             }
         }
@@ -457,7 +484,7 @@ impl<'s> Extractor<'s> {
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
             }
-            let names: Vec<String> = children_with_field(p, fields().name)
+            let names: Vec<String> = names_of(p, "identifier")
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
@@ -584,7 +611,7 @@ impl<'s> Extractor<'s> {
         // Constants without a value repeat the previous spec's type and expression (iota).
         let mut previous_ty = Ty::Unknown;
         for spec in specs {
-            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
@@ -758,7 +785,7 @@ impl<'s> Extractor<'s> {
                 continue;
             };
             let mut ty = self.ty(tn);
-            let names: Vec<String> = children_with_field(fd, fields().name)
+            let names: Vec<String> = names_of(fd, "field_identifier")
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
@@ -959,7 +986,7 @@ impl<'s> Extractor<'s> {
     fn local_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
         let specs = specs_of(n, "var_spec_list", &["var_spec"]);
         for spec in specs {
-            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -1004,7 +1031,7 @@ impl<'s> Extractor<'s> {
             if spec.kind_str() != "const_spec" {
                 continue;
             }
-            let names: Vec<Node<'_>> = children_with_field(spec, fields().name)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -1201,13 +1228,30 @@ impl<'s> Extractor<'s> {
             | "select_statement"
             | "receive_statement"
             | "const_declaration" => self.statement(n, ctx),
+            // Nothing below these can call or instantiate: skip asking for their children.
             "identifier"
             | "field_identifier"
             | "type_identifier"
+            | "package_identifier"
+            | "label_name"
             | "comment"
             | "interpreted_string_literal"
             | "raw_string_literal"
-            | "int_literal" => {}
+            | "int_literal"
+            | "float_literal"
+            | "imaginary_literal"
+            | "rune_literal"
+            | "true"
+            | "false"
+            | "nil"
+            | "iota" => {}
+            // `x.f`: the field is a name, so only the operand needs walking (unless the parser
+            // recovered from an error here, when anything may hang below).
+            "selector_expression" if !n.has_error() => {
+                if let Some(operand) = n.child_by_field_id(fields().operand) {
+                    self.expr(operand, ctx);
+                }
+            }
             _ => {
                 for c in named_kids(n) {
                     self.expr(c, ctx);
