@@ -1311,15 +1311,30 @@ impl<'s> Extractor<'s> {
 
     fn call(&mut self, n: Node<'_>, ctx: Ctx, is_go: bool, is_defer: bool) {
         let function = n.child_by_field_id(fields().function);
+        // `x.M(…)`, `pkg.F(…)`: the selector's parts serve both the walk and the callee.
+        let selector = function
+            .filter(|f| f.kind_str() == "selector_expression" && !f.has_error())
+            .map(selector_parts);
         // Walk the callee first: `a.b().c()` contains the call `a.b()`; `func(){}()` a literal.
-        if let Some(f) = function {
-            self.expr(f, ctx);
+        match (function, selector) {
+            // As `expr` walks an error-free selector: its operand only.
+            (_, Some((operand, _))) => {
+                if let Some(operand) = operand {
+                    self.expr(operand, ctx);
+                }
+            }
+            (Some(f), None) => self.expr(f, ctx),
+            (None, None) => {}
         }
         let args = self.expr_list_owned(n.child_by_field_id(fields().arguments));
         for a in &args {
             self.expr(*a, ctx);
         }
-        let Some(callee) = self.callee_of_function(function) else {
+        let callee = match selector {
+            Some((operand, field)) => Some(self.callee_of_selector(operand, field)),
+            None => self.callee_of_function(function),
+        };
+        let Some(callee) = callee else {
             return;
         };
         self.callees.insert(n.id(), callee.clone());
@@ -1601,6 +1616,16 @@ impl<'s> Extractor<'s> {
         Some(self.callee_of(strip_parens(function?)))
     }
 
+    /// The callee `operand.field(…)`: a package function or a method.
+    fn callee_of_selector(&self, operand: Option<Node<'_>>, field: Option<Node<'_>>) -> Callee {
+        if let Some((qual, name)) = self.package_member(operand, field) {
+            return Callee::Qualified { qual, name };
+        }
+        let recv = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
+        let name = field.map(|n| self.text(n).to_string()).unwrap_or_default();
+        Callee::Method { recv, name }
+    }
+
     fn callee_of(&self, f: Node<'_>) -> Callee {
         match f.kind_str() {
             "identifier" => {
@@ -1613,12 +1638,7 @@ impl<'s> Extractor<'s> {
             }
             "selector_expression" => {
                 let (operand, field) = selector_parts(f);
-                if let Some((qual, name)) = self.package_member(operand, field) {
-                    return Callee::Qualified { qual, name };
-                }
-                let recv = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
-                let name = field.map(|n| self.text(n).to_string()).unwrap_or_default();
-                Callee::Method { recv, name }
+                self.callee_of_selector(operand, field)
             }
             "func_literal" => match self.literal_of_node.get(&f.id()) {
                 Some(i) => Callee::Literal(*i),
