@@ -3,6 +3,13 @@
 //! The walker keeps a lexical scope of local variables with their symbolic types, so that
 //! `c := &http.Client{}; c.Do(req)` records a method call on `*http.Client`, and a flat list of
 //! functions in source order, so that function literals get go/ssa names (`F$1`, `F$1$1`).
+//!
+//! Cost: almost all of the walker's time is tree-sitter's node API (every child or field lookup
+//! re-scans the node's children in C, hidden nodes included), so it asks for each node as few
+//! times as it can: children by index rather than with heap-allocated cursors ([`named_kids`]),
+//! a selector's or call's parts looked up once and passed on, leaves not asked for children,
+//! a call's callee remembered for when the call is typed again. A full copy of the tree into a
+//! Rust array was tried and lost: one cursor walk over every node costs more than all of this.
 
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
@@ -22,6 +29,7 @@ pub(crate) fn extract(path: &str, src: &str, root: Node<'_>) -> GoFile {
         scope: Vec::new(),
         local_strings: Vec::new(),
         literal_of_node: FxHashMap::default(),
+        callees: FxHashMap::default(),
         literal_counts: Vec::new(),
         local_counts: Vec::new(),
         named_results: Vec::new(),
@@ -44,6 +52,10 @@ struct Extractor<'s> {
     local_strings: Vec<(String, String)>,
     /// Function literal node id → index in `file.funcs`.
     literal_of_node: FxHashMap<usize, u32>,
+    /// Call node id → its callee, as [`Extractor::call`] found it. The same call is typed
+    /// again right after by whatever contains it (an argument, a right-hand side, a returned
+    /// value), in the same scope; reading the callee back spares re-walking its syntax.
+    callees: FxHashMap<usize, Callee>,
     /// Per function in `file.funcs`: how many literals it directly contains so far.
     literal_counts: Vec<u32>,
     /// Per function in `file.funcs`: how many locals got a [`Ty::Local`] identity so far.
@@ -141,19 +153,136 @@ impl<'t> KindExt<'t> for Node<'t> {
     }
 }
 
+/// Named children, in order, without a `TreeCursor`. `Node::named_children` allocates a cursor
+/// (a C heap allocation per call) and each cursor step re-scans hidden nodes with a depth
+/// stack; `ts_node_named_child(i)` skips hidden subtrees by their visible-child counts. Each
+/// call starts again from the first child, so past [`INDEXED_MAX`] children (long literals, big
+/// blocks) the cursor is used instead. Measured on the extractor (callgrind, six stdlib
+/// packages): 625M instructions with cursors everywhere, 405M with this; any threshold
+/// between 12 and 64 gives within 0.5% of that.
+fn named_kids<'t>(n: Node<'t>) -> Kids<'t> {
+    let count = n.named_child_count();
+    if count > INDEXED_MAX {
+        let mut cursor = n.walk();
+        return Kids::Listed(
+            n.named_children(&mut cursor)
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+    }
+    Kids::Named {
+        node: n,
+        next: 0,
+        count: count as u32,
+    }
+}
+
+/// All children (named or not), in order; as [`named_kids`].
+fn all_kids<'t>(n: Node<'t>) -> Kids<'t> {
+    let count = n.child_count() as usize;
+    if count > INDEXED_MAX {
+        let mut cursor = n.walk();
+        return Kids::Listed(n.children(&mut cursor).collect::<Vec<_>>().into_iter());
+    }
+    Kids::All {
+        node: n,
+        next: 0,
+        count: count as u32,
+    }
+}
+
+/// Children with a field (`name` of `a, b int`): tree-sitter reports fields per cursor step only.
+fn children_with_field<'t>(n: Node<'t>, field: u16) -> std::vec::IntoIter<Node<'t>> {
+    let Some(field) = std::num::NonZeroU16::new(field) else {
+        return Vec::new().into_iter();
+    };
+    let mut cursor = n.walk();
+    let kids: Vec<Node<'t>> = n.children_by_field_id(field, &mut cursor).collect();
+    kids.into_iter()
+}
+
+/// The `name` children of a declaration whose names are all of one node kind that its other
+/// children never have (`a, b int`: identifiers, then a type; a struct field's names are field
+/// identifiers, its type and tag other kinds). In a tree without errors those are exactly the
+/// children of that kind, found without the field cursor [`children_with_field`] needs; a tree
+/// with errors reads the field.
+fn names_of<'t>(n: Node<'t>, name_kind: &'static str) -> NameKids<'t> {
+    if n.has_error() {
+        return NameKids::Listed(children_with_field(n, fields().name));
+    }
+    NameKids::Kind(named_kids(n), name_kind)
+}
+
+/// What [`names_of`] returns.
+enum NameKids<'t> {
+    Kind(Kids<'t>, &'static str),
+    Listed(std::vec::IntoIter<Node<'t>>),
+}
+
+impl<'t> Iterator for NameKids<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            NameKids::Kind(kids, kind) => kids.find(|c| c.kind_str() == *kind),
+            NameKids::Listed(it) => it.next(),
+        }
+    }
+}
+
+/// Above this many children, [`named_kids`] walks a cursor instead of indexing.
+const INDEXED_MAX: usize = 24;
+
+enum Kids<'t> {
+    Named {
+        node: Node<'t>,
+        next: u32,
+        count: u32,
+    },
+    All {
+        node: Node<'t>,
+        next: u32,
+        count: u32,
+    },
+    Listed(std::vec::IntoIter<Node<'t>>),
+}
+
+impl<'t> Iterator for Kids<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            Kids::Named { node, next, count } => {
+                while *next < *count {
+                    *next += 1;
+                    if let Some(c) = node.named_child(*next - 1) {
+                        return Some(c);
+                    }
+                }
+                None
+            }
+            Kids::All { node, next, count } => {
+                while *next < *count {
+                    *next += 1;
+                    if let Some(c) = node.child(*next - 1) {
+                        return Some(c);
+                    }
+                }
+                None
+            }
+            Kids::Listed(it) => it.next(),
+        }
+    }
+}
+
 /// The specs of a declaration (`import`, `const`, `var`) in source order, with a parenthesised
 /// `( … )` list node flattened.
 fn specs_of<'t>(n: Node<'t>, list_kind: &str, spec_kinds: &[&str]) -> Vec<Node<'t>> {
     let mut specs = Vec::new();
-    let mut cursor = n.walk();
-    for c in n.named_children(&mut cursor) {
+    for c in named_kids(n) {
         let kind = c.kind_str();
         if kind == list_kind {
-            let mut inner = c.walk();
-            specs.extend(
-                c.named_children(&mut inner)
-                    .filter(|s| spec_kinds.contains(&s.kind_str())),
-            );
+            specs.extend(named_kids(c).filter(|s| spec_kinds.contains(&s.kind_str())));
         } else if spec_kinds.contains(&kind) {
             specs.push(c);
         }
@@ -188,8 +317,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn source_file(&mut self, root: Node<'_>) {
-        let mut cursor = root.walk();
-        let children: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = named_kids(root).collect();
         // Imports first: qualifiers must be known before any body is read.
         for n in &children {
             match n.kind_str() {
@@ -321,10 +449,8 @@ impl<'s> Extractor<'s> {
 
     fn type_param_names(&self, list: Node<'_>) -> Vec<String> {
         let mut out = Vec::new();
-        let mut cursor = list.walk();
-        for decl in list.named_children(&mut cursor) {
-            let mut c2 = decl.walk();
-            for nm in decl.children_by_field_name("name", &mut c2) {
+        for decl in named_kids(list) {
+            for nm in names_of(decl, "identifier") {
                 out.push(self.text(nm).to_string());
             }
         }
@@ -337,25 +463,30 @@ impl<'s> Extractor<'s> {
         let mut stack = vec![recv];
         while let Some(n) = stack.pop() {
             if n.kind_str() == "type_arguments" {
-                let mut c = n.walk();
-                for arg in n.named_children(&mut c) {
+                for arg in named_kids(n) {
                     out.push(self.text(arg).trim().to_string());
                 }
                 continue;
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_kids(n));
         }
         out
     }
 
     /// Parameters as (name, type); unnamed parameters have no name.
     fn parameters(&self, list: Node<'_>) -> Vec<(Option<String>, Ty)> {
+        self.parameters_variadic(list).0
+    }
+
+    /// [`Self::parameters`], and whether the list has a variadic parameter.
+    fn parameters_variadic(&self, list: Node<'_>) -> (Vec<(Option<String>, Ty)>, bool) {
         let mut out = Vec::new();
-        let mut cursor = list.walk();
-        for p in list.named_children(&mut cursor) {
-            let variadic = p.kind_str() == "variadic_parameter_declaration";
-            if p.kind_str() != "parameter_declaration" && !variadic {
+        let mut any_variadic = false;
+        for p in named_kids(list) {
+            let kind = p.kind_str();
+            let variadic = kind == "variadic_parameter_declaration";
+            any_variadic |= variadic;
+            if kind != "parameter_declaration" && !variadic {
                 continue;
             }
             let mut ty = p
@@ -364,9 +495,7 @@ impl<'s> Extractor<'s> {
             if variadic {
                 ty = Ty::Slice(Box::new(ty));
             }
-            let mut c2 = p.walk();
-            let names: Vec<String> = p
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<String> = names_of(p, "identifier")
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
@@ -377,7 +506,7 @@ impl<'s> Extractor<'s> {
                 }
             }
         }
-        out
+        (out, any_variadic)
     }
 
     /// The signature of a function-like node; binds named parameters and results in scope.
@@ -435,11 +564,9 @@ impl<'s> Extractor<'s> {
         let mut sig = Signature::default();
         let mut names = Vec::new();
         if let Some(params) = n.child_by_field_id(fields().parameters) {
-            let mut c = params.walk();
-            sig.variadic = params
-                .named_children(&mut c)
-                .any(|p| p.kind_str() == "variadic_parameter_declaration");
-            for (i, (name, ty)) in self.parameters(params).into_iter().enumerate() {
+            let (list, variadic) = self.parameters_variadic(params);
+            sig.variadic = variadic;
+            for (i, (name, ty)) in list.into_iter().enumerate() {
                 if let Some(name) = name {
                     names.push((name, ty.clone(), Some(i as u32)));
                 }
@@ -462,8 +589,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn type_declaration(&mut self, n: Node<'_>, package_level: bool) {
-        let mut cursor = n.walk();
-        for spec in n.named_children(&mut cursor) {
+        for spec in named_kids(n) {
             let alias = spec.kind_str() == "type_alias";
             if spec.kind_str() != "type_spec" && !alias {
                 continue;
@@ -496,18 +622,13 @@ impl<'s> Extractor<'s> {
         // Constants without a value repeat the previous spec's type and expression (iota).
         let mut previous_ty = Ty::Unknown;
         for spec in specs {
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let declared = spec.child_by_field_id(fields().type_).map(|t| self.ty(t));
             let values: Vec<Node<'_>> = spec
                 .child_by_field_id(fields().value)
-                .map(|v| {
-                    let mut c3 = v.walk();
-                    v.named_children(&mut c3).collect()
-                })
+                .map(|v| named_kids(v).collect())
                 .unwrap_or_default();
             // Function literals in package-level initialisers are functions of `init`.
             for v in &values {
@@ -576,8 +697,7 @@ impl<'s> Extractor<'s> {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(named_kids(n));
         }
         // After the walk, so that the function literals among the elements are known.
         for (ty, n) in literals {
@@ -643,8 +763,7 @@ impl<'s> Extractor<'s> {
 
     fn interface_type(&self, n: Node<'_>) -> InterfaceType {
         let mut it = InterfaceType::default();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             match c.kind_str() {
                 "method_elem" | "method_spec" => {
                     if let Some(nm) = c.child_by_field_id(fields().name) {
@@ -669,8 +788,7 @@ impl<'s> Extractor<'s> {
         let Some(list) = n.named_child(0) else {
             return out;
         };
-        let mut cursor = list.walk();
-        for fd in list.named_children(&mut cursor) {
+        for fd in named_kids(list) {
             if fd.kind_str() != "field_declaration" {
                 continue;
             }
@@ -678,15 +796,12 @@ impl<'s> Extractor<'s> {
                 continue;
             };
             let mut ty = self.ty(tn);
-            let mut c2 = fd.walk();
-            let names: Vec<String> = fd
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<String> = names_of(fd, "field_identifier")
                 .map(|nm| self.text(nm).to_string())
                 .collect();
             if names.is_empty() {
                 // Embedded: `T`, `*T`, `pkg.T`.
-                let mut c3 = fd.walk();
-                if fd.children(&mut c3).any(|c| c.kind_str() == "*") {
+                if all_kids(fd).any(|c| c.kind_str() == "*") {
                     ty = Ty::Pointer(Box::new(ty));
                 }
                 out.push(Field { name: None, ty });
@@ -707,8 +822,7 @@ impl<'s> Extractor<'s> {
     fn block(&mut self, n: Node<'_>, ctx: Ctx) {
         let mark = self.scope.len();
         let smark = self.local_strings.len();
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             self.statement(c, ctx);
         }
         self.scope.truncate(mark);
@@ -790,8 +904,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn walk_children(&mut self, n: Node<'_>, ctx: Ctx) {
-        let mut cursor = n.walk();
-        for c in n.named_children(&mut cursor) {
+        for c in named_kids(n) {
             self.statement(c, ctx);
         }
     }
@@ -807,8 +920,7 @@ impl<'s> Extractor<'s> {
 
     fn expr_list_owned<'t>(&self, n: Option<Node<'t>>) -> Vec<Node<'t>> {
         let Some(n) = n else { return Vec::new() };
-        let mut cursor = n.walk();
-        n.named_children(&mut cursor)
+        named_kids(n)
             .filter(|c| c.kind_str() != "comment")
             .collect()
     }
@@ -885,9 +997,7 @@ impl<'s> Extractor<'s> {
     fn local_var_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
         let specs = specs_of(n, "var_spec_list", &["var_spec"]);
         for spec in specs {
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -927,15 +1037,12 @@ impl<'s> Extractor<'s> {
     }
 
     fn local_const_declaration(&mut self, n: Node<'_>, ctx: Ctx) {
-        let mut cursor = n.walk();
-        let specs: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        let specs: Vec<Node<'_>> = named_kids(n).collect();
         for spec in specs {
             if spec.kind_str() != "const_spec" {
                 continue;
             }
-            let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec
-                .children_by_field_name("name", &mut c2)
+            let names: Vec<Node<'_>> = names_of(spec, "identifier")
                 .filter(|nm| nm.kind_str() == "identifier")
                 .collect();
             let values = self.expr_list_owned(spec.child_by_field_id(fields().value));
@@ -989,16 +1096,14 @@ impl<'s> Extractor<'s> {
         if let Some(v) = value {
             self.expr(v, ctx);
         }
-        let mut cursor = n.walk();
-        let cases: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        let cases: Vec<Node<'_>> = named_kids(n).collect();
         for case in cases {
             if case.kind_str() != "type_case" && case.kind_str() != "default_case" {
                 continue;
             }
             let case_mark = self.scope.len();
             if let Some(alias) = &alias {
-                let mut c2 = case.walk();
-                let types: Vec<Node<'_>> = case.children_by_field_name("type", &mut c2).collect();
+                let types: Vec<Node<'_>> = children_with_field(case, fields().type_).collect();
                 let ty = match types.as_slice() {
                     [one] if self.text(*one) != "nil" => Ty::Assert {
                         x: Box::new(value_ty.clone()),
@@ -1008,9 +1113,7 @@ impl<'s> Extractor<'s> {
                 };
                 self.scope.push((alias.clone(), ty));
             }
-            let mut c3 = case.walk();
-            let body: Vec<Node<'_>> = case
-                .named_children(&mut c3)
+            let body: Vec<Node<'_>> = named_kids(case)
                 .filter(|c| c.kind_str() == "statement_list")
                 .collect();
             for b in body {
@@ -1136,16 +1239,32 @@ impl<'s> Extractor<'s> {
             | "select_statement"
             | "receive_statement"
             | "const_declaration" => self.statement(n, ctx),
+            // Nothing below these can call or instantiate: skip asking for their children.
             "identifier"
             | "field_identifier"
             | "type_identifier"
+            | "package_identifier"
+            | "label_name"
             | "comment"
             | "interpreted_string_literal"
             | "raw_string_literal"
-            | "int_literal" => {}
+            | "int_literal"
+            | "float_literal"
+            | "imaginary_literal"
+            | "rune_literal"
+            | "true"
+            | "false"
+            | "nil"
+            | "iota" => {}
+            // `x.f`: the field is a name, so only the operand needs walking (unless the parser
+            // recovered from an error here, when anything may hang below).
+            "selector_expression" if !n.has_error() => {
+                if let Some(operand) = n.child_by_field_id(fields().operand) {
+                    self.expr(operand, ctx);
+                }
+            }
             _ => {
-                let mut cursor = n.walk();
-                for c in n.named_children(&mut cursor) {
+                for c in named_kids(n) {
                     self.expr(c, ctx);
                 }
             }
@@ -1199,17 +1318,33 @@ impl<'s> Extractor<'s> {
 
     fn call(&mut self, n: Node<'_>, ctx: Ctx, is_go: bool, is_defer: bool) {
         let function = n.child_by_field_id(fields().function);
+        // `x.M(…)`, `pkg.F(…)`: the selector's parts serve both the walk and the callee.
+        let selector = function
+            .filter(|f| f.kind_str() == "selector_expression" && !f.has_error())
+            .map(selector_parts);
         // Walk the callee first: `a.b().c()` contains the call `a.b()`; `func(){}()` a literal.
-        if let Some(f) = function {
-            self.expr(f, ctx);
+        match (function, selector) {
+            // As `expr` walks an error-free selector: its operand only.
+            (_, Some((operand, _))) => {
+                if let Some(operand) = operand {
+                    self.expr(operand, ctx);
+                }
+            }
+            (Some(f), None) => self.expr(f, ctx),
+            (None, None) => {}
         }
         let args = self.expr_list_owned(n.child_by_field_id(fields().arguments));
         for a in &args {
             self.expr(*a, ctx);
         }
-        let Some(callee) = self.call_callee(n) else {
+        let callee = match selector {
+            Some((operand, field)) => Some(self.callee_of_selector(operand, field)),
+            None => self.callee_of_function(function),
+        };
+        let Some(callee) = callee else {
             return;
         };
+        self.callees.insert(n.id(), callee.clone());
         if let Callee::Global(name) = &callee {
             match name.as_str() {
                 "new" => {
@@ -1387,10 +1522,7 @@ impl<'s> Extractor<'s> {
         let Some(body) = lit.child_by_field_id(fields().body) else {
             return out;
         };
-        let mut cursor = body.walk();
-        let elements = body
-            .named_children(&mut cursor)
-            .filter(|c| c.kind_str() != "comment");
+        let elements = named_kids(body).filter(|c| c.kind_str() != "comment");
         for (i, el) in elements.enumerate() {
             match el.kind_str() {
                 "keyed_element" => {
@@ -1454,22 +1586,51 @@ impl<'s> Extractor<'s> {
 
     /// `pkg.Name` where `pkg` is an import (not shadowed by a local): (qualifier, name).
     fn package_selector(&self, n: Node<'_>) -> Option<(Option<String>, String)> {
-        let operand = n.child_by_field_id(fields().operand)?;
-        let field = n.child_by_field_id(fields().field)?;
+        let (operand, field) = selector_parts(n);
+        self.package_member(operand, field)
+            .map(|(qual, name)| (Some(qual), name))
+    }
+
+    /// [`Self::package_selector`] from a selector's operand and field, which callers that
+    /// fall back to a member access need too (each field lookup re-scans the node's children).
+    fn package_member(
+        &self,
+        operand: Option<Node<'_>>,
+        field: Option<Node<'_>>,
+    ) -> Option<(String, String)> {
+        let (operand, field) = (operand?, field?);
         if operand.kind_str() != "identifier" {
             return None;
         }
         let q = self.text(operand);
-        if self.is_local(q) || !self.imports.contains_key(q) {
+        // The import table first: a hash probe, where the scope is a scan.
+        if !self.imports.contains_key(q) || self.is_local(q) {
             return None;
         }
-        Some((Some(q.to_string()), self.text(field).to_string()))
+        Some((q.to_string(), self.text(field).to_string()))
     }
 
     /// The callee shape of a call expression.
     fn call_callee(&self, call: Node<'_>) -> Option<Callee> {
-        let f = strip_parens(call.child_by_field_id(fields().function)?);
-        Some(self.callee_of(f))
+        if let Some(callee) = self.callees.get(&call.id()) {
+            return Some(callee.clone());
+        }
+        self.callee_of_function(call.child_by_field_id(fields().function))
+    }
+
+    /// The callee shape from a call's `function` child.
+    fn callee_of_function(&self, function: Option<Node<'_>>) -> Option<Callee> {
+        Some(self.callee_of(strip_parens(function?)))
+    }
+
+    /// The callee `operand.field(…)`: a package function or a method.
+    fn callee_of_selector(&self, operand: Option<Node<'_>>, field: Option<Node<'_>>) -> Callee {
+        if let Some((qual, name)) = self.package_member(operand, field) {
+            return Callee::Qualified { qual, name };
+        }
+        let recv = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
+        let name = field.map(|n| self.text(n).to_string()).unwrap_or_default();
+        Callee::Method { recv, name }
     }
 
     fn callee_of(&self, f: Node<'_>) -> Callee {
@@ -1483,17 +1644,8 @@ impl<'s> Extractor<'s> {
                 }
             }
             "selector_expression" => {
-                if let Some((Some(qual), name)) = self.package_selector(f) {
-                    return Callee::Qualified { qual, name };
-                }
-                let recv = f
-                    .child_by_field_id(fields().operand)
-                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                let name = f
-                    .child_by_field_id(fields().field)
-                    .map(|n| self.text(n).to_string())
-                    .unwrap_or_default();
-                Callee::Method { recv, name }
+                let (operand, field) = selector_parts(f);
+                self.callee_of_selector(operand, field)
             }
             "func_literal" => match self.literal_of_node.get(&f.id()) {
                 Some(i) => Callee::Literal(*i),
@@ -1526,51 +1678,52 @@ impl<'s> Extractor<'s> {
                 }
             }
             "selector_expression" => {
-                if let Some((Some(qual), name)) = self.package_selector(n) {
+                let (operand, field) = selector_parts(n);
+                if let Some((qual, name)) = self.package_member(operand, field) {
                     return Ty::PkgMember { qual, name };
                 }
-                let operand = n
-                    .child_by_field_id(fields().operand)
-                    .map_or(Ty::Unknown, |o| self.expr_ty(o));
-                let field = n
-                    .child_by_field_id(fields().field)
-                    .map(|f| self.text(f).to_string())
-                    .unwrap_or_default();
+                let operand = operand.map_or(Ty::Unknown, |o| self.expr_ty(o));
+                let field = field.map(|f| self.text(f).to_string()).unwrap_or_default();
                 Ty::Member(Box::new(operand), field)
             }
             "call_expression" => {
                 let Some(callee) = self.call_callee(n) else {
                     return Ty::Unknown;
                 };
+                if !matches!(callee, Callee::Global(_) | Callee::Qualified { .. }) {
+                    return Ty::ResultOf {
+                        callee: Box::new(callee),
+                        index: 0,
+                        operand: None,
+                    };
+                }
+                let args = n.child_by_field_id(fields().arguments);
                 if let Callee::Global(name) = &callee {
-                    let first_arg = n
-                        .child_by_field_id(fields().arguments)
-                        .and_then(|a| a.named_child(0));
+                    let first_arg = || args.and_then(|a| a.named_child(0));
                     match name.as_str() {
                         "new" => {
                             return Ty::Pointer(Box::new(
-                                first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
+                                first_arg().map_or(Ty::Unknown, |a| self.ty(a)),
                             ))
                         }
-                        "make" => return first_arg.map_or(Ty::Unknown, |a| self.ty(a)),
-                        "append" => return first_arg.map_or(Ty::Unknown, |a| self.expr_ty(a)),
+                        "make" => return first_arg().map_or(Ty::Unknown, |a| self.ty(a)),
+                        "append" => return first_arg().map_or(Ty::Unknown, |a| self.expr_ty(a)),
                         "len" | "cap" | "copy" => return named("int"),
                         _ => {}
                     }
                 }
                 // `T(x)` may be a conversion (the front end cannot tell a type name from a
                 // function name across files): keep the operand.
-                let operand = match &callee {
-                    Callee::Global(_) | Callee::Qualified { .. } => {
-                        let args = n.child_by_field_id(fields().arguments);
-                        match args.map(|a| self.expr_list_owned(Some(a))).as_deref() {
-                            Some([x]) if x.kind_str() != "variadic_argument" => {
-                                let t = self.expr_ty(*x);
-                                let basic = matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
-                                (!basic && t != Ty::Unknown).then(|| Box::new(t))
-                            }
-                            _ => None,
-                        }
+                let mut list = args
+                    .into_iter()
+                    .flat_map(named_kids)
+                    .filter(|c| c.kind_str() != "comment");
+                let operand = match (list.next(), list.next()) {
+                    (Some(x), None) if x.kind_str() != "variadic_argument" => {
+                        let t = self.expr_ty(x);
+                        let basic =
+                            matches!(&t, Ty::Named { qual: None, name } if is_basic_name(name));
+                        (!basic && t != Ty::Unknown).then(|| Box::new(t))
                     }
                     _ => None,
                 };
@@ -1814,6 +1967,14 @@ fn named(name: &str) -> Ty {
     }
 }
 
+/// A selector expression's operand and field.
+fn selector_parts(n: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>) {
+    (
+        n.child_by_field_id(fields().operand),
+        n.child_by_field_id(fields().field),
+    )
+}
+
 fn strip_parens(mut n: Node<'_>) -> Node<'_> {
     while n.kind_str() == "parenthesized_expression" {
         match n.named_child(0) {
@@ -1890,9 +2051,11 @@ pub fn string_literal_value(lit: &str) -> Option<String> {
 /// expression, or else the legacy `// +build` lines translated into one (Go 1.17+ reads the
 /// former and falls back to the latter; much packaged code still carries only `+build`).
 fn build_constraint(src: &str, root: Node<'_>) -> Option<String> {
-    let mut cursor = root.walk();
     let mut legacy: Vec<String> = Vec::new();
-    for c in root.children(&mut cursor) {
+    // By index, not [`all_kids`]: only the leading comments are read, and a file has more
+    // top-level children than a cursor walk of all of them is worth.
+    let leading = (0..root.child_count()).map_while(|i| root.child(i));
+    for c in leading {
         if c.kind_str() != "comment" {
             break;
         }
@@ -1941,8 +2104,7 @@ fn collect_syntax_errors(root: Node<'_>, out: &mut Vec<(u32, u32)>) {
             continue;
         }
         if n.has_error() {
-            let mut c = n.walk();
-            stack.extend(n.children(&mut c));
+            stack.extend(all_kids(n));
         }
     }
 }
