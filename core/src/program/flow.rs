@@ -406,6 +406,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     let library_repo = !l.files.iter().any(|f| f.package == "main");
     // The evaluated arguments of the call at hand (one buffer for every call).
     let mut args: Vec<Option<Src>> = Vec::new();
+    let t0 = crate::program::Lap::start();
     for (fi, f) in l.files.iter().enumerate() {
         // Files of another build (other GOOS, ignored tags) are not part of this program.
         if !l.file_in_build[fi] {
@@ -480,7 +481,11 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
             }
         }
     }
+    t0.done("flow construct");
+    let t0 = crate::program::Lap::start();
     fl.solve(l);
+    t0.done("flow first solve");
+    let t0 = crate::program::Lap::start();
     // Func-value calls: wire the arguments to each function that reaches the callee, until no
     // new target appears.
     for _round in 0..32 {
@@ -552,6 +557,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
         }
     }
     fl.settled = fl.watchers.len();
+    t0.done("flow rounds");
     fl
 }
 

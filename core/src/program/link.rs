@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use petgraph::graph::DiGraph;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -29,8 +30,9 @@ pub(crate) struct TypeInfo<'a> {
     pub decl: &'a TypeDecl,
 }
 
-/// Tables over the facts of every file; borrowed by the type evaluator in [`super::types`].
-pub(crate) struct Linker<'a> {
+/// The symbol tables over the facts of every file: built once, read-only afterwards, so that
+/// several threads can evaluate types against them (each through its own [`Linker`]).
+pub(crate) struct Tables<'a> {
     pub files: &'a [GoFile],
     pub file_package: Vec<u32>,
     pub file_in_build: Vec<bool>,
@@ -47,12 +49,27 @@ pub(crate) struct Linker<'a> {
     pub types: Vec<TypeInfo<'a>>,
     /// Per type: declared methods by name.
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
+    /// Concrete (non-interface) types that are instantiated somewhere.
+    instantiated: Vec<TypeId>,
+}
+
+/// The type evaluator: the shared [`Tables`] (through `Deref`) and this thread's memos. The
+/// memos are pure functions of the tables, so every view computes the same answers; the parts
+/// of composite types ([`TypeTable`]) are numbered per view, so a resolved [`RType`] never
+/// leaves the view that made it (what crosses threads are ids: functions, types, files).
+pub(crate) struct Linker<'a> {
+    t: Arc<Tables<'a>>,
     pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
     dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
     /// The parts of composite resolved types.
     pub type_table: RefCell<TypeTable<'a>>,
-    /// Concrete (non-interface) types that are instantiated somewhere.
-    instantiated: Vec<TypeId>,
+}
+
+impl<'a> std::ops::Deref for Linker<'a> {
+    type Target = Tables<'a>;
+    fn deref(&self) -> &Tables<'a> {
+        &self.t
+    }
 }
 
 /// Links the facts of every file into a [`Program`]. `gomods` are the repository's `go.mod`
@@ -72,8 +89,12 @@ pub fn link_with<R: Send>(
 ) -> (Program, R) {
     let (program, side) = join(
         || {
+            let t0 = crate::program::Lap::start();
             let pm = packages::assign(&files, gomods);
+            t0.done("assign");
+            let t0 = crate::program::Lap::start();
             let linker = Linker::new(&files, &pm, target);
+            t0.done("Linker::new");
             let mut program = Program {
                 packages: pm.packages.clone(),
                 ..Program::default()
@@ -81,7 +102,12 @@ pub fn link_with<R: Send>(
             linker.build(&mut program);
             program
         },
-        || beside(&files),
+        || {
+            let t0 = crate::program::Lap::start();
+            let r = beside(&files);
+            t0.done("beside(externals collect)");
+            r
+        },
     );
     discard(files);
     (program, side)
@@ -223,7 +249,7 @@ impl<'a> Linker<'a> {
             }
         }
 
-        let mut linker = Linker {
+        let tables = Tables {
             files,
             file_package: pm.file_package.clone(),
             file_in_build,
@@ -236,13 +262,33 @@ impl<'a> Linker<'a> {
             pkg_values,
             types,
             methods,
+            instantiated: Vec::new(),
+        };
+        let t0 = crate::program::Lap::start();
+        // (The set is computed by a view of the tables without it, as it always was; the view's
+        // memos stay valid, for nothing it computes depends on the set.)
+        let mut linker = Linker::view(Arc::new(tables));
+        let instantiated = linker.collect_instantiated();
+        if let Some(t) = Arc::get_mut(&mut linker.t) {
+            t.instantiated = instantiated;
+        }
+        t0.done("instantiated");
+        linker
+    }
+
+    /// A view of `t` with memos of its own.
+    pub(crate) fn view(t: Arc<Tables<'a>>) -> Self {
+        Linker {
+            t,
             method_sets: RefCell::new(FxHashMap::default()),
             dispatch_cache: RefCell::new(FxHashMap::default()),
             type_table: RefCell::new(TypeTable::default()),
-            instantiated: Vec::new(),
-        };
-        linker.instantiated = linker.collect_instantiated();
-        linker
+        }
+    }
+
+    /// The shared tables, for another thread's [`Linker::view`].
+    pub(crate) fn tables(&self) -> Arc<Tables<'a>> {
+        self.t.clone()
     }
 
     pub(crate) fn import_target(&self, file: u32, qual: &str) -> Option<Option<u32>> {
@@ -348,7 +394,28 @@ impl<'a> Linker<'a> {
             file_in_build: &self.file_in_build,
             func_base: &self.func_base,
         };
-        let (mut flows, mut strings) = beside(|| flow::solve(self), || tables.functions(program));
+        // Neither do the hand-off facts, read by a view of the tables of its own.
+        let shared = self.tables();
+        let n_funcs = self.func_origin.len();
+        let t0 = crate::program::Lap::start();
+        let (mut flows, (mut strings, handoffs)) = beside(
+            || {
+                let t0 = crate::program::Lap::start();
+                let r = flow::solve(self);
+                t0.done("flow::solve");
+                r
+            },
+            || {
+                let t0 = crate::program::Lap::start();
+                let strings = tables.functions(program);
+                t0.done("functions");
+                let t0 = crate::program::Lap::start();
+                let handoffs = handoff::collect(&Linker::view(shared), n_funcs);
+                t0.done("handoffs");
+                (strings, handoffs)
+            },
+        );
+        t0.done("solve||functions");
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
@@ -356,7 +423,7 @@ impl<'a> Linker<'a> {
         }
         let mut unresolved = UnresolvedCounts::default();
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
-        let handoffs = handoff::collect(self, program.funcs.len());
+        let t0 = crate::program::Lap::start();
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
                 let caller = self.func_of(fi as u32, i as u32);
@@ -409,6 +476,7 @@ impl<'a> Linker<'a> {
                 program.funcs[caller.index()].strings = owned;
             }
         }
+        t0.done("edges+strings");
         program.handoffs = handoffs;
         program.graph = graph;
         program.unresolved = unresolved;
