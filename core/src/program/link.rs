@@ -9,7 +9,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::intern::Interner;
 use crate::lang::go::{
-    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, Ty, TypeDecl, ValueRef,
+    Callee, GoFile, GoMod, ImportName, InterfaceType, Role, StrValue, StringUse, Ty, TypeDecl,
+    ValueRef,
 };
 
 use super::build_tags::BuildTarget;
@@ -24,6 +25,13 @@ use super::{
 
 /// An interface's method names and the called method.
 type DispatchKey<'a> = (Vec<&'a str>, &'a str, Option<super::types::Shape>);
+
+/// Dispatch results by interface identity (address of its declaration or 0 for `error`, file)
+/// and method.
+type DispatchMemo<'a> = FxHashMap<(usize, u32, &'a str), Rc<Vec<FuncId>>>;
+
+/// Instantiated types by method name.
+type ByMethod<'a> = FxHashMap<&'a str, Vec<TypeId>>;
 
 pub(crate) struct TypeInfo<'a> {
     pub file: u32,
@@ -61,6 +69,11 @@ pub(crate) struct Linker<'a> {
     t: Arc<Tables<'a>>,
     pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
     dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
+    /// [`Linker::dispatch`] by interface identity and method (before the method names and
+    /// shape that key `dispatch_cache` are worked out).
+    dispatch_memo: RefCell<DispatchMemo<'a>>,
+    /// The instantiated types by the names of their methods (in `instantiated` order).
+    by_method: RefCell<Option<Rc<ByMethod<'a>>>>,
     /// The parts of composite resolved types.
     pub type_table: RefCell<TypeTable<'a>>,
 }
@@ -282,6 +295,8 @@ impl<'a> Linker<'a> {
             t,
             method_sets: RefCell::new(FxHashMap::default()),
             dispatch_cache: RefCell::new(FxHashMap::default()),
+            dispatch_memo: RefCell::new(FxHashMap::default()),
+            by_method: RefCell::new(None),
             type_table: RefCell::new(TypeTable::default()),
         }
     }
@@ -361,6 +376,19 @@ impl<'a> Linker<'a> {
 
     /// Implementations of method `name` of the interface with method set `iface_methods`.
     pub(crate) fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
+        let id = match iface {
+            IfaceRef::Error => (0, 0, name),
+            IfaceRef::Inline(it, file) => (it as *const InterfaceType as usize, file, name),
+        };
+        if let Some(hit) = self.dispatch_memo.borrow().get(&id) {
+            return hit.clone();
+        }
+        let out = self.dispatch_uncached(iface, name);
+        self.dispatch_memo.borrow_mut().insert(id, out.clone());
+        out
+    }
+
+    fn dispatch_uncached(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
         let methods = self.iface_method_names(iface);
         let shape = self.iface_method_shape(iface, name);
         let key = (methods, name, shape);
@@ -368,7 +396,9 @@ impl<'a> Linker<'a> {
             return hit.clone();
         }
         let mut out = Vec::new();
-        for &t in &self.instantiated {
+        // Only the types with a method of that name can qualify.
+        let by_method = self.by_method();
+        for &t in by_method.get(name).map_or(&[][..], |v| v.as_slice()) {
             let ms = self.method_set(t);
             if !key.0.iter().all(|m| ms.contains_key(m)) {
                 continue;
@@ -384,6 +414,22 @@ impl<'a> Linker<'a> {
         let out = Rc::new(out);
         self.dispatch_cache.borrow_mut().insert(key, out.clone());
         out
+    }
+
+    /// The instantiated types by method name (built on first use).
+    fn by_method(&self) -> Rc<ByMethod<'a>> {
+        if let Some(m) = self.by_method.borrow().as_ref() {
+            return m.clone();
+        }
+        let mut m: FxHashMap<&'a str, Vec<TypeId>> = FxHashMap::default();
+        for &t in &self.instantiated {
+            for name in self.method_set(t).keys() {
+                m.entry(name).or_default().push(t);
+            }
+        }
+        let m = Rc::new(m);
+        *self.by_method.borrow_mut() = Some(m.clone());
+        m
     }
 
     fn build(&self, program: &mut Program) {
@@ -720,20 +766,29 @@ impl<'a> Linker<'a> {
 
     /// The package-level value a reference names, seen from `file`.
     fn value_decl(&self, file: u32, r: &ValueRef) -> Option<(u32, &'a crate::lang::go::ValueDecl)> {
-        let pkgs: Vec<u32> = match &r.qual {
-            Some(q) => vec![self.import_target(file, q)??],
-            None => {
-                let mut v = vec![self.file_package[file as usize]];
-                v.extend(self.dot_imports[file as usize].iter().copied());
-                v
-            }
+        let (vf, vi) = self.find_value(file, r.qual.as_deref(), &r.name, |_| true)?;
+        Some((vf, &self.files[vf as usize].values[vi as usize]))
+    }
+
+    /// The first package-level value `qual.name` (or `name` in the package of `file`, then its
+    /// dot imports) that `accept`s: (file, index in the file's values).
+    fn find_value(
+        &self,
+        file: u32,
+        qual: Option<&str>,
+        name: &str,
+        accept: impl Fn(&crate::lang::go::ValueDecl) -> bool,
+    ) -> Option<(u32, u32)> {
+        let in_pkg = |p: u32| -> Option<(u32, u32)> {
+            let &(vf, vi) = self.pkg_values[p as usize].get(name)?;
+            accept(&self.files[vf as usize].values[vi as usize]).then_some((vf, vi))
         };
-        for p in pkgs {
-            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(r.name.as_str()) {
-                return Some((vf, &self.files[vf as usize].values[vi as usize]));
-            }
+        match qual {
+            Some(q) => in_pkg(self.import_target(file, q)??),
+            None => std::iter::once(self.file_package[file as usize])
+                .chain(self.dot_imports[file as usize].iter().copied())
+                .find_map(in_pkg),
         }
-        None
     }
 
     fn const_string(&self, file: u32, r: &ValueRef, depth: u32) -> Option<String> {
@@ -758,22 +813,7 @@ impl<'a> Linker<'a> {
         qual: Option<&str>,
         name: &str,
     ) -> Option<(u32, u32)> {
-        let pkgs: Vec<u32> = match qual {
-            Some(q) => vec![self.import_target(ctx.file, q)??],
-            None => {
-                let mut v = vec![self.file_package[ctx.file as usize]];
-                v.extend(self.dot_imports[ctx.file as usize].iter().copied());
-                v
-            }
-        };
-        for p in pkgs {
-            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(name) {
-                if !self.files[vf as usize].values[vi as usize].is_const {
-                    return Some((vf, vi));
-                }
-            }
-        }
-        None
+        self.find_value(ctx.file, qual, name, |v| !v.is_const)
     }
 
     /// The named struct type that declares field `name` of a value of type `rx` (directly or

@@ -138,6 +138,35 @@ const BASIC: &[&str] = &[
     "comparable",
 ];
 
+/// The position of a predeclared basic type name in [`BASIC`] (a `match`, not a scan: most
+/// type names the linker looks up are these).
+fn basic_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "bool" => 0,
+        "string" => 1,
+        "int" => 2,
+        "int8" => 3,
+        "int16" => 4,
+        "int32" => 5,
+        "int64" => 6,
+        "uint" => 7,
+        "uint8" => 8,
+        "uint16" => 9,
+        "uint32" => 10,
+        "uint64" => 11,
+        "uintptr" => 12,
+        "byte" => 13,
+        "rune" => 14,
+        "float32" => 15,
+        "float64" => 16,
+        "complex64" => 17,
+        "complex128" => 18,
+        "any" => 19,
+        "comparable" => 20,
+        _ => return None,
+    })
+}
+
 impl<'a> Linker<'a> {
     /// The type an interned part stands for.
     pub(crate) fn ty(&self, r: TRef) -> RType<'a> {
@@ -198,8 +227,8 @@ impl<'a> Linker<'a> {
                 }
                 match name {
                     "error" => RType::Error,
-                    _ => match BASIC.iter().find(|b| **b == name) {
-                        Some(b) => RType::Basic(b),
+                    _ => match basic_index(name) {
+                        Some(i) => RType::Basic(BASIC[i]),
                         None => RType::Unknown,
                     },
                 }
@@ -713,5 +742,19 @@ fn embedded_name(t: &Ty) -> Option<&str> {
         Ty::Named { name, .. } => Some(name),
         Ty::Pointer(inner) => embedded_name(inner),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_index_matches_the_table() {
+        for (i, b) in BASIC.iter().enumerate() {
+            assert_eq!(basic_index(b), Some(i), "{b}");
+        }
+        assert_eq!(basic_index("error"), None);
+        assert_eq!(basic_index("Int"), None);
     }
 }
