@@ -91,49 +91,34 @@ pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget
     link_with(files, gomods, target, |_| ()).0
 }
 
-/// [`link`], running `beside` over the same facts on another core meanwhile (natively; in
-/// sequence on wasm32). Linking is serial, so work that only reads the facts (the external
-/// calls of the explainer) costs no wall-clock time there.
+/// [`link`], running `beside` over the same facts on another core while the calls are linked
+/// (natively; in sequence on wasm32): that part of linking is serial, so work that only reads
+/// the facts (the external calls of the explainer) costs no wall-clock time there.
 pub fn link_with<R: Send>(
     files: Vec<GoFile>,
     gomods: &[(String, GoMod)],
     target: &BuildTarget,
     beside: impl FnOnce(&[GoFile]) -> R + Send,
 ) -> (Program, R) {
-    let (program, side) = join(
-        || {
-            let t0 = crate::program::Lap::start();
-            let pm = packages::assign(&files, gomods);
-            t0.done("assign");
-            let t0 = crate::program::Lap::start();
-            let linker = Linker::new(&files, &pm, target);
-            t0.done("Linker::new");
-            let mut program = Program {
-                packages: pm.packages.clone(),
-                ..Program::default()
-            };
-            linker.build(&mut program);
-            program
-        },
-        || {
-            let t0 = crate::program::Lap::start();
-            let r = beside(&files);
-            t0.done("beside(externals collect)");
-            r
-        },
-    );
+    let t0 = crate::program::Lap::start();
+    let pm = packages::assign(&files, gomods);
+    t0.done("assign");
+    let t0 = crate::program::Lap::start();
+    let linker = Linker::new(&files, &pm, target);
+    t0.done("Linker::new");
+    let mut program = Program {
+        packages: pm.packages.clone(),
+        ..Program::default()
+    };
+    let side = linker.build(&mut program, || {
+        let t0 = crate::program::Lap::start();
+        let r = beside(&files);
+        t0.done("beside (externals)");
+        r
+    });
+    drop(linker);
     discard(files);
     (program, side)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    rayon::join(a, b)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
-    (a(), b())
 }
 
 /// Frees the facts off the critical path. Dropping millions of small strings and vectors took
@@ -432,7 +417,9 @@ impl<'a> Linker<'a> {
         m
     }
 
-    fn build(&self, program: &mut Program) {
+    /// Builds the program; runs `side` on another core while the calls are linked (the other
+    /// core helps building the flow graph before, and is free from then on).
+    fn build<R: Send>(&self, program: &mut Program, side: impl FnOnce() -> R + Send) -> R {
         // The function table does not depend on the flow pass: it is built beside it.
         let tables = FuncTables {
             files: self.files,
@@ -444,7 +431,7 @@ impl<'a> Linker<'a> {
         let shared = self.tables();
         let n_funcs = self.func_origin.len();
         let t0 = crate::program::Lap::start();
-        let (mut flows, (mut strings, handoffs)) = beside(
+        let (flows, (strings, handoffs)) = beside(
             || {
                 let t0 = crate::program::Lap::start();
                 let r = flow::solve(self);
@@ -462,6 +449,17 @@ impl<'a> Linker<'a> {
             },
         );
         t0.done("solve||functions");
+        beside(|| self.link_calls(program, flows, strings, handoffs), side).1
+    }
+
+    /// Every call resolved into edges and every function's strings, with the solved flows.
+    fn link_calls(
+        &self,
+        program: &mut Program,
+        mut flows: Flows<'a>,
+        mut strings: Interner,
+        handoffs: handoff::Handoffs,
+    ) {
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
