@@ -635,7 +635,9 @@ fn construct<'a>(
     }
 }
 
-pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
+/// Builds and solves the flow graph; calls `constructed` when the graph is built (the rest is
+/// serial: other work can start on the other core then).
+pub(crate) fn solve<'a>(l: &Linker<'a>, constructed: impl FnOnce()) -> Flows<'a> {
     let mut fl = Flows::default();
     // Calls of func values (and fields / package variables of func type), revisited as the
     // functions reaching them grow: (caller, call index) and the targets already wired.
@@ -648,6 +650,7 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
     let t0 = crate::program::Lap::start();
     construct(l, &mut fl, &mut value_calls, library_repo);
     t0.done("flow construct");
+    constructed();
     let t0 = crate::program::Lap::start();
     fl.solve(l);
     t0.done("flow first solve");

@@ -91,9 +91,10 @@ pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget
     link_with(files, gomods, target, |_| ()).0
 }
 
-/// [`link`], running `beside` over the same facts on another core while the calls are linked
-/// (natively; in sequence on wasm32): that part of linking is serial, so work that only reads
-/// the facts (the external calls of the explainer) costs no wall-clock time there.
+/// [`link`], running `beside` over the same facts on another core once the flow graph is built
+/// (natively; after linking on wasm32): solving the flows and linking the calls are serial, so
+/// work that only reads the facts (the external calls of the explainer) costs no wall-clock time
+/// there.
 pub fn link_with<R: Send>(
     files: Vec<GoFile>,
     gomods: &[(String, GoMod)],
@@ -110,12 +111,7 @@ pub fn link_with<R: Send>(
         packages: pm.packages.clone(),
         ..Program::default()
     };
-    let side = linker.build(&mut program, || {
-        let t0 = crate::program::Lap::start();
-        let r = beside(&files);
-        t0.done("beside (externals)");
-        r
-    });
+    let side = linker.build(&mut program, || beside(&files));
     drop(linker);
     discard(files);
     (program, side)
@@ -417,9 +413,36 @@ impl<'a> Linker<'a> {
         m
     }
 
-    /// Builds the program; runs `side` on another core while the calls are linked (the other
-    /// core helps building the flow graph before, and is free from then on).
+    /// Builds the program; runs `side` on another core once the flow graph is built (the other
+    /// core helps building it; solving it and linking the calls are serial).
+    #[cfg(not(target_arch = "wasm32"))]
     fn build<R: Send>(&self, program: &mut Program, side: impl FnOnce() -> R + Send) -> R {
+        let mut out = None;
+        rayon::in_place_scope(|s| {
+            self.build_with(program, || {
+                s.spawn(|_| {
+                    let t0 = crate::program::Lap::start();
+                    out = Some(side());
+                    t0.done("beside (externals)");
+                })
+            })
+        });
+        match out {
+            Some(r) => r,
+            // (The scope waits for its task, and re-raises its panic.)
+            None => unreachable!("rayon scope returned before its task"),
+        }
+    }
+
+    /// Builds the program, then runs `side`.
+    #[cfg(target_arch = "wasm32")]
+    fn build<R>(&self, program: &mut Program, side: impl FnOnce() -> R) -> R {
+        self.build_with(program, || ());
+        side()
+    }
+
+    /// Builds the program; calls `constructed` once the flow graph is built.
+    fn build_with(&self, program: &mut Program, constructed: impl FnOnce()) {
         // The function table does not depend on the flow pass: it is built beside it.
         let tables = FuncTables {
             files: self.files,
@@ -434,7 +457,7 @@ impl<'a> Linker<'a> {
         let (flows, (strings, handoffs)) = beside(
             || {
                 let t0 = crate::program::Lap::start();
-                let r = flow::solve(self);
+                let r = flow::solve(self, constructed);
                 t0.done("flow::solve");
                 r
             },
@@ -449,7 +472,7 @@ impl<'a> Linker<'a> {
             },
         );
         t0.done("solve||functions");
-        beside(|| self.link_calls(program, flows, strings, handoffs), side).1
+        self.link_calls(program, flows, strings, handoffs);
     }
 
     /// Every call resolved into edges and every function's strings, with the solved flows.
