@@ -59,6 +59,10 @@ pub(crate) struct Tables<'a> {
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
     /// Concrete (non-interface) types that are instantiated somewhere.
     instantiated: Vec<TypeId>,
+    /// Per type, its method set, computed once in one order by one thread: the cycle guard of
+    /// [`Linker::method_set`] makes a set depend on which set of a cycle was asked for first,
+    /// so views must not compute their own.
+    pub method_sets: Vec<Arc<MethodSet<'a>>>,
 }
 
 /// The type evaluator: the shared [`Tables`] (through `Deref`) and this thread's memos. The
@@ -67,7 +71,8 @@ pub(crate) struct Tables<'a> {
 /// leaves the view that made it (what crosses threads are ids: functions, types, files).
 pub(crate) struct Linker<'a> {
     t: Arc<Tables<'a>>,
-    pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
+    /// Method sets being computed (before [`Tables::method_sets`] is filled).
+    pub method_memo: RefCell<FxHashMap<TypeId, Arc<MethodSet<'a>>>>,
     dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
     /// [`Linker::dispatch`] by interface identity and method (before the method names and
     /// shape that key `dispatch_cache` are worked out).
@@ -257,14 +262,21 @@ impl<'a> Linker<'a> {
             types,
             methods,
             instantiated: Vec::new(),
+            method_sets: Vec::new(),
         };
         let t0 = crate::program::Lap::start();
         // (The set is computed by a view of the tables without it, as it always was; the view's
         // memos stay valid, for nothing it computes depends on the set.)
         let mut linker = Linker::view(Arc::new(tables));
         let instantiated = linker.collect_instantiated();
+        // Every type's method set, in type order after those the set above asked for.
+        let method_sets: Vec<Arc<MethodSet<'a>>> = (0..linker.types.len() as TypeId)
+            .map(|t| linker.method_set(t))
+            .collect();
+        linker.method_memo.borrow_mut().clear();
         if let Some(t) = Arc::get_mut(&mut linker.t) {
             t.instantiated = instantiated;
+            t.method_sets = method_sets;
         }
         t0.done("instantiated");
         linker
@@ -274,7 +286,7 @@ impl<'a> Linker<'a> {
     pub(crate) fn view(t: Arc<Tables<'a>>) -> Self {
         Linker {
             t,
-            method_sets: RefCell::new(FxHashMap::default()),
+            method_memo: RefCell::new(FxHashMap::default()),
             dispatch_cache: RefCell::new(FxHashMap::default()),
             dispatch_memo: RefCell::new(FxHashMap::default()),
             by_method: RefCell::new(None),

@@ -1,7 +1,7 @@
 //! Evaluating symbolic types ([`Ty`]) against the whole program, method sets with embedding,
 //! and interface dispatch.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -546,14 +546,17 @@ impl<'a> Linker<'a> {
 
     /// The full method set of a named type (value and pointer receivers together), including
     /// methods promoted from embedded fields. Memoised.
-    pub(crate) fn method_set(&self, t: TypeId) -> Rc<MethodSet<'a>> {
-        if let Some(ms) = self.method_sets.borrow().get(&t) {
+    pub(crate) fn method_set(&self, t: TypeId) -> Arc<MethodSet<'a>> {
+        if let Some(ms) = self.method_sets.get(t as usize) {
+            return ms.clone();
+        }
+        if let Some(ms) = self.method_memo.borrow().get(&t) {
             return ms.clone();
         }
         // Break cycles (a struct embedding itself through a pointer) with an empty placeholder.
-        self.method_sets
+        self.method_memo
             .borrow_mut()
-            .insert(t, Rc::new(MethodSet::default()));
+            .insert(t, Arc::new(MethodSet::default()));
         let mut ms: MethodSet<'a> = MethodSet::default();
         for (name, f) in self.methods[t as usize].iter() {
             ms.insert(name, MethodEntry::Concrete(*f));
@@ -607,8 +610,8 @@ impl<'a> Linker<'a> {
             }
             _ => {}
         }
-        let ms = Rc::new(ms);
-        self.method_sets.borrow_mut().insert(t, ms.clone());
+        let ms = Arc::new(ms);
+        self.method_memo.borrow_mut().insert(t, ms.clone());
         ms
     }
 
