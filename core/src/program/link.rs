@@ -431,13 +431,15 @@ impl<'a> Linker<'a> {
     fn build<R: Send>(&self, program: &mut Program, side: impl FnOnce() -> R + Send) -> R {
         let mut out = None;
         rayon::in_place_scope(|s| {
-            self.build_with(program, || {
+            let flows = self.build_with(program, || {
                 s.spawn(|_| {
                     let t0 = crate::program::Lap::start();
                     out = Some(side());
                     t0.done("beside (externals)");
                 })
-            })
+            });
+            // Freeing the flow graph's many small sets need not hold up the link.
+            s.spawn(move |_| drop(flows));
         });
         match out {
             Some(r) => r,
@@ -449,12 +451,13 @@ impl<'a> Linker<'a> {
     /// Builds the program, then runs `side`.
     #[cfg(target_arch = "wasm32")]
     fn build<R>(&self, program: &mut Program, side: impl FnOnce() -> R) -> R {
-        self.build_with(program, || ());
+        drop(self.build_with(program, || ()));
         side()
     }
 
     /// Builds the program; calls `constructed` once the flow graph is built.
-    fn build_with(&self, program: &mut Program, constructed: impl FnOnce()) {
+    /// Returns the solved flows (for the caller to free).
+    fn build_with(&self, program: &mut Program, constructed: impl FnOnce()) -> Flows<'a> {
         // The function table does not depend on the flow pass: it is built beside it.
         let tables = FuncTables {
             files: self.files,
@@ -484,7 +487,7 @@ impl<'a> Linker<'a> {
             },
         );
         t0.done("solve||functions");
-        self.link_calls(program, flows, strings, handoffs);
+        self.link_calls(program, flows, strings, handoffs)
     }
 
     /// Every call resolved into edges and every function's strings, with the solved flows.
@@ -494,7 +497,7 @@ impl<'a> Linker<'a> {
         mut flows: Flows<'a>,
         mut strings: Interner,
         handoffs: handoff::Handoffs,
-    ) {
+    ) -> Flows<'a> {
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
@@ -560,6 +563,7 @@ impl<'a> Linker<'a> {
         program.graph = graph;
         program.unresolved = unresolved;
         program.strings = strings;
+        flows
     }
 
     /// The functions a call may reach without type flow (static targets, RTA dispatch): what
