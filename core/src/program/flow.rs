@@ -1413,3 +1413,77 @@ pub(crate) fn methods_of<'a>(
     out.dedup();
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::build_tags::BuildTarget;
+    use crate::program::packages;
+
+    /// The state of a flow graph that solving and queries read, in a comparable form.
+    fn state(fl: &Flows<'_>) -> String {
+        let mut ids: Vec<(String, u32)> =
+            fl.ids.iter().map(|(k, v)| (format!("{k:?}"), *v)).collect();
+        ids.sort();
+        let watchers: Vec<(u32, u32)> = fl.watchers.iter().map(|w| (w.node, w.index)).collect();
+        let mut filter_of: Vec<(u32, u32)> = fl.filter_of.iter().map(|(k, v)| (*k, *v)).collect();
+        filter_of.sort_unstable();
+        format!(
+            "{ids:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{watchers:?}\n{filter_of:?}\n{:?}",
+            fl.order, fl.unknown, fl.succs, fl.work, fl.queued, fl.filters
+        )
+    }
+
+    /// Recording files with another view and replaying them builds the very graph that
+    /// building them directly does (what the parallel construction relies on).
+    #[test]
+    fn replayed_recordings_build_the_direct_graph() {
+        for fixture in ["errpath", "flows", "shop"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/fixtures/go")
+                .join(fixture);
+            let set = crate::source::load_path(&dir, &crate::source::LoadOptions::default())
+                .expect("fixture loads");
+            let (mut files, failed) = crate::index::parse_go(&set.files);
+            assert!(failed.is_empty());
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            let pm = packages::assign(&files, &crate::index::go_mods(&set.files));
+            let l = Linker::new(&files, &pm, &BuildTarget::default());
+            let in_build: Vec<usize> = (0..files.len()).filter(|&i| l.file_in_build[i]).collect();
+
+            let mut direct = Flows::default();
+            let mut direct_calls = Vec::new();
+            for &fi in &in_build {
+                construct_file(&l, &mut direct, fi, &mut direct_calls, true);
+            }
+            // Odd files recorded by a second view, even ones built directly, as the linking
+            // thread and its helper share chunks.
+            let view = Linker::view(l.tables());
+            let mut mixed = Flows::default();
+            let mut mixed_calls = Vec::new();
+            for (i, chunk) in in_build.chunks(1).enumerate() {
+                if i % 2 == 0 {
+                    for &fi in chunk {
+                        construct_file(&l, &mut mixed, fi, &mut mixed_calls, true);
+                    }
+                } else {
+                    let mut rec = Recording::default();
+                    let mut calls = Vec::new();
+                    for &fi in chunk {
+                        construct_file(&view, &mut rec, fi, &mut calls, true);
+                    }
+                    rec.value_calls = calls;
+                    rec.replay(&l, &mut mixed, &mut mixed_calls);
+                }
+            }
+            assert!(!direct.ids.is_empty(), "{fixture}");
+            assert_eq!(state(&direct), state(&mixed), "{fixture}");
+            let calls = |v: &[ValueCall<'_>]| -> Vec<(FuncId, usize)> {
+                v.iter()
+                    .map(|(f, c, _)| (*f, *c as *const crate::lang::go::Call as usize))
+                    .collect()
+            };
+            assert_eq!(calls(&direct_calls), calls(&mixed_calls), "{fixture}");
+        }
+    }
+}

@@ -138,7 +138,11 @@ fn discard(files: Vec<GoFile>) {
 }
 
 impl<'a> Linker<'a> {
-    fn new(files: &'a [GoFile], pm: &'a packages::PackageMap, target: &BuildTarget) -> Self {
+    pub(crate) fn new(
+        files: &'a [GoFile],
+        pm: &'a packages::PackageMap,
+        target: &BuildTarget,
+    ) -> Self {
         let n_pkgs = pm.packages.len();
         let file_in_build: Vec<bool> = files
             .iter()
@@ -273,7 +277,11 @@ impl<'a> Linker<'a> {
         let method_sets: Vec<Arc<MethodSet<'a>>> = (0..linker.types.len() as TypeId)
             .map(|t| linker.method_set(t))
             .collect();
+        // (Nothing above dispatches; should it ever, its answers without the set must go.)
         linker.method_memo.borrow_mut().clear();
+        linker.dispatch_memo.borrow_mut().clear();
+        linker.dispatch_cache.borrow_mut().clear();
+        *linker.by_method.borrow_mut() = None;
         if let Some(t) = Arc::get_mut(&mut linker.t) {
             t.instantiated = instantiated;
             t.method_sets = method_sets;
