@@ -275,7 +275,7 @@ impl<'a> Linker<'a> {
         let instantiated = linker.collect_instantiated();
         // Every type's method set, in type order after those the set above asked for.
         let method_sets: Vec<Arc<MethodSet<'a>>> = (0..linker.types.len() as TypeId)
-            .map(|t| linker.method_set(t))
+            .map(|t| linker.method_set_arc(t))
             .collect();
         // (Nothing above dispatches; should it ever, its answers without the set must go.)
         linker.method_memo.borrow_mut().clear();

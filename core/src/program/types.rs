@@ -112,6 +112,23 @@ pub(crate) enum MethodEntry<'a> {
 
 pub(crate) type MethodSet<'a> = FxHashMap<&'a str, MethodEntry<'a>>;
 
+/// A method set, borrowed from the shared tables (no reference count to touch on the hot path)
+/// or, while they are being filled, shared with the memo.
+pub(crate) enum MsRef<'s, 'a> {
+    Shared(&'s MethodSet<'a>),
+    Owned(Arc<MethodSet<'a>>),
+}
+
+impl<'a> std::ops::Deref for MsRef<'_, 'a> {
+    type Target = MethodSet<'a>;
+    fn deref(&self) -> &MethodSet<'a> {
+        match self {
+            MsRef::Shared(ms) => ms,
+            MsRef::Owned(ms) => ms,
+        }
+    }
+}
+
 const MAX_DEPTH: u32 = 24;
 
 const BASIC: &[&str] = &[
@@ -546,7 +563,15 @@ impl<'a> Linker<'a> {
 
     /// The full method set of a named type (value and pointer receivers together), including
     /// methods promoted from embedded fields. Memoised.
-    pub(crate) fn method_set(&self, t: TypeId) -> Arc<MethodSet<'a>> {
+    pub(crate) fn method_set(&self, t: TypeId) -> MsRef<'_, 'a> {
+        match self.method_sets.get(t as usize) {
+            Some(ms) => MsRef::Shared(ms),
+            None => MsRef::Owned(self.method_set_arc(t)),
+        }
+    }
+
+    /// [`Linker::method_set`], computed (while [`super::link::Tables::method_sets`] is being filled).
+    pub(crate) fn method_set_arc(&self, t: TypeId) -> Arc<MethodSet<'a>> {
         if let Some(ms) = self.method_sets.get(t as usize) {
             return ms.clone();
         }
