@@ -120,7 +120,9 @@ pub fn link_parsed(
         &opts.target,
         RawExternalCalls::collect,
     );
+    let t0 = crate::program::Lap::start();
     let externals = raw_externals.resolve(&program);
+    t0.done("externals resolve");
     let link_ms = clock.lap();
     on_linked(&program);
     let closure = Closure::compute(&program, opts.k);

@@ -80,27 +80,76 @@ fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
 }
 
 /// Package-qualified calls per function, before the program says which packages are external.
+///
+/// Functions are named by their [`Site`]: the index of their file in the facts the program is
+/// linked from (`resolve` must get the program linked from the same facts, in the same order)
+/// and the line of their name. Calls keep their package and name as indices into tables of
+/// distinct strings, so that the calls `resolve` drops (most of them: calls into the
+/// repository) cost no allocation.
 #[derive(Debug, Clone, Default)]
 pub struct RawExternalCalls {
-    /// (file path, line of the function's name, calls).
-    funcs: Vec<(String, u32, Vec<ExternalCall>)>,
-    /// (file path, line of the function's name) of functions that send on a channel.
-    senders: Vec<(String, u32)>,
-    /// (file path, line of the function's name, (import path, name)) of package-level values of
-    /// other packages a function returns or wraps (`return io.ErrUnexpectedEOF`).
-    sentinel_refs: Vec<(String, u32, Vec<PackageValue>)>,
-    /// (file path, line of the function's name, (call line, name of the function whose result
-    /// an argument of that call is)): `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
-    carried: Vec<(String, u32, Vec<CarriedName>)>,
-    /// (file path, line of the function's name, values of the package-level string constants
-    /// it passes to calls): the file names it builds paths from (`filepath.Join(dir,
-    /// metaFile)`).
-    named: Vec<(String, u32, Vec<String>)>,
-    /// (file path, line of the function's name, lines of its format calls whose arguments are
-    /// all plain data).
-    data_only: Vec<(String, u32, Vec<u32>)>,
-    /// (file path, line of the function's name, holes filled by a string helper).
-    helper_holes: Vec<(String, u32, Vec<HelperHole>)>,
+    /// (site, calls).
+    funcs: Vec<(Site, Vec<RawCall>)>,
+    /// Import paths of the calls' packages (index 0: none, a method call on a value).
+    packages: Vec<String>,
+    /// Names of the called functions and methods.
+    names: Vec<String>,
+    /// Sites of functions that send on a channel.
+    senders: Vec<Site>,
+    /// (site, (import path, name)) of package-level values of other packages a function
+    /// returns or wraps (`return io.ErrUnexpectedEOF`).
+    sentinel_refs: Vec<(Site, Vec<PackageValue>)>,
+    /// (site, (call line, name of the function whose result an argument of that call is)):
+    /// `fmt.Errorf("…: %w", err)` after `x, err := s.load()`.
+    carried: Vec<(Site, Vec<CarriedName>)>,
+    /// (site, values of the package-level string constants it passes to calls): the file
+    /// names it builds paths from (`filepath.Join(dir, metaFile)`).
+    named: Vec<(Site, Vec<String>)>,
+    /// (site, lines of its format calls whose arguments are all plain data).
+    data_only: Vec<(Site, Vec<u32>)>,
+    /// (site, holes filled by a string helper, with the helper's texts compiled).
+    helper_holes: Vec<(Site, Vec<CompiledHole>)>,
+}
+
+/// A [`HelperHole`] with the helper's texts compiled.
+type CompiledHole = (u32, usize, Vec<Template>);
+
+/// A function by (index of its file in the facts, line of its name).
+type Site = (u32, u32);
+
+/// A call of [`RawExternalCalls`]: (package index, name index, line).
+#[derive(Debug, Clone, Copy)]
+struct RawCall {
+    package: u32,
+    name: u32,
+    line: u32,
+}
+
+/// Distinct strings numbered in order of arrival.
+struct Table<'f> {
+    ids: FxHashMap<&'f str, u32>,
+    strings: Vec<String>,
+}
+
+impl<'f> Table<'f> {
+    fn new(first: Option<&'f str>) -> Self {
+        let mut t = Table {
+            ids: FxHashMap::default(),
+            strings: Vec::new(),
+        };
+        if let Some(s) = first {
+            t.id(s);
+        }
+        t
+    }
+
+    fn id(&mut self, s: &'f str) -> u32 {
+        let next = self.strings.len() as u32;
+        *self.ids.entry(s).or_insert_with(|| {
+            self.strings.push(s.to_string());
+            next
+        })
+    }
 }
 
 /// A hole of a format call filled with the result of a function of the package that returns
@@ -122,7 +171,7 @@ pub struct ExternalCalls {
     named: FxHashMap<FuncId, Vec<String>>,
     data_only: FxHashMap<FuncId, Vec<u32>>,
     /// [`HelperHole`]s with the helper's texts compiled.
-    helper_holes: FxHashMap<FuncId, Vec<(u32, usize, Vec<Template>)>>,
+    helper_holes: FxHashMap<FuncId, Vec<CompiledHole>>,
 }
 
 /// The name of the function whose result `ty` is (through the local holding it).
@@ -149,7 +198,10 @@ impl RawExternalCalls {
         let mut senders = Vec::new();
         let mut sentinel_refs = Vec::new();
         let mut carried = Vec::new();
-        for file in files {
+        let mut packages = Table::new(Some(""));
+        let mut names_table = Table::new(None);
+        for (fi, file) in files.iter().enumerate() {
+            let fi = fi as u32;
             let imports: FxHashMap<&str, &str> = file
                 .imports
                 .iter()
@@ -161,7 +213,7 @@ impl RawExternalCalls {
                 .collect();
             for f in &file.funcs {
                 if f.sends {
-                    senders.push((file.path.clone(), f.line));
+                    senders.push((fi, f.line));
                 }
                 let refs: Vec<PackageValue> = f
                     .error_refs
@@ -172,7 +224,7 @@ impl RawExternalCalls {
                     })
                     .collect();
                 if !refs.is_empty() {
-                    sentinel_refs.push((file.path.clone(), f.line, refs));
+                    sentinel_refs.push(((fi, f.line), refs));
                 }
                 let names: Vec<CarriedName> = f
                     .calls
@@ -185,109 +237,38 @@ impl RawExternalCalls {
                     })
                     .collect();
                 if !names.is_empty() {
-                    carried.push((file.path.clone(), f.line, names));
+                    carried.push(((fi, f.line), names));
                 }
-                let calls: Vec<ExternalCall> = f
+                let calls: Vec<RawCall> = f
                     .calls
                     .iter()
                     .filter_map(|c| match &c.callee {
-                        Callee::Qualified { qual, name } => Some(ExternalCall {
-                            package: imports.get(qual.as_str())?.to_string(),
-                            name: name.clone(),
+                        Callee::Qualified { qual, name } => Some(RawCall {
+                            package: packages.id(imports.get(qual.as_str())?),
+                            name: names_table.id(name),
                             line: c.line,
                         }),
                         // A method of a value whose type the syntax does not show: kept by name
                         // (`conn.Write`, `db.QueryRowContext`); `package` stays empty.
                         // Writes to an in-memory buffer cannot fail the way I/O does.
                         Callee::Method { recv, .. } if in_memory(recv, &imports) => None,
-                        Callee::Method { name, .. } => Some(ExternalCall {
-                            package: String::new(),
-                            name: name.clone(),
+                        Callee::Method { name, .. } => Some(RawCall {
+                            package: 0,
+                            name: names_table.id(name),
                             line: c.line,
                         }),
                         _ => None,
                     })
                     .collect();
                 if !calls.is_empty() {
-                    funcs.push((file.path.clone(), f.line, calls));
+                    funcs.push(((fi, f.line), calls));
                 }
             }
         }
-        RawExternalCalls {
-            funcs,
-            senders,
-            sentinel_refs,
-            carried,
-            named: named_files(files),
-            data_only: data_only_formats(files),
-            helper_holes: helper_holes(files),
-        }
-    }
-
-    /// Keeps the calls of packages the program does not hold, attached to function ids.
-    pub fn resolve(self, program: &Program) -> ExternalCalls {
-        let internal: FxHashSet<&str> = program.packages.iter().map(|p| p.path.as_str()).collect();
-        let mut by_site: FxHashMap<(&str, u32), FuncId> = FxHashMap::default();
-        for (i, f) in program.funcs.iter().enumerate() {
-            by_site
-                .entry((program.files[f.file.0 as usize].path.as_str(), f.line))
-                .or_insert(FuncId(i as u32));
-        }
-        let mut by_func: FxHashMap<FuncId, Vec<ExternalCall>> = FxHashMap::default();
-        for (path, line, calls) in self.funcs {
-            let Some(&id) = by_site.get(&(path.as_str(), line)) else {
-                continue;
-            };
-            // Method calls the linker resolved into the repository are not external.
-            let linked: FxHashSet<u32> = program.callees(id).map(|(_, e)| e.line).collect();
-            let ext: Vec<ExternalCall> = calls
-                .into_iter()
-                .filter(|c| {
-                    if c.package.is_empty() {
-                        !linked.contains(&c.line)
-                    } else {
-                        !internal.contains(c.package.as_str())
-                    }
-                })
-                .collect();
-            if !ext.is_empty() {
-                by_func.entry(id).or_default().extend(ext);
-            }
-        }
-        let senders = self
-            .senders
-            .iter()
-            .filter_map(|(p, l)| by_site.get(&(p.as_str(), *l)).copied())
-            .collect();
-        let mut sentinels: FxHashMap<FuncId, Vec<PackageValue>> = FxHashMap::default();
-        for (p, l, refs) in &self.sentinel_refs {
-            if let Some(&id) = by_site.get(&(p.as_str(), *l)) {
-                let ext = refs
-                    .iter()
-                    .filter(|(pkg, _)| !internal.contains(pkg.as_str()));
-                sentinels.entry(id).or_default().extend(ext.cloned());
-            }
-        }
-        let carried = self
-            .carried
+        let helper_holes = helper_holes(files)
             .into_iter()
-            .filter_map(|(p, l, names)| Some((*by_site.get(&(p.as_str(), l))?, names)))
-            .collect();
-        let named = self
-            .named
-            .into_iter()
-            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
-            .collect();
-        let data_only = self
-            .data_only
-            .into_iter()
-            .filter_map(|(p, l, v)| Some((*by_site.get(&(p.as_str(), l))?, v)))
-            .collect();
-        let helper_holes = self
-            .helper_holes
-            .into_iter()
-            .filter_map(|(p, l, v)| {
-                let compiled = v
+            .map(|(site, holes)| {
+                let compiled = holes
                     .into_iter()
                     .map(|(line, i, texts)| {
                         let t = texts
@@ -297,19 +278,108 @@ impl RawExternalCalls {
                         (line, i, t)
                     })
                     .collect();
-                Some((*by_site.get(&(p.as_str(), l))?, compiled))
+                (site, compiled)
             })
             .collect();
+        RawExternalCalls {
+            funcs,
+            packages: packages.strings,
+            names: names_table.strings,
+            senders,
+            sentinel_refs,
+            carried,
+            named: named_files(files),
+            data_only: data_only_formats(files),
+            helper_holes,
+        }
+    }
+
+    /// Keeps the calls of packages the program does not hold, attached to function ids.
+    /// `program` is the one linked from the facts these were collected from.
+    pub fn resolve(self, program: &Program) -> ExternalCalls {
+        let internal: FxHashSet<&str> = program.packages.iter().map(|p| p.path.as_str()).collect();
+        let external: Vec<bool> = self
+            .packages
+            .iter()
+            .map(|p| !internal.contains(p.as_str()))
+            .collect();
+        // A function answers for its (file path, line): the first one there.
+        let mut first_file: FxHashMap<&str, u32> = FxHashMap::default();
+        let canon: Vec<u32> = (0..program.files.len() as u32)
+            .map(|i| {
+                *first_file
+                    .entry(program.files[i as usize].path.as_str())
+                    .or_insert(i)
+            })
+            .collect();
+        let mut by_site: FxHashMap<Site, FuncId> = FxHashMap::default();
+        by_site.reserve(program.funcs.len());
+        for (i, f) in program.funcs.iter().enumerate() {
+            by_site
+                .entry((canon[f.file.0 as usize], f.line))
+                .or_insert(FuncId(i as u32));
+        }
+        let find = |(file, line): Site| -> Option<FuncId> {
+            by_site.get(&(*canon.get(file as usize)?, line)).copied()
+        };
+        let mut by_func: FxHashMap<FuncId, Vec<ExternalCall>> = FxHashMap::default();
+        let mut linked: Vec<u32> = Vec::new();
+        for (site, calls) in self.funcs {
+            let Some(id) = find(site) else {
+                continue;
+            };
+            // Method calls the linker resolved into the repository are not external.
+            linked.clear();
+            if calls.iter().any(|c| c.package == 0) {
+                linked.extend(program.callees(id).map(|(_, e)| e.line));
+                linked.sort_unstable();
+            }
+            let ext: Vec<ExternalCall> = calls
+                .into_iter()
+                .filter(|c| {
+                    if c.package == 0 {
+                        linked.binary_search(&c.line).is_err()
+                    } else {
+                        external[c.package as usize]
+                    }
+                })
+                .map(|c| ExternalCall {
+                    package: self.packages[c.package as usize].clone(),
+                    name: self.names[c.name as usize].clone(),
+                    line: c.line,
+                })
+                .collect();
+            if !ext.is_empty() {
+                by_func.entry(id).or_default().extend(ext);
+            }
+        }
+        let senders = self.senders.iter().filter_map(|&s| find(s)).collect();
+        let mut sentinels: FxHashMap<FuncId, Vec<PackageValue>> = FxHashMap::default();
+        for (site, refs) in &self.sentinel_refs {
+            if let Some(id) = find(*site) {
+                let ext = refs
+                    .iter()
+                    .filter(|(pkg, _)| !internal.contains(pkg.as_str()));
+                sentinels.entry(id).or_default().extend(ext.cloned());
+            }
+        }
         ExternalCalls {
             by_func,
             senders,
             sentinels,
-            carried,
-            named,
-            data_only,
-            helper_holes,
+            carried: attach(self.carried, &find),
+            named: attach(self.named, &find),
+            data_only: attach(self.data_only, &find),
+            helper_holes: attach(self.helper_holes, &find),
         }
     }
+}
+
+/// Per-site facts keyed by the function at each site (sites with none are dropped).
+fn attach<T>(v: Vec<(Site, T)>, find: &impl Fn(Site) -> Option<FuncId>) -> FxHashMap<FuncId, T> {
+    v.into_iter()
+        .filter_map(|(site, x)| Some((find(site)?, x)))
+        .collect()
 }
 
 impl ExternalCalls {
@@ -417,7 +487,7 @@ const RECOVER: &str = "recover";
 /// (`s.stateFile.Sync()`) that some function of the package opened with a path built from
 /// such a constant and stored there (`fh, err := os.Create(filepath.Join(dir, stateFile))` …
 /// `sink.stateFile = fh`).
-fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
+fn named_files(files: &[GoFile]) -> Vec<(Site, Vec<String>)> {
     let mut consts: FxHashMap<(&str, &str), &str> = FxHashMap::default();
     for file in files {
         for v in &file.values {
@@ -461,7 +531,7 @@ fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
         }
     }
     let mut out = Vec::new();
-    for file in files {
+    for (fi, file) in files.iter().enumerate() {
         let dir = dir_of(&file.path);
         for f in &file.funcs {
             let mut names: Vec<String> = own(dir, f).into_iter().map(str::to_string).collect();
@@ -479,7 +549,7 @@ fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
             names.sort_unstable();
             names.dedup();
             if !names.is_empty() {
-                out.push((file.path.clone(), f.line, names));
+                out.push(((fi as u32, f.line), names));
             }
         }
     }
@@ -489,7 +559,7 @@ fn named_files(files: &[GoFile]) -> Vec<(String, u32, Vec<String>)> {
 /// Per function, the lines of its printf-style error and log calls whose hole arguments are all
 /// fields of a struct declared in the package with a basic type (`resp.Error` of `type errResp
 /// struct { Error string }`): data read from somewhere, not an error value.
-fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
+fn data_only_formats(files: &[GoFile]) -> Vec<(Site, Vec<u32>)> {
     // (dir, struct type, field) → the field's type.
     let mut fields: FxHashMap<(&str, &str, &str), &Ty> = FxHashMap::default();
     for file in files {
@@ -518,7 +588,7 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
         }
     }
     let mut out = Vec::new();
-    for file in files {
+    for (fi, file) in files.iter().enumerate() {
         let dir = dir_of(&file.path);
         for f in &file.funcs {
             let mut lines = Vec::new();
@@ -534,7 +604,7 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
                 }
             }
             if !lines.is_empty() {
-                out.push((file.path.clone(), f.line, lines));
+                out.push(((fi as u32, f.line), lines));
             }
         }
     }
@@ -543,7 +613,7 @@ fn data_only_formats(files: &[GoFile]) -> Vec<(String, u32, Vec<u32>)> {
 
 /// Per function, the holes of its printf-style calls that a string helper of the package fills
 /// ([`HelperHole`]).
-fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
+fn helper_holes(files: &[GoFile]) -> Vec<(Site, Vec<HelperHole>)> {
     let mut helpers: FxHashMap<(&str, &str), Vec<String>> = FxHashMap::default();
     for file in files {
         for f in &file.funcs {
@@ -559,7 +629,7 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
     if helpers.is_empty() {
         return out;
     }
-    for file in files {
+    for (fi, file) in files.iter().enumerate() {
         let dir = dir_of(&file.path);
         for f in &file.funcs {
             let mut found = Vec::new();
@@ -578,7 +648,7 @@ fn helper_holes(files: &[GoFile]) -> Vec<(String, u32, Vec<HelperHole>)> {
                 }
             }
             if !found.is_empty() {
-                out.push((file.path.clone(), f.line, found));
+                out.push(((fi as u32, f.line), found));
             }
         }
     }

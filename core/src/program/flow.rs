@@ -184,7 +184,7 @@ fn canonical<'a>(l: &Linker<'a>, r: &RType<'a>, out: &mut String, depth: u32) {
 
 /// What an expression evaluates to: constant values, nodes, and whether something untracked
 /// flows in as well.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub(crate) struct Src {
     vals: Vec<Val>,
     nodes: Vec<u32>,
@@ -396,91 +396,265 @@ fn is_internal(path: &str) -> bool {
     path.split('/').any(|seg| seg == "internal")
 }
 
-pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
+/// What building the flow graph does to it. [`Flows`] applies each step at once; natively the
+/// files are first evaluated in parallel into [`Recording`]s (the type evaluation is most of
+/// the work, and it only reads the linker's tables), which are then replayed into [`Flows`] in
+/// file order: the nodes get the same numbers and see the same flows in the same order as if
+/// every file had been built directly.
+trait Graph<'a> {
+    /// The node of `k`, created if new.
+    fn node(&mut self, k: Key<'a>) -> u32;
+    /// Whether the node of `k` exists.
+    fn has(&self, k: &Key<'a>) -> bool;
+    /// Adds `src` as a source of node `dst`.
+    fn flow(&mut self, l: &Linker<'a>, src: &Src, dst: u32);
+    /// Watches the results of a func-value call.
+    fn watch(&mut self, w: Watcher<'a>);
+    /// Makes `node` a type assertion to an interface with method `names`.
+    fn filter(&mut self, node: u32, names: Vec<&'a str>);
+    /// Parameter node `n` of an exported function of a library: callers outside pass anything.
+    fn untracked_param(&mut self, n: u32);
+}
+
+impl<'a> Graph<'a> for Flows<'a> {
+    fn node(&mut self, k: Key<'a>) -> u32 {
+        Flows::node(self, k)
+    }
+
+    fn has(&self, k: &Key<'a>) -> bool {
+        self.ids.contains_key(k)
+    }
+
+    fn flow(&mut self, l: &Linker<'a>, src: &Src, dst: u32) {
+        Flows::flow(self, l, src, dst)
+    }
+
+    fn watch(&mut self, w: Watcher<'a>) {
+        self.watchers.push(w);
+    }
+
+    fn filter(&mut self, node: u32, names: Vec<&'a str>) {
+        let next = self.filters.len() as u32;
+        let id = *self.filter_ids.entry(names.clone()).or_insert(next);
+        if id == next {
+            self.filters.push(names);
+        }
+        self.filter_of.insert(node, id);
+    }
+
+    fn untracked_param(&mut self, n: u32) {
+        self.unknown[n as usize] = true;
+        self.roots.push("library-param".into());
+        self.why[n as usize] = -(self.roots.len() as i64) - 1;
+        self.enqueue(n);
+    }
+}
+
+/// One step of building the flow graph, with nodes numbered locally (in order of creation).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+enum Step<'a> {
+    Node(Key<'a>),
+    Flow(Src, u32),
+    Watch(Watcher<'a>),
+    Filter(u32, Vec<&'a str>),
+    UntrackedParam(u32),
+}
+
+/// The steps of building one file's part of the flow graph, to be replayed into [`Flows`].
+/// Only the nodes of keys unique to the file's facts (assertions, func-value call results)
+/// are asked whether they exist, so the local answer is the global one.
+#[derive(Default)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+struct Recording<'a> {
+    local: FxHashMap<Key<'a>, u32>,
+    steps: Vec<Step<'a>>,
+    value_calls: Vec<ValueCall<'a>>,
+}
+
+impl<'a> Graph<'a> for Recording<'a> {
+    fn node(&mut self, k: Key<'a>) -> u32 {
+        let next = self.local.len() as u32;
+        let id = *self.local.entry(k).or_insert(next);
+        if id == next {
+            self.steps.push(Step::Node(k));
+        }
+        id
+    }
+
+    fn has(&self, k: &Key<'a>) -> bool {
+        self.local.contains_key(k)
+    }
+
+    fn flow(&mut self, _: &Linker<'a>, src: &Src, dst: u32) {
+        self.steps.push(Step::Flow(src.clone(), dst));
+    }
+
+    fn watch(&mut self, w: Watcher<'a>) {
+        self.steps.push(Step::Watch(w));
+    }
+
+    fn filter(&mut self, node: u32, names: Vec<&'a str>) {
+        self.steps.push(Step::Filter(node, names));
+    }
+
+    fn untracked_param(&mut self, n: u32) {
+        self.steps.push(Step::UntrackedParam(n));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+impl<'a> Recording<'a> {
+    /// Applies the steps to `fl`, as building the file directly would have.
+    fn replay(self, l: &Linker<'a>, fl: &mut Flows<'a>, value_calls: &mut Vec<ValueCall<'a>>) {
+        let mut ids: Vec<u32> = Vec::with_capacity(self.local.len());
+        for step in self.steps {
+            match step {
+                Step::Node(k) => ids.push(fl.node(k)),
+                Step::Flow(mut src, dst) => {
+                    for n in &mut src.nodes {
+                        *n = ids[*n as usize];
+                    }
+                    fl.flow(l, &src, ids[dst as usize]);
+                }
+                Step::Watch(mut w) => {
+                    w.node = ids[w.node as usize];
+                    fl.watchers.push(w);
+                }
+                Step::Filter(n, names) => Graph::filter(fl, ids[n as usize], names),
+                Step::UntrackedParam(n) => fl.untracked_param(ids[n as usize]),
+            }
+        }
+        value_calls.extend(self.value_calls);
+    }
+}
+
+/// Builds the flow graph of every file in the build (before solving).
+///
+/// The files are taken in chunks, in order, by this thread and by a helper on another core
+/// (when one is free: the other core starts out on other parts of linking). A chunk this
+/// thread takes when every earlier chunk is in the graph goes straight into it; any other
+/// chunk is recorded and replayed in its turn, so the graph is the one the serial order builds.
+#[cfg(not(target_arch = "wasm32"))]
+fn construct<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    value_calls: &mut Vec<ValueCall<'a>>,
+    library_repo: bool,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, MutexGuard};
+
+    const CHUNK: usize = 16;
+    let files: Vec<usize> = (0..l.files.len())
+        .filter(|&fi| l.file_in_build[fi])
+        .collect();
+    let chunks: Vec<&[usize]> = files.chunks(CHUNK).collect();
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<Recording<'a>>>> =
+        Mutex::new((0..chunks.len()).map(|_| None).collect());
+    let filled = Condvar::new();
+    // (A panic in the other thread is re-raised by the scope; the slots stay usable.)
+    let lock = || -> MutexGuard<'_, Vec<Option<Recording<'a>>>> {
+        slots.lock().unwrap_or_else(|e| e.into_inner())
+    };
+    let record = |view: &Linker<'a>, chunk: &[usize]| {
+        let mut rec = Recording::default();
+        let mut calls = Vec::new();
+        for &fi in chunk {
+            construct_file(view, &mut rec, fi, &mut calls, library_repo);
+        }
+        rec.value_calls = calls;
+        rec
+    };
+    let shared = l.tables();
+    rayon::in_place_scope(|s| {
+        s.spawn(|_| {
+            let view = Linker::view(shared);
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(chunk) = chunks.get(i) else { break };
+                let rec = record(&view, chunk);
+                lock()[i] = Some(rec);
+                filled.notify_all();
+            }
+        });
+        let mut applied = 0;
+        loop {
+            // Replay what the helper has recorded, in order.
+            while applied < chunks.len() {
+                let Some(rec) = lock()[applied].take() else {
+                    break;
+                };
+                rec.replay(l, fl, value_calls);
+                applied += 1;
+            }
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            match chunks.get(i) {
+                Some(chunk) if i == applied => {
+                    for &fi in *chunk {
+                        construct_file(l, fl, fi, value_calls, library_repo);
+                    }
+                    applied += 1;
+                }
+                Some(chunk) => {
+                    let rec = record(l, chunk);
+                    lock()[i] = Some(rec);
+                }
+                None => break,
+            }
+        }
+        // The chunks the helper still works on.
+        while applied < chunks.len() {
+            let mut guard = lock();
+            let rec = loop {
+                match guard[applied].take() {
+                    Some(rec) => break rec,
+                    None => guard = filled.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                }
+            };
+            drop(guard);
+            rec.replay(l, fl, value_calls);
+            applied += 1;
+        }
+    });
+}
+
+/// Builds the flow graph of every file in the build (before solving).
+#[cfg(target_arch = "wasm32")]
+fn construct<'a>(
+    l: &Linker<'a>,
+    fl: &mut Flows<'a>,
+    value_calls: &mut Vec<ValueCall<'a>>,
+    library_repo: bool,
+) {
+    for fi in 0..l.files.len() {
+        // Files of another build (other GOOS, ignored tags) are not part of this program.
+        if l.file_in_build[fi] {
+            construct_file(l, fl, fi, value_calls, library_repo);
+        }
+    }
+}
+
+/// Builds and solves the flow graph; calls `constructed` when the graph is built (the rest is
+/// serial: other work can start on the other core then).
+pub(crate) fn solve<'a>(l: &Linker<'a>, constructed: impl FnOnce()) -> Flows<'a> {
     let mut fl = Flows::default();
     // Calls of func values (and fields / package variables of func type), revisited as the
     // functions reaching them grow: (caller, call index) and the targets already wired.
-    let mut value_calls: Vec<(FuncId, &'a crate::lang::go::Call, FxHashSet<FuncId>)> = Vec::new();
+    let mut value_calls: Vec<ValueCall<'a>> = Vec::new();
     // A repository without a `main` package is a library: its exported functions are called
     // from code that is not here. An application's packages are called from its own mains.
     let library_repo = !l.files.iter().any(|f| f.package == "main");
     // The evaluated arguments of the call at hand (one buffer for every call).
     let mut args: Vec<Option<Src>> = Vec::new();
-    for (fi, f) in l.files.iter().enumerate() {
-        // Files of another build (other GOOS, ignored tags) are not part of this program.
-        if !l.file_in_build[fi] {
-            continue;
-        }
-        let file_ctx = Ctx {
-            file: fi as u32,
-            tparams: &[],
-        };
-        for s in &f.init_stores {
-            store(l, &mut fl, &s.dst, &s.src, file_ctx);
-        }
-        for (vi, v) in f.values.iter().enumerate() {
-            if v.is_const || v.zero {
-                continue;
-            }
-            let dst = fl.node(Key::Global(fi as u32, vi as u32));
-            let init = v.init.as_ref().unwrap_or(&v.ty);
-            let src = eval(l, &mut fl, init, file_ctx, 0);
-            fl.flow(l, &src, dst);
-        }
-        let library = library_repo && !is_internal(&f.path);
-        for (i, func) in f.funcs.iter().enumerate() {
-            let id = l.func_of(fi as u32, i as u32);
-            let ctx = l.ctx_of_func(id);
-            // An exported function of a library is called from outside the repository too:
-            // whatever its callers here pass, its parameters may hold other values as well
-            // (`NewRaft(…, trans Transport)` gets the application's transport).
-            if library && func.parent.is_none() && is_exported(&func.name) {
-                for pi in 0..func.sig.params.len() {
-                    let n = fl.node(Key::Param(id, pi as u32));
-                    fl.unknown[n as usize] = true;
-                    fl.roots.push("library-param".into());
-                    fl.why[n as usize] = -(fl.roots.len() as i64) - 1;
-                    fl.enqueue(n);
-                }
-            }
-            for s in &func.stores {
-                store(l, &mut fl, &s.dst, &s.src, ctx);
-            }
-            let n_results = func.sig.results.len();
-            for ret in &func.returns {
-                for (r, ty) in ret.iter().enumerate().take(n_results) {
-                    let src = eval(l, &mut fl, ty, ctx, 0);
-                    let dst = fl.node(Key::Result(id, r as u32));
-                    fl.flow(l, &src, dst);
-                }
-            }
-            for call in &func.calls {
-                if call.args.is_empty() {
-                    continue;
-                }
-                if matches!(&call.callee, Callee::Global(n) if n == "append") {
-                    // `append(s, x, …)`: the values become elements of s's type.
-                    if let Some(k) = elem_key(l, l.resolve(&call.args[0], ctx, 0)) {
-                        let dst = fl.node(k);
-                        for a in &call.args[1..] {
-                            let src = eval(l, &mut fl, a, ctx, 0);
-                            fl.flow(l, &src, dst);
-                        }
-                    }
-                    continue;
-                }
-                let targets = l.plain_targets(&call.callee, ctx);
-                if is_value_call(l, &call.callee, ctx) {
-                    value_calls.push((id, call, FxHashSet::default()));
-                }
-                args.clear();
-                for g in targets {
-                    pass_args(l, &mut fl, call, ctx, g, &mut args);
-                }
-            }
-        }
-    }
+    let t0 = crate::program::Lap::start();
+    construct(l, &mut fl, &mut value_calls, library_repo);
+    t0.done("flow construct");
+    constructed();
+    let t0 = crate::program::Lap::start();
     fl.solve(l);
+    t0.done("flow first solve");
+    let t0 = crate::program::Lap::start();
     // Func-value calls: wire the arguments to each function that reaches the callee, until no
     // new target appears.
     for _round in 0..32 {
@@ -552,7 +726,89 @@ pub(crate) fn solve<'a>(l: &Linker<'a>) -> Flows<'a> {
         }
     }
     fl.settled = fl.watchers.len();
+    t0.done("flow rounds");
     fl
+}
+
+/// A call of a func value: (caller, the call, the targets already wired).
+type ValueCall<'a> = (FuncId, &'a crate::lang::go::Call, FxHashSet<FuncId>);
+
+/// The flows of file `fi` (in the build) into `fl`, in the order of its facts.
+fn construct_file<'a, G: Graph<'a>>(
+    l: &Linker<'a>,
+    fl: &mut G,
+    fi: usize,
+    value_calls: &mut Vec<ValueCall<'a>>,
+    library_repo: bool,
+) {
+    let f = &l.files[fi];
+    // The evaluated arguments of the call at hand (one buffer for every call).
+    let mut args: Vec<Option<Src>> = Vec::new();
+    let file_ctx = Ctx {
+        file: fi as u32,
+        tparams: &[],
+    };
+    for s in &f.init_stores {
+        store(l, fl, &s.dst, &s.src, file_ctx);
+    }
+    for (vi, v) in f.values.iter().enumerate() {
+        if v.is_const || v.zero {
+            continue;
+        }
+        let dst = fl.node(Key::Global(fi as u32, vi as u32));
+        let init = v.init.as_ref().unwrap_or(&v.ty);
+        let src = eval(l, fl, init, file_ctx, 0);
+        fl.flow(l, &src, dst);
+    }
+    let library = library_repo && !is_internal(&f.path);
+    for (i, func) in f.funcs.iter().enumerate() {
+        let id = l.func_of(fi as u32, i as u32);
+        let ctx = l.ctx_of_func(id);
+        // An exported function of a library is called from outside the repository too:
+        // whatever its callers here pass, its parameters may hold other values as well
+        // (`NewRaft(…, trans Transport)` gets the application's transport).
+        if library && func.parent.is_none() && is_exported(&func.name) {
+            for pi in 0..func.sig.params.len() {
+                let n = fl.node(Key::Param(id, pi as u32));
+                fl.untracked_param(n);
+            }
+        }
+        for s in &func.stores {
+            store(l, fl, &s.dst, &s.src, ctx);
+        }
+        let n_results = func.sig.results.len();
+        for ret in &func.returns {
+            for (r, ty) in ret.iter().enumerate().take(n_results) {
+                let src = eval(l, fl, ty, ctx, 0);
+                let dst = fl.node(Key::Result(id, r as u32));
+                fl.flow(l, &src, dst);
+            }
+        }
+        for call in &func.calls {
+            if call.args.is_empty() {
+                continue;
+            }
+            if matches!(&call.callee, Callee::Global(n) if n == "append") {
+                // `append(s, x, …)`: the values become elements of s's type.
+                if let Some(k) = elem_key(l, l.resolve(&call.args[0], ctx, 0)) {
+                    let dst = fl.node(k);
+                    for a in &call.args[1..] {
+                        let src = eval(l, fl, a, ctx, 0);
+                        fl.flow(l, &src, dst);
+                    }
+                }
+                continue;
+            }
+            let targets = l.plain_targets(&call.callee, ctx);
+            if is_value_call(l, &call.callee, ctx) {
+                value_calls.push((id, call, FxHashSet::default()));
+            }
+            args.clear();
+            for g in targets {
+                pass_args(l, fl, call, ctx, g, &mut args);
+            }
+        }
+    }
 }
 
 /// Whether a call may go through a func value (not a declared function or method).
@@ -582,9 +838,9 @@ fn is_abstract_call<'a>(l: &Linker<'a>, callee: &'a Callee, ctx: Ctx<'a>) -> boo
 
 /// Argument `i` of `call` flows into parameter `i` of `g` (the last, variadic parameter gets
 /// nothing tracked: its elements are not a node).
-fn pass_args<'a>(
+fn pass_args<'a, G: Graph<'a>>(
     l: &Linker<'a>,
-    fl: &mut Flows<'a>,
+    fl: &mut G,
     call: &'a crate::lang::go::Call,
     ctx: Ctx<'a>,
     g: FuncId,
@@ -618,9 +874,9 @@ fn pass_args<'a>(
 /// idempotent (the nodes, watchers and filters it creates exist after the first time, and the
 /// result depends only on the expression and the node ids), so later targets reuse the first
 /// evaluation instead of repeating it, with nodes created in the same order as before.
-fn arg_src<'s, 'a>(
+fn arg_src<'s, 'a, G: Graph<'a>>(
     l: &Linker<'a>,
-    fl: &mut Flows<'a>,
+    fl: &mut G,
     a: &'a Ty,
     ctx: Ctx<'a>,
     args: &'s mut Vec<Option<Src>>,
@@ -633,7 +889,7 @@ fn arg_src<'s, 'a>(
 }
 
 /// A store `dst = src` in context `ctx`.
-fn store<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, dst: &'a Sink, src: &'a Ty, ctx: Ctx<'a>) {
+fn store<'a, G: Graph<'a>>(l: &Linker<'a>, fl: &mut G, dst: &'a Sink, src: &'a Ty, ctx: Ctx<'a>) {
     let key = match dst {
         Sink::Expr(Ty::Member(x, name)) => {
             let rx = l.resolve(x, ctx, 0);
@@ -754,15 +1010,15 @@ fn is_basic_conversion(name: &str) -> bool {
 }
 
 /// Evaluates an expression type to its flow sources.
-fn eval<'a>(l: &Linker<'a>, fl: &mut Flows<'a>, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
+fn eval<'a, G: Graph<'a>>(l: &Linker<'a>, fl: &mut G, ty: &'a Ty, ctx: Ctx<'a>, depth: u32) -> Src {
     let mut out = Src::default();
     eval_into(l, fl, ty, ctx, depth, &mut out);
     out
 }
 
-fn eval_into<'a>(
+fn eval_into<'a, G: Graph<'a>>(
     l: &Linker<'a>,
-    fl: &mut Flows<'a>,
+    fl: &mut G,
     ty: &'a Ty,
     ctx: Ctx<'a>,
     depth: u32,
@@ -863,10 +1119,10 @@ fn eval_into<'a>(
             if targets.is_empty() {
                 if is_value_call(l, callee, ctx) {
                     let key = Key::CallResult(callee.as_ref() as *const Callee as usize, *index);
-                    let fresh = !fl.ids.contains_key(&key);
+                    let fresh = !fl.has(&key);
                     let node = fl.node(key);
                     if fresh {
-                        fl.watchers.push(Watcher {
+                        fl.watch(Watcher {
                             callee,
                             ctx,
                             index: *index,
@@ -897,15 +1153,10 @@ fn eval_into<'a>(
             match names {
                 Some(names) if !names.is_empty() => {
                     let key = Key::Assert(ty as *const Ty as usize);
-                    let fresh = !fl.ids.contains_key(&key);
+                    let fresh = !fl.has(&key);
                     let node = fl.node(key);
                     if fresh {
-                        let next = fl.filters.len() as u32;
-                        let id = *fl.filter_ids.entry(names.clone()).or_insert(next);
-                        if id == next {
-                            fl.filters.push(names);
-                        }
-                        fl.filter_of.insert(node, id);
+                        fl.filter(node, names);
                         let src = eval(l, fl, x, ctx, depth + 1);
                         fl.flow(l, &src, node);
                     }
@@ -1161,4 +1412,78 @@ pub(crate) fn methods_of<'a>(
     out.sort_unstable();
     out.dedup();
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::build_tags::BuildTarget;
+    use crate::program::packages;
+
+    /// The state of a flow graph that solving and queries read, in a comparable form.
+    fn state(fl: &Flows<'_>) -> String {
+        let mut ids: Vec<(String, u32)> =
+            fl.ids.iter().map(|(k, v)| (format!("{k:?}"), *v)).collect();
+        ids.sort();
+        let watchers: Vec<(u32, u32)> = fl.watchers.iter().map(|w| (w.node, w.index)).collect();
+        let mut filter_of: Vec<(u32, u32)> = fl.filter_of.iter().map(|(k, v)| (*k, *v)).collect();
+        filter_of.sort_unstable();
+        format!(
+            "{ids:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{watchers:?}\n{filter_of:?}\n{:?}",
+            fl.order, fl.unknown, fl.succs, fl.work, fl.queued, fl.filters
+        )
+    }
+
+    /// Recording files with another view and replaying them builds the very graph that
+    /// building them directly does (what the parallel construction relies on).
+    #[test]
+    fn replayed_recordings_build_the_direct_graph() {
+        for fixture in ["errpath", "flows", "shop"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/fixtures/go")
+                .join(fixture);
+            let set = crate::source::load_path(&dir, &crate::source::LoadOptions::default())
+                .expect("fixture loads");
+            let (mut files, failed) = crate::index::parse_go(&set.files);
+            assert!(failed.is_empty());
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            let pm = packages::assign(&files, &crate::index::go_mods(&set.files));
+            let l = Linker::new(&files, &pm, &BuildTarget::default());
+            let in_build: Vec<usize> = (0..files.len()).filter(|&i| l.file_in_build[i]).collect();
+
+            let mut direct = Flows::default();
+            let mut direct_calls = Vec::new();
+            for &fi in &in_build {
+                construct_file(&l, &mut direct, fi, &mut direct_calls, true);
+            }
+            // Odd files recorded by a second view, even ones built directly, as the linking
+            // thread and its helper share chunks.
+            let view = Linker::view(l.tables());
+            let mut mixed = Flows::default();
+            let mut mixed_calls = Vec::new();
+            for (i, chunk) in in_build.chunks(1).enumerate() {
+                if i % 2 == 0 {
+                    for &fi in chunk {
+                        construct_file(&l, &mut mixed, fi, &mut mixed_calls, true);
+                    }
+                } else {
+                    let mut rec = Recording::default();
+                    let mut calls = Vec::new();
+                    for &fi in chunk {
+                        construct_file(&view, &mut rec, fi, &mut calls, true);
+                    }
+                    rec.value_calls = calls;
+                    rec.replay(&l, &mut mixed, &mut mixed_calls);
+                }
+            }
+            assert!(!direct.ids.is_empty(), "{fixture}");
+            assert_eq!(state(&direct), state(&mixed), "{fixture}");
+            let calls = |v: &[ValueCall<'_>]| -> Vec<(FuncId, usize)> {
+                v.iter()
+                    .map(|(f, c, _)| (*f, *c as *const crate::lang::go::Call as usize))
+                    .collect()
+            };
+            assert_eq!(calls(&direct_calls), calls(&mixed_calls), "{fixture}");
+        }
+    }
 }

@@ -2,13 +2,15 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use petgraph::graph::DiGraph;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::intern::Interner;
 use crate::lang::go::{
-    Callee, GoFile, GoMod, ImportName, Role, StrValue, StringUse, Ty, TypeDecl, ValueRef,
+    Callee, GoFile, GoMod, ImportName, InterfaceType, Role, StrValue, StringUse, Ty, TypeDecl,
+    ValueRef,
 };
 
 use super::build_tags::BuildTarget;
@@ -24,13 +26,21 @@ use super::{
 /// An interface's method names and the called method.
 type DispatchKey<'a> = (Vec<&'a str>, &'a str, Option<super::types::Shape>);
 
+/// Dispatch results by interface identity (address of its declaration or 0 for `error`, file)
+/// and method.
+type DispatchMemo<'a> = FxHashMap<(usize, u32, &'a str), Rc<Vec<FuncId>>>;
+
+/// Instantiated types by method name.
+type ByMethod<'a> = FxHashMap<&'a str, Vec<TypeId>>;
+
 pub(crate) struct TypeInfo<'a> {
     pub file: u32,
     pub decl: &'a TypeDecl,
 }
 
-/// Tables over the facts of every file; borrowed by the type evaluator in [`super::types`].
-pub(crate) struct Linker<'a> {
+/// The symbol tables over the facts of every file: built once, read-only afterwards, so that
+/// several threads can evaluate types against them (each through its own [`Linker`]).
+pub(crate) struct Tables<'a> {
     pub files: &'a [GoFile],
     pub file_package: Vec<u32>,
     pub file_in_build: Vec<bool>,
@@ -47,12 +57,37 @@ pub(crate) struct Linker<'a> {
     pub types: Vec<TypeInfo<'a>>,
     /// Per type: declared methods by name.
     pub methods: Vec<FxHashMap<&'a str, FuncId>>,
-    pub method_sets: RefCell<FxHashMap<TypeId, Rc<MethodSet<'a>>>>,
-    dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
-    /// The parts of composite resolved types.
-    pub type_table: RefCell<TypeTable<'a>>,
     /// Concrete (non-interface) types that are instantiated somewhere.
     instantiated: Vec<TypeId>,
+    /// Per type, its method set, computed once in one order by one thread: the cycle guard of
+    /// [`Linker::method_set`] makes a set depend on which set of a cycle was asked for first,
+    /// so views must not compute their own.
+    pub method_sets: Vec<Arc<MethodSet<'a>>>,
+}
+
+/// The type evaluator: the shared [`Tables`] (through `Deref`) and this thread's memos. The
+/// memos are pure functions of the tables, so every view computes the same answers; the parts
+/// of composite types ([`TypeTable`]) are numbered per view, so a resolved [`RType`] never
+/// leaves the view that made it (what crosses threads are ids: functions, types, files).
+pub(crate) struct Linker<'a> {
+    t: Arc<Tables<'a>>,
+    /// Method sets being computed (before [`Tables::method_sets`] is filled).
+    pub method_memo: RefCell<FxHashMap<TypeId, Arc<MethodSet<'a>>>>,
+    dispatch_cache: RefCell<FxHashMap<DispatchKey<'a>, Rc<Vec<FuncId>>>>,
+    /// [`Linker::dispatch`] by interface identity and method (before the method names and
+    /// shape that key `dispatch_cache` are worked out).
+    dispatch_memo: RefCell<DispatchMemo<'a>>,
+    /// The instantiated types by the names of their methods (in `instantiated` order).
+    by_method: RefCell<Option<Rc<ByMethod<'a>>>>,
+    /// The parts of composite resolved types.
+    pub type_table: RefCell<TypeTable<'a>>,
+}
+
+impl<'a> std::ops::Deref for Linker<'a> {
+    type Target = Tables<'a>;
+    fn deref(&self) -> &Tables<'a> {
+        &self.t
+    }
 }
 
 /// Links the facts of every file into a [`Program`]. `gomods` are the repository's `go.mod`
@@ -61,40 +96,30 @@ pub fn link(files: Vec<GoFile>, gomods: &[(String, GoMod)], target: &BuildTarget
     link_with(files, gomods, target, |_| ()).0
 }
 
-/// [`link`], running `beside` over the same facts on another core meanwhile (natively; in
-/// sequence on wasm32). Linking is serial, so work that only reads the facts (the external
-/// calls of the explainer) costs no wall-clock time there.
+/// [`link`], running `beside` over the same facts on another core once the flow graph is built
+/// (natively; after linking on wasm32): solving the flows and linking the calls are serial, so
+/// work that only reads the facts (the external calls of the explainer) costs no wall-clock time
+/// there.
 pub fn link_with<R: Send>(
     files: Vec<GoFile>,
     gomods: &[(String, GoMod)],
     target: &BuildTarget,
     beside: impl FnOnce(&[GoFile]) -> R + Send,
 ) -> (Program, R) {
-    let (program, side) = join(
-        || {
-            let pm = packages::assign(&files, gomods);
-            let linker = Linker::new(&files, &pm, target);
-            let mut program = Program {
-                packages: pm.packages.clone(),
-                ..Program::default()
-            };
-            linker.build(&mut program);
-            program
-        },
-        || beside(&files),
-    );
+    let t0 = crate::program::Lap::start();
+    let pm = packages::assign(&files, gomods);
+    t0.done("assign");
+    let t0 = crate::program::Lap::start();
+    let linker = Linker::new(&files, &pm, target);
+    t0.done("Linker::new");
+    let mut program = Program {
+        packages: pm.packages.clone(),
+        ..Program::default()
+    };
+    let side = linker.build(&mut program, || beside(&files));
+    drop(linker);
     discard(files);
     (program, side)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    rayon::join(a, b)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
-    (a(), b())
 }
 
 /// Frees the facts off the critical path. Dropping millions of small strings and vectors took
@@ -113,7 +138,11 @@ fn discard(files: Vec<GoFile>) {
 }
 
 impl<'a> Linker<'a> {
-    fn new(files: &'a [GoFile], pm: &'a packages::PackageMap, target: &BuildTarget) -> Self {
+    pub(crate) fn new(
+        files: &'a [GoFile],
+        pm: &'a packages::PackageMap,
+        target: &BuildTarget,
+    ) -> Self {
         let n_pkgs = pm.packages.len();
         let file_in_build: Vec<bool> = files
             .iter()
@@ -223,7 +252,7 @@ impl<'a> Linker<'a> {
             }
         }
 
-        let mut linker = Linker {
+        let tables = Tables {
             files,
             file_package: pm.file_package.clone(),
             file_in_build,
@@ -236,13 +265,46 @@ impl<'a> Linker<'a> {
             pkg_values,
             types,
             methods,
-            method_sets: RefCell::new(FxHashMap::default()),
-            dispatch_cache: RefCell::new(FxHashMap::default()),
-            type_table: RefCell::new(TypeTable::default()),
             instantiated: Vec::new(),
+            method_sets: Vec::new(),
         };
-        linker.instantiated = linker.collect_instantiated();
+        let t0 = crate::program::Lap::start();
+        // (The set is computed by a view of the tables without it, as it always was; the view's
+        // memos stay valid, for nothing it computes depends on the set.)
+        let mut linker = Linker::view(Arc::new(tables));
+        let instantiated = linker.collect_instantiated();
+        // Every type's method set, in type order after those the set above asked for.
+        let method_sets: Vec<Arc<MethodSet<'a>>> = (0..linker.types.len() as TypeId)
+            .map(|t| linker.method_set_arc(t))
+            .collect();
+        // (Nothing above dispatches; should it ever, its answers without the set must go.)
+        linker.method_memo.borrow_mut().clear();
+        linker.dispatch_memo.borrow_mut().clear();
+        linker.dispatch_cache.borrow_mut().clear();
+        *linker.by_method.borrow_mut() = None;
+        if let Some(t) = Arc::get_mut(&mut linker.t) {
+            t.instantiated = instantiated;
+            t.method_sets = method_sets;
+        }
+        t0.done("instantiated");
         linker
+    }
+
+    /// A view of `t` with memos of its own.
+    pub(crate) fn view(t: Arc<Tables<'a>>) -> Self {
+        Linker {
+            t,
+            method_memo: RefCell::new(FxHashMap::default()),
+            dispatch_cache: RefCell::new(FxHashMap::default()),
+            dispatch_memo: RefCell::new(FxHashMap::default()),
+            by_method: RefCell::new(None),
+            type_table: RefCell::new(TypeTable::default()),
+        }
+    }
+
+    /// The shared tables, for another thread's [`Linker::view`].
+    pub(crate) fn tables(&self) -> Arc<Tables<'a>> {
+        self.t.clone()
     }
 
     pub(crate) fn import_target(&self, file: u32, qual: &str) -> Option<Option<u32>> {
@@ -315,6 +377,19 @@ impl<'a> Linker<'a> {
 
     /// Implementations of method `name` of the interface with method set `iface_methods`.
     pub(crate) fn dispatch(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
+        let id = match iface {
+            IfaceRef::Error => (0, 0, name),
+            IfaceRef::Inline(it, file) => (it as *const InterfaceType as usize, file, name),
+        };
+        if let Some(hit) = self.dispatch_memo.borrow().get(&id) {
+            return hit.clone();
+        }
+        let out = self.dispatch_uncached(iface, name);
+        self.dispatch_memo.borrow_mut().insert(id, out.clone());
+        out
+    }
+
+    fn dispatch_uncached(&self, iface: IfaceRef<'a>, name: &'a str) -> Rc<Vec<FuncId>> {
         let methods = self.iface_method_names(iface);
         let shape = self.iface_method_shape(iface, name);
         let key = (methods, name, shape);
@@ -322,7 +397,9 @@ impl<'a> Linker<'a> {
             return hit.clone();
         }
         let mut out = Vec::new();
-        for &t in &self.instantiated {
+        // Only the types with a method of that name can qualify.
+        let by_method = self.by_method();
+        for &t in by_method.get(name).map_or(&[][..], |v| v.as_slice()) {
             let ms = self.method_set(t);
             if !key.0.iter().all(|m| ms.contains_key(m)) {
                 continue;
@@ -340,7 +417,55 @@ impl<'a> Linker<'a> {
         out
     }
 
-    fn build(&self, program: &mut Program) {
+    /// The instantiated types by method name (built on first use).
+    fn by_method(&self) -> Rc<ByMethod<'a>> {
+        if let Some(m) = self.by_method.borrow().as_ref() {
+            return m.clone();
+        }
+        let mut m: FxHashMap<&'a str, Vec<TypeId>> = FxHashMap::default();
+        for &t in &self.instantiated {
+            for name in self.method_set(t).keys() {
+                m.entry(name).or_default().push(t);
+            }
+        }
+        let m = Rc::new(m);
+        *self.by_method.borrow_mut() = Some(m.clone());
+        m
+    }
+
+    /// Builds the program; runs `side` on another core once the flow graph is built (the other
+    /// core helps building it; solving it and linking the calls are serial).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn build<R: Send>(&self, program: &mut Program, side: impl FnOnce() -> R + Send) -> R {
+        let mut out = None;
+        rayon::in_place_scope(|s| {
+            let flows = self.build_with(program, || {
+                s.spawn(|_| {
+                    let t0 = crate::program::Lap::start();
+                    out = Some(side());
+                    t0.done("beside (externals)");
+                })
+            });
+            // Freeing the flow graph's many small sets need not hold up the link.
+            s.spawn(move |_| drop(flows));
+        });
+        match out {
+            Some(r) => r,
+            // (The scope waits for its task, and re-raises its panic.)
+            None => unreachable!("rayon scope returned before its task"),
+        }
+    }
+
+    /// Builds the program, then runs `side`.
+    #[cfg(target_arch = "wasm32")]
+    fn build<R>(&self, program: &mut Program, side: impl FnOnce() -> R) -> R {
+        drop(self.build_with(program, || ()));
+        side()
+    }
+
+    /// Builds the program; calls `constructed` once the flow graph is built.
+    /// Returns the solved flows (for the caller to free).
+    fn build_with(&self, program: &mut Program, constructed: impl FnOnce()) -> Flows<'a> {
         // The function table does not depend on the flow pass: it is built beside it.
         let tables = FuncTables {
             files: self.files,
@@ -348,7 +473,39 @@ impl<'a> Linker<'a> {
             file_in_build: &self.file_in_build,
             func_base: &self.func_base,
         };
-        let (mut flows, mut strings) = beside(|| flow::solve(self), || tables.functions(program));
+        // Neither do the hand-off facts, read by a view of the tables of its own.
+        let shared = self.tables();
+        let n_funcs = self.func_origin.len();
+        let t0 = crate::program::Lap::start();
+        let (flows, (strings, handoffs)) = beside(
+            || {
+                let t0 = crate::program::Lap::start();
+                let r = flow::solve(self, constructed);
+                t0.done("flow::solve");
+                r
+            },
+            || {
+                let t0 = crate::program::Lap::start();
+                let strings = tables.functions(program);
+                t0.done("functions");
+                let t0 = crate::program::Lap::start();
+                let handoffs = handoff::collect(&Linker::view(shared), n_funcs);
+                t0.done("handoffs");
+                (strings, handoffs)
+            },
+        );
+        t0.done("solve||functions");
+        self.link_calls(program, flows, strings, handoffs)
+    }
+
+    /// Every call resolved into edges and every function's strings, with the solved flows.
+    fn link_calls(
+        &self,
+        program: &mut Program,
+        mut flows: Flows<'a>,
+        mut strings: Interner,
+        handoffs: handoff::Handoffs,
+    ) -> Flows<'a> {
         let mut graph: DiGraph<FuncId, CallEdge> =
             DiGraph::with_capacity(program.funcs.len(), program.funcs.len() * 4);
         for i in 0..program.funcs.len() {
@@ -356,7 +513,7 @@ impl<'a> Linker<'a> {
         }
         let mut unresolved = UnresolvedCounts::default();
         let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
-        let handoffs = handoff::collect(self, program.funcs.len());
+        let t0 = crate::program::Lap::start();
         for (fi, f) in self.files.iter().enumerate() {
             for (i, func) in f.funcs.iter().enumerate() {
                 let caller = self.func_of(fi as u32, i as u32);
@@ -409,10 +566,12 @@ impl<'a> Linker<'a> {
                 program.funcs[caller.index()].strings = owned;
             }
         }
+        t0.done("edges+strings");
         program.handoffs = handoffs;
         program.graph = graph;
         program.unresolved = unresolved;
         program.strings = strings;
+        flows
     }
 
     /// The functions a call may reach without type flow (static targets, RTA dispatch): what
@@ -652,20 +811,29 @@ impl<'a> Linker<'a> {
 
     /// The package-level value a reference names, seen from `file`.
     fn value_decl(&self, file: u32, r: &ValueRef) -> Option<(u32, &'a crate::lang::go::ValueDecl)> {
-        let pkgs: Vec<u32> = match &r.qual {
-            Some(q) => vec![self.import_target(file, q)??],
-            None => {
-                let mut v = vec![self.file_package[file as usize]];
-                v.extend(self.dot_imports[file as usize].iter().copied());
-                v
-            }
+        let (vf, vi) = self.find_value(file, r.qual.as_deref(), &r.name, |_| true)?;
+        Some((vf, &self.files[vf as usize].values[vi as usize]))
+    }
+
+    /// The first package-level value `qual.name` (or `name` in the package of `file`, then its
+    /// dot imports) that `accept`s: (file, index in the file's values).
+    fn find_value(
+        &self,
+        file: u32,
+        qual: Option<&str>,
+        name: &str,
+        accept: impl Fn(&crate::lang::go::ValueDecl) -> bool,
+    ) -> Option<(u32, u32)> {
+        let in_pkg = |p: u32| -> Option<(u32, u32)> {
+            let &(vf, vi) = self.pkg_values[p as usize].get(name)?;
+            accept(&self.files[vf as usize].values[vi as usize]).then_some((vf, vi))
         };
-        for p in pkgs {
-            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(r.name.as_str()) {
-                return Some((vf, &self.files[vf as usize].values[vi as usize]));
-            }
+        match qual {
+            Some(q) => in_pkg(self.import_target(file, q)??),
+            None => std::iter::once(self.file_package[file as usize])
+                .chain(self.dot_imports[file as usize].iter().copied())
+                .find_map(in_pkg),
         }
-        None
     }
 
     fn const_string(&self, file: u32, r: &ValueRef, depth: u32) -> Option<String> {
@@ -690,22 +858,7 @@ impl<'a> Linker<'a> {
         qual: Option<&str>,
         name: &str,
     ) -> Option<(u32, u32)> {
-        let pkgs: Vec<u32> = match qual {
-            Some(q) => vec![self.import_target(ctx.file, q)??],
-            None => {
-                let mut v = vec![self.file_package[ctx.file as usize]];
-                v.extend(self.dot_imports[ctx.file as usize].iter().copied());
-                v
-            }
-        };
-        for p in pkgs {
-            if let Some(&(vf, vi)) = self.pkg_values[p as usize].get(name) {
-                if !self.files[vf as usize].values[vi as usize].is_const {
-                    return Some((vf, vi));
-                }
-            }
-        }
-        None
+        self.find_value(ctx.file, qual, name, |v| !v.is_const)
     }
 
     /// The named struct type that declares field `name` of a value of type `rx` (directly or

@@ -236,3 +236,39 @@ impl Program {
         (self.graph.edge_count() - dynamic, dynamic)
     }
 }
+
+/// Diagnostics: with `REFRACT_LINK_TIMES` set, the linker prints the wall time of each of its
+/// parts to stderr (natively; wasm32 has no clock), so that the link stage can be profiled
+/// without a profiler.
+#[derive(Clone, Copy)]
+pub(crate) struct Lap {
+    #[cfg(not(target_arch = "wasm32"))]
+    start: Option<std::time::Instant>,
+}
+
+impl Lap {
+    pub(crate) fn start() -> Lap {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+            let on = *ON.get_or_init(|| std::env::var_os("REFRACT_LINK_TIMES").is_some());
+            Lap {
+                start: on.then(std::time::Instant::now),
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        Lap {}
+    }
+
+    pub(crate) fn done(self, what: &str) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(t) = self.start {
+            eprintln!(
+                "link: {what:<26} {:8.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = what;
+    }
+}

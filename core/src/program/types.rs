@@ -1,7 +1,7 @@
 //! Evaluating symbolic types ([`Ty`]) against the whole program, method sets with embedding,
 //! and interface dispatch.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -112,6 +112,23 @@ pub(crate) enum MethodEntry<'a> {
 
 pub(crate) type MethodSet<'a> = FxHashMap<&'a str, MethodEntry<'a>>;
 
+/// A method set, borrowed from the shared tables (no reference count to touch on the hot path)
+/// or, while they are being filled, shared with the memo.
+pub(crate) enum MsRef<'s, 'a> {
+    Shared(&'s MethodSet<'a>),
+    Owned(Arc<MethodSet<'a>>),
+}
+
+impl<'a> std::ops::Deref for MsRef<'_, 'a> {
+    type Target = MethodSet<'a>;
+    fn deref(&self) -> &MethodSet<'a> {
+        match self {
+            MsRef::Shared(ms) => ms,
+            MsRef::Owned(ms) => ms,
+        }
+    }
+}
+
 const MAX_DEPTH: u32 = 24;
 
 const BASIC: &[&str] = &[
@@ -137,6 +154,35 @@ const BASIC: &[&str] = &[
     "any",
     "comparable",
 ];
+
+/// The position of a predeclared basic type name in [`BASIC`] (a `match`, not a scan: most
+/// type names the linker looks up are these).
+fn basic_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "bool" => 0,
+        "string" => 1,
+        "int" => 2,
+        "int8" => 3,
+        "int16" => 4,
+        "int32" => 5,
+        "int64" => 6,
+        "uint" => 7,
+        "uint8" => 8,
+        "uint16" => 9,
+        "uint32" => 10,
+        "uint64" => 11,
+        "uintptr" => 12,
+        "byte" => 13,
+        "rune" => 14,
+        "float32" => 15,
+        "float64" => 16,
+        "complex64" => 17,
+        "complex128" => 18,
+        "any" => 19,
+        "comparable" => 20,
+        _ => return None,
+    })
+}
 
 impl<'a> Linker<'a> {
     /// The type an interned part stands for.
@@ -198,8 +244,8 @@ impl<'a> Linker<'a> {
                 }
                 match name {
                     "error" => RType::Error,
-                    _ => match BASIC.iter().find(|b| **b == name) {
-                        Some(b) => RType::Basic(b),
+                    _ => match basic_index(name) {
+                        Some(i) => RType::Basic(BASIC[i]),
                         None => RType::Unknown,
                     },
                 }
@@ -517,14 +563,25 @@ impl<'a> Linker<'a> {
 
     /// The full method set of a named type (value and pointer receivers together), including
     /// methods promoted from embedded fields. Memoised.
-    pub(crate) fn method_set(&self, t: TypeId) -> Rc<MethodSet<'a>> {
-        if let Some(ms) = self.method_sets.borrow().get(&t) {
+    pub(crate) fn method_set(&self, t: TypeId) -> MsRef<'_, 'a> {
+        match self.method_sets.get(t as usize) {
+            Some(ms) => MsRef::Shared(ms),
+            None => MsRef::Owned(self.method_set_arc(t)),
+        }
+    }
+
+    /// [`Linker::method_set`], computed (while [`super::link::Tables::method_sets`] is being filled).
+    pub(crate) fn method_set_arc(&self, t: TypeId) -> Arc<MethodSet<'a>> {
+        if let Some(ms) = self.method_sets.get(t as usize) {
+            return ms.clone();
+        }
+        if let Some(ms) = self.method_memo.borrow().get(&t) {
             return ms.clone();
         }
         // Break cycles (a struct embedding itself through a pointer) with an empty placeholder.
-        self.method_sets
+        self.method_memo
             .borrow_mut()
-            .insert(t, Rc::new(MethodSet::default()));
+            .insert(t, Arc::new(MethodSet::default()));
         let mut ms: MethodSet<'a> = MethodSet::default();
         for (name, f) in self.methods[t as usize].iter() {
             ms.insert(name, MethodEntry::Concrete(*f));
@@ -578,8 +635,8 @@ impl<'a> Linker<'a> {
             }
             _ => {}
         }
-        let ms = Rc::new(ms);
-        self.method_sets.borrow_mut().insert(t, ms.clone());
+        let ms = Arc::new(ms);
+        self.method_memo.borrow_mut().insert(t, ms.clone());
         ms
     }
 
@@ -713,5 +770,19 @@ fn embedded_name(t: &Ty) -> Option<&str> {
         Ty::Named { name, .. } => Some(name),
         Ty::Pointer(inner) => embedded_name(inner),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_index_matches_the_table() {
+        for (i, b) in BASIC.iter().enumerate() {
+            assert_eq!(basic_index(b), Some(i), "{b}");
+        }
+        assert_eq!(basic_index("error"), None);
+        assert_eq!(basic_index("Int"), None);
     }
 }
