@@ -12,6 +12,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::template::Template;
+use crate::intern::{Interner, Sym};
 use crate::lang::go::{Callee, FieldSel, Form, Func, GoFile, ImportName, Role, Sink, StrValue, Ty};
 use crate::program::{FuncId, FuncKind, Program};
 
@@ -90,10 +91,10 @@ fn in_memory(ty: &Ty, imports: &FxHashMap<&str, &str>) -> bool {
 pub struct RawExternalCalls {
     /// (site, calls).
     funcs: Vec<(Site, Vec<RawCall>)>,
-    /// Import paths of the calls' packages (index 0: none, a method call on a value).
-    packages: Vec<String>,
+    /// Import paths of the calls' packages ([`NO_PACKAGE`]: a method call on a value).
+    packages: Interner,
     /// Names of the called functions and methods.
-    names: Vec<String>,
+    names: Interner,
     /// Sites of functions that send on a channel.
     senders: Vec<Site>,
     /// (site, (import path, name)) of package-level values of other packages a function
@@ -117,40 +118,16 @@ type CompiledHole = (u32, usize, Vec<Template>);
 /// A function by (index of its file in the facts, line of its name).
 type Site = (u32, u32);
 
-/// A call of [`RawExternalCalls`]: (package index, name index, line).
+/// A call of [`RawExternalCalls`]: its package and name interned, and its line.
 #[derive(Debug, Clone, Copy)]
 struct RawCall {
-    package: u32,
-    name: u32,
+    package: Sym,
+    name: Sym,
     line: u32,
 }
 
-/// Distinct strings numbered in order of arrival.
-struct Table<'f> {
-    ids: FxHashMap<&'f str, u32>,
-    strings: Vec<String>,
-}
-
-impl<'f> Table<'f> {
-    fn new(first: Option<&'f str>) -> Self {
-        let mut t = Table {
-            ids: FxHashMap::default(),
-            strings: Vec::new(),
-        };
-        if let Some(s) = first {
-            t.id(s);
-        }
-        t
-    }
-
-    fn id(&mut self, s: &'f str) -> u32 {
-        let next = self.strings.len() as u32;
-        *self.ids.entry(s).or_insert_with(|| {
-            self.strings.push(s.to_string());
-            next
-        })
-    }
-}
+/// The package of a method call on a value (interned first, as the empty path).
+const NO_PACKAGE: Sym = Sym(0);
 
 /// A hole of a format call filled with the result of a function of the package that returns
 /// only constant texts (`LogAddress(from)` → `"from=%s"`): (line of the call, index of the hole,
@@ -198,8 +175,9 @@ impl RawExternalCalls {
         let mut senders = Vec::new();
         let mut sentinel_refs = Vec::new();
         let mut carried = Vec::new();
-        let mut packages = Table::new(Some(""));
-        let mut names_table = Table::new(None);
+        let mut packages = Interner::new();
+        packages.intern("");
+        let mut names_table = Interner::new();
         for (fi, file) in files.iter().enumerate() {
             let fi = fi as u32;
             let imports: FxHashMap<&str, &str> = file
@@ -244,8 +222,8 @@ impl RawExternalCalls {
                     .iter()
                     .filter_map(|c| match &c.callee {
                         Callee::Qualified { qual, name } => Some(RawCall {
-                            package: packages.id(imports.get(qual.as_str())?),
-                            name: names_table.id(name),
+                            package: packages.intern(imports.get(qual.as_str())?),
+                            name: names_table.intern(name),
                             line: c.line,
                         }),
                         // A method of a value whose type the syntax does not show: kept by name
@@ -253,8 +231,8 @@ impl RawExternalCalls {
                         // Writes to an in-memory buffer cannot fail the way I/O does.
                         Callee::Method { recv, .. } if in_memory(recv, &imports) => None,
                         Callee::Method { name, .. } => Some(RawCall {
-                            package: 0,
-                            name: names_table.id(name),
+                            package: NO_PACKAGE,
+                            name: names_table.intern(name),
                             line: c.line,
                         }),
                         _ => None,
@@ -283,8 +261,8 @@ impl RawExternalCalls {
             .collect();
         RawExternalCalls {
             funcs,
-            packages: packages.strings,
-            names: names_table.strings,
+            packages,
+            names: names_table,
             senders,
             sentinel_refs,
             carried,
@@ -298,10 +276,8 @@ impl RawExternalCalls {
     /// `program` is the one linked from the facts these were collected from.
     pub fn resolve(self, program: &Program) -> ExternalCalls {
         let internal: FxHashSet<&str> = program.packages.iter().map(|p| p.path.as_str()).collect();
-        let external: Vec<bool> = self
-            .packages
-            .iter()
-            .map(|p| !internal.contains(p.as_str()))
+        let external: Vec<bool> = (0..self.packages.len() as u32)
+            .map(|i| !internal.contains(self.packages.resolve(Sym(i))))
             .collect();
         // A function answers for its (file path, line): the first one there.
         let mut first_file: FxHashMap<&str, u32> = FxHashMap::default();
@@ -330,22 +306,22 @@ impl RawExternalCalls {
             };
             // Method calls the linker resolved into the repository are not external.
             linked.clear();
-            if calls.iter().any(|c| c.package == 0) {
+            if calls.iter().any(|c| c.package == NO_PACKAGE) {
                 linked.extend(program.callees(id).map(|(_, e)| e.line));
                 linked.sort_unstable();
             }
             let ext: Vec<ExternalCall> = calls
                 .into_iter()
                 .filter(|c| {
-                    if c.package == 0 {
+                    if c.package == NO_PACKAGE {
                         linked.binary_search(&c.line).is_err()
                     } else {
-                        external[c.package as usize]
+                        external[c.package.0 as usize]
                     }
                 })
                 .map(|c| ExternalCall {
-                    package: self.packages[c.package as usize].clone(),
-                    name: self.names[c.name as usize].clone(),
+                    package: self.packages.resolve(c.package).to_string(),
+                    name: self.names.resolve(c.name).to_string(),
                     line: c.line,
                 })
                 .collect();
