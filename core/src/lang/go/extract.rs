@@ -170,8 +170,9 @@ fn named_kids<'t>(n: Node<'t>) -> Kids<'t> {
                 .into_iter(),
         );
     }
-    Kids::Named {
+    Kids::Indexed {
         node: n,
+        named: true,
         next: 0,
         count: count as u32,
     }
@@ -184,8 +185,9 @@ fn all_kids<'t>(n: Node<'t>) -> Kids<'t> {
         let mut cursor = n.walk();
         return Kids::Listed(n.children(&mut cursor).collect::<Vec<_>>().into_iter());
     }
-    Kids::All {
+    Kids::Indexed {
         node: n,
+        named: false,
         next: 0,
         count: count as u32,
     }
@@ -234,13 +236,10 @@ impl<'t> Iterator for NameKids<'t> {
 const INDEXED_MAX: usize = 24;
 
 enum Kids<'t> {
-    Named {
+    /// Child `next` and on of `node`: its named children only, or all of them.
+    Indexed {
         node: Node<'t>,
-        next: u32,
-        count: u32,
-    },
-    All {
-        node: Node<'t>,
+        named: bool,
         next: u32,
         count: u32,
     },
@@ -252,20 +251,22 @@ impl<'t> Iterator for Kids<'t> {
 
     fn next(&mut self) -> Option<Node<'t>> {
         match self {
-            Kids::Named { node, next, count } => {
+            Kids::Indexed {
+                node,
+                named,
+                next,
+                count,
+            } => {
                 while *next < *count {
                     *next += 1;
-                    if let Some(c) = node.named_child(*next - 1) {
-                        return Some(c);
-                    }
-                }
-                None
-            }
-            Kids::All { node, next, count } => {
-                while *next < *count {
-                    *next += 1;
-                    if let Some(c) = node.child(*next - 1) {
-                        return Some(c);
+                    let i = *next - 1;
+                    let child = if *named {
+                        node.named_child(i)
+                    } else {
+                        node.child(i)
+                    };
+                    if child.is_some() {
+                        return child;
                     }
                 }
                 None
