@@ -151,6 +151,8 @@ fn browser(refract: &Path, dist: &Path) -> Result<()> {
         .arg(&tree)
         .arg("--runs")
         .arg("5")
+        .arg("--only")
+        .arg("index")
         .arg("--json");
     let one_thread_parse_ms = run_json(one)?
         .and_then(|v| v["stages_ms"]["parse_ms"].as_f64())

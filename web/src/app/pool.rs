@@ -216,23 +216,23 @@ fn warm(ui: Ui) {
 /// and no analysis is running. True when this worker's warm-up is over.
 pub fn warmed(id: WorkerId, took_ms: f64) -> bool {
     let busy = session::is_running();
-    let more = POOL.with(|p| {
+    // Another round, and whether it links (the spare coordinator) or only parses.
+    let again = POOL.with(|p| {
         let mut p = p.borrow_mut();
         let p = &mut *p;
+        let spare = p.spare.as_ref().is_some_and(|h| h.id == id);
         let handle = p
             .parsers
             .iter_mut()
             .chain(p.spare.iter_mut())
             .find(|h| h.id == id)?;
         handle.warmed_ms += took_ms;
-        (!busy && !p.broken && handle.warmed_ms < WARM_BUDGET_MS).then_some(())
+        (!busy && !p.broken && handle.warmed_ms < WARM_BUDGET_MS).then_some(spare)
     });
-    if more.is_none() {
+    let Some(link) = again else { return true };
+    let Some(buf) = WARM_ARCHIVE.with(|w| w.borrow().clone().flatten()) else {
         return true;
-    }
-    let archive = WARM_ARCHIVE.with(|w| w.borrow().clone().flatten());
-    let Some(buf) = archive else { return true };
-    let link = POOL.with(|p| p.borrow().spare.as_ref().is_some_and(|h| h.id == id));
+    };
     let warm = ToWorker::Warm { link }.to_json();
     !post(id, bus::outgoing_js(warm, &[buf.slice(0).into()]))
 }
