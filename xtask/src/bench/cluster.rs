@@ -213,24 +213,17 @@ fn print_table(native: &Value, browser: Option<&Value>, drain3: Option<&Value>) 
         "headless Chromium (wasm worker)",
         "Drain3 (PyPI)",
     );
-    let w0 = rows
-        .iter()
-        .map(|r| r.0.len())
-        .max()
-        .unwrap_or(0)
-        .max(head.0.len());
-    let w1 = rows
-        .iter()
-        .map(|r| r.1.len())
-        .max()
-        .unwrap_or(0)
-        .max(head.1.len());
-    let w2 = rows
-        .iter()
-        .map(|r| r.2.len())
-        .max()
-        .unwrap_or(0)
-        .max(head.2.len());
+    // Each column as wide as its widest cell or its heading.
+    let width = |cell: fn(&(String, String, String, String)) -> &str, head: &str| {
+        rows.iter()
+            .map(|r| cell(r).len())
+            .max()
+            .unwrap_or(0)
+            .max(head.len())
+    };
+    let w0 = width(|r| &r.0, head.0);
+    let w1 = width(|r| &r.1, head.1);
+    let w2 = width(|r| &r.2, head.2);
     println!("\ncluster benchmark (issue 5, item 9)");
     println!(
         "{:w0$} | {:w1$} | {:w2$} | {}",
