@@ -141,30 +141,58 @@ pub fn link_parsed(
     }
 }
 
-/// Splits the `.go` files of `files` into at most `n` shares of about equal bytes (largest file
-/// first onto the lightest share), for parsing in `n` workers. Returns indices into `files`,
-/// each share in ascending order; empty shares are dropped.
-pub fn go_shares(files: &[SourceFile], n: usize) -> Vec<Vec<usize>> {
-    let n = n.max(1);
-    let mut go: Vec<usize> = (0..files.len())
+/// Splits the `.go` files of `files` into shares for `parsers` workers ([`share_plan`] of their
+/// sizes). Returns indices into `files`, each share in ascending order, shares in the order to
+/// hand them out.
+pub fn go_shares(files: &[SourceFile], parsers: usize) -> Vec<Vec<usize>> {
+    let go: Vec<usize> = (0..files.len())
         .filter(|&i| files[i].path.ends_with(".go"))
         .collect();
-    go.sort_by_key(|&i| std::cmp::Reverse(files[i].text.len()));
-    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); n];
-    for i in go {
-        if let Some(lightest) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
-            lightest.0 += files[i].text.len();
-            lightest.1.push(i);
+    let sizes: Vec<u64> = go.iter().map(|&i| files[i].text.len() as u64).collect();
+    share_plan(&sizes, parsers)
+        .into_iter()
+        .map(|share| share.into_iter().map(|k| go[k]).collect())
+        .collect()
+}
+
+/// Splits work items of the given sizes (bytes of source) into shares for `parsers` workers that
+/// each take the next share when they are free. Returns indices into `sizes`, each share in
+/// ascending order, shares in the order to hand them out.
+///
+/// Why shares of different sizes: the first `parsers` shares are small, so that every worker
+/// starts soon (the web app inflates the archive share by share while the first ones are
+/// parsed); the middle shares are large, so that hand-overs stay few (guided self-scheduling:
+/// half of the remaining bytes per worker); the last are small again, so that no worker is left
+/// parsing a large share alone while the others are done. Items go out largest first, so a file
+/// larger than a share's target is a share of its own early on, never a late straggler.
+pub fn share_plan(sizes: &[u64], parsers: usize) -> Vec<Vec<usize>> {
+    let p = parsers.max(1) as u64;
+    let total: u64 = sizes.iter().sum();
+    let opening = (total / (8 * p)).max(1);
+    let floor = (total / (16 * p)).max(1);
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    let mut items = order.into_iter().peekable();
+    let mut remaining = total;
+    let mut shares = Vec::new();
+    while items.peek().is_some() {
+        let target = if (shares.len() as u64) < p {
+            opening
+        } else {
+            (remaining / (2 * p)).max(floor)
+        };
+        let mut share = Vec::new();
+        let mut bytes = 0u64;
+        while bytes < target {
+            let Some(i) = items.next() else { break };
+            bytes += sizes[i];
+            share.push(i);
         }
+        remaining -= bytes;
+        share.sort_unstable();
+        shares.push(share);
     }
     shares
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(_, mut v)| {
-            v.sort_unstable();
-            v
-        })
-        .collect()
 }
 
 /// Bare tree-sitter parse of every `.go` file (no extraction): the benchmark's baseline.
@@ -273,33 +301,59 @@ mod tests {
     }
 
     #[test]
-    fn shares_cover_every_go_file_once_and_balance_bytes() {
+    fn shares_cover_every_go_file_once() {
         let mut files = sample();
         files.push(file("c/big.go", &"x".repeat(100)));
         files.push(file("c/mid.go", &"x".repeat(60)));
         files.push(file("c/small.go", &"x".repeat(50)));
         let shares = go_shares(&files, 2);
-        assert_eq!(shares.len(), 2);
         let mut all: Vec<usize> = shares.concat();
         all.sort_unstable();
         let go: Vec<usize> = (0..files.len())
             .filter(|&i| files[i].path.ends_with(".go"))
             .collect();
         assert_eq!(all, go);
-        let bytes: Vec<usize> = shares
-            .iter()
-            .map(|s| s.iter().map(|&i| files[i].text.len()).sum())
-            .collect();
-        let (lo, hi) = (bytes[0].min(bytes[1]), bytes[0].max(bytes[1]));
-        assert!(hi - lo <= 100, "unbalanced: {bytes:?}");
         assert!(shares.iter().all(|s| s.windows(2).all(|w| w[0] < w[1])));
+        assert!(go_shares(&files[..1], 4).is_empty());
     }
 
     #[test]
-    fn shares_never_exceed_the_files_or_zero_workers() {
-        let files = sample();
-        assert_eq!(go_shares(&files, 8).len(), 2);
-        assert_eq!(go_shares(&files, 0).len(), 1);
-        assert!(go_shares(&files[..1], 4).is_empty());
+    fn share_plan_starts_small_grows_and_ends_small() {
+        // 200 files of 1..=200 bytes (20,100 in all), 2 workers.
+        let sizes: Vec<u64> = (1..=200).collect();
+        let total: u64 = sizes.iter().sum();
+        let plan = share_plan(&sizes, 2);
+        let mut all = plan.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..200).collect::<Vec<_>>());
+        let bytes: Vec<u64> = plan
+            .iter()
+            .map(|s| s.iter().map(|&i| sizes[i]).sum())
+            .collect();
+        // Openings: an eighth of the bytes per worker (overshooting by less than one file).
+        for b in &bytes[..2] {
+            assert!(*b >= total / 16 && *b < total / 16 + 200, "{bytes:?}");
+        }
+        // Then half of what is left per worker, shrinking, down to a floor of 1/32.
+        let largest = *bytes.iter().max().unwrap();
+        assert_eq!(largest, bytes[2], "{bytes:?}");
+        assert!(largest > total / 5, "{bytes:?}");
+        let last = *bytes.last().unwrap();
+        assert!(last <= total / 32 + 200, "{bytes:?}");
+        assert!(plan.len() < 20, "{}", plan.len());
+        // Largest first: the biggest file is in the first share.
+        assert!(plan[0].contains(&199));
+    }
+
+    #[test]
+    fn share_plan_edge_cases() {
+        assert!(share_plan(&[], 4).is_empty());
+        assert_eq!(share_plan(&[10], 0), vec![vec![0]]);
+        // A file larger than any target is a share of its own.
+        let plan = share_plan(&[1000, 1, 1, 1], 2);
+        assert_eq!(plan[0], vec![0]);
+        assert_eq!(plan.concat().len(), 4);
+        // Empty files are still handed out.
+        assert_eq!(share_plan(&[0, 0, 0], 2).concat().len(), 3);
     }
 }

@@ -112,7 +112,7 @@ async function run(i) {
     // which the pool fetches after the page is interactive (checked below) and which are listed apart.
     const fetched = [...new Set(requests)].map(distFile).filter(Boolean);
     // (The pool also fetches the demo archive for the workers' JIT warm-up.)
-    const isWorkerFile = (f) => /^worker|^demo\/repo\.tar\.gz$/.test(f.slice(DIST.length + 1));
+    const isWorkerFile = (f) => /^worker|^demo\/repo\.(tar\.gz|zip)$/.test(f.slice(DIST.length + 1));
     const first = fetched.filter((f) => !isWorkerFile(f));
     const background = fetched.filter(isWorkerFile);
     const bgGz = background.reduce((s, f) => s + gzipBytes(f), 0);
@@ -123,12 +123,17 @@ async function run(i) {
     const firstGz = first.reduce((s, f) => s + gzipBytes(f), 0);
 
     const t0 = Date.now();
-    if (process.env.BENCH_WARMUP === "demo") {
-      // Diagnostics only: analyse the demo first, so the measured pick runs on JIT-warm workers.
-      await page.click("#demo");
+    if (process.env.BENCH_WARMUP === "demo" || process.env.BENCH_WARMUP === "zip") {
+      // Diagnostics only: analyse the demo (or the benchmark zip itself) first, so the measured
+      // pick runs on workers whose JIT has seen that code.
+      if (process.env.BENCH_WARMUP === "demo") await page.click("#demo");
+      else await page.setInputFiles("#pick-repo", ZIP);
       await page.locator('#overview dd[data-k="functions"]').waitFor({ timeout: 60000 });
+      await page.waitForTimeout(2000);
       await page.evaluate((n) => { Object.assign(window.__bench, { pick: null, overview: null, stages: {}, expect: String(n) }); }, EXPECT.functions);
     }
+    // Diagnostics only: let the page idle this long before the pick (V8's background compiles).
+    if (process.env.BENCH_PICK_DELAY_MS) await page.waitForTimeout(parseInt(process.env.BENCH_PICK_DELAY_MS, 10));
     await page.setInputFiles("#pick-repo", ZIP);
     await page.waitForFunction(() => window.__bench.overview !== null, null, { timeout: 600000, polling: 100 });
     const wall = Date.now() - t0;
@@ -161,6 +166,15 @@ async function run(i) {
     const totals = [...timeline.filter((e) => e.type === "mark"), ...Object.values(steps)];
     const stages = Object.fromEntries(Object.entries(b.stages).map(([k, s]) =>
       [k, { first: s.first === null ? null : s.first - b.pick, last: s.last - b.pick, count: s.text }]));
+    // The JIT warm-up rounds each worker ran before the pick (web/src/app/pool.rs), in ms: they
+    // should level off, or the pick still meets code V8 has not optimised yet.
+    const rounds = await page.evaluate((pick) => {
+      const out = {};
+      for (const e of performance.getEntriesByType("measure")) {
+        if (e.name.endsWith(":warm-up") && e.startTime < pick) (out[e.name.slice(8, -8)] ??= []).push(Math.round(e.duration));
+      }
+      return out;
+    }, b.pick);
     const r = { load_mounted: nav.mounted, dcl: nav.dcl, load: nav.load, first_files: first.length, firstRaw, firstGz,
       warm_spawn: warm.spawn, warm_ready: warm.ready, warmed: warmed ?? NaN, workers: warm.workers, bgGz,
       analysis, wall, elapsed, functions, goFiles, stages, timeline, totals };
@@ -168,6 +182,7 @@ async function run(i) {
       `first view ${first.length} files ${(firstRaw / 1e3).toFixed(0)} kB raw, ${(firstGz / 1e3).toFixed(0)} kB gzip; ` +
       `${warm.workers} workers started at ${warm.spawn.toFixed(0)} ms, all ready at ${warm.ready.toFixed(0)} ms, warmed up at ${warmed?.toFixed(0) ?? "-"} ms (${background.length} worker and warm-up files, ${(bgGz / 1e3).toFixed(0)} kB gzip, fetched in the background); ` +
       `pick→overview ${analysis.toFixed(0)} ms (node wall ${wall} ms, page says "${elapsed}"); ${functions} functions, ${goFiles} Go files`);
+    console.log(`  warm-up rounds before the pick (ms each): ${Object.entries(rounds).map(([w, xs]) => `${w} [${xs.join(", ")}]`).join("; ")}`);
     console.log(`  stages (ms after the pick: first progress → last change [count]): ` +
       Object.entries(stages).map(([k, s]) => `${k} ${s.first?.toFixed(0) ?? "-"}→${s.last.toFixed(0)} [${s.count}]`).join(", "));
     console.log(`  timeline (ms after the pick; measures are worker steps as start+duration):\n` + timeline.map((e) =>

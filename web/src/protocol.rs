@@ -51,9 +51,9 @@ pub enum ToWorker {
         name: String,
         archive: bool,
         paths: Vec<String>,
-        /// How many shares (of about equal bytes) to split the Go files into; the page hands
-        /// them to whichever parser is free.
-        shares: u32,
+        /// How many parser workers take the Go files' shares (core's `index::share_plan`);
+        /// the page hands each share to whichever parser is free.
+        parsers: u32,
     },
     /// Parser: buffer 0 is a postcard `Vec<(path, text)>`.
     Parse,
@@ -64,7 +64,8 @@ pub enum ToWorker {
     Link {
         parse_failures: Vec<String>,
     },
-    /// Run the engine once on a small archive (buffer 0, the bundled demo) and keep nothing:
+    /// Run the engine once on the bundled demo (buffer 0 a zip, buffer 1 a .tar.gz) and keep
+    /// nothing:
     /// V8 runs wasm on baseline code first and optimises a function only once it has run for a
     /// while, so without this the first repository is parsed and linked by the slow code.
     /// `link`: also link (the coordinator); parsers only parse.
@@ -119,9 +120,19 @@ pub enum FromWorker {
     Warmed {
         spans: Vec<Span>,
     },
-    /// Buffers: the postcard shares (of about equal bytes).
+    /// Buffer 0: one share of Go files to parse, a postcard `Vec<(path, text)>` of `files`
+    /// files. A zip's shares come while the rest of it is still being inflated; `go_files`
+    /// is how many Go files all shares are planned to hold (binary or generated files found
+    /// on inflating drop out, so `Loaded` may say fewer).
+    Share {
+        files: u32,
+        go_files: u32,
+    },
+    /// Loading is done and every share has been sent: `shares` of them, `summary.go_files`
+    /// files in all.
     Loaded {
         summary: LoadSummary,
+        shares: u32,
         spans: Vec<Span>,
     },
     /// Buffer 0: postcard `Vec<GoFile>`.
@@ -227,7 +238,7 @@ mod tests {
             name: "repo.zip".into(),
             archive: true,
             paths: vec![],
-            shares: 3,
+            parsers: 3,
         };
         let json = m.to_json();
         assert!(json.starts_with("{\"type\":\"load\""), "{json}");

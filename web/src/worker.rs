@@ -2,7 +2,8 @@
 //!
 //! - parser: `Parse` → `refract_core::lang::go::parse_file` over its share → `Parsed` with the
 //!   facts postcard-encoded;
-//! - coordinator: `Load` (core's source loading) → `Loaded` with one share per parser; `Link`
+//! - coordinator: `Load` (core's source loading) → a `Share` of Go files at a time (a zip's
+//!   while the rest is still being inflated), then `Loaded`; `Link`
 //!   (core's `index::link_parsed`) → `Indexed`; then queries against the kept index.
 
 use std::cell::RefCell;
@@ -130,8 +131,8 @@ fn handle(out: &Reply, req: ToWorker, buffers: &[JsValue]) {
             name,
             archive,
             paths,
-            shares,
-        } => load(out, &name, archive, paths, shares, buffers),
+            parsers,
+        } => load(out, &name, archive, paths, parsers, buffers),
         ToWorker::Parse => parse(out, buffers),
         ToWorker::Facts => facts(out, buffers),
         ToWorker::Link { parse_failures } => link(out, parse_failures),
@@ -192,61 +193,52 @@ fn load(
     name: &str,
     archive: bool,
     paths: Vec<String>,
-    shares: u32,
+    parsers: u32,
     buffers: &[JsValue],
 ) {
     let opts = LoadOptions::default();
     let mut spans = Spans::default();
+    let mut sender = ShareSender::default();
     let loaded = if archive {
-        match buffers.first() {
-            Some(b) => {
-                let bytes = spans.time("copy-in", || bus::bytes(b));
-                spans.time("unpack", || source::load_archive(name, &bytes, &opts))
-            }
-            None => {
-                return out.fail(format!("{name}: no archive bytes were sent"));
-            }
+        let Some(b) = buffers.first() else {
+            return out.fail(format!("{name}: no archive bytes were sent"));
+        };
+        let bytes = spans.time("copy-in", || bus::bytes(b));
+        if source::is_zip(&bytes) {
+            load_zip_in_shares(out, name, &bytes, parsers, &opts, &mut sender, &mut spans)
+        } else {
+            spans
+                .time("unpack", || source::load_archive(name, &bytes, &opts))
+                .map_err(|e| e.to_string())
+                .and_then(|files| {
+                    send_shares(out, name, &files, parsers, &mut sender, &mut spans)?;
+                    Ok(files)
+                })
         }
+    } else if paths.len() != buffers.len() {
+        Err(format!(
+            "{name}: {} paths but {} file contents",
+            paths.len(),
+            buffers.len()
+        ))
     } else {
-        if paths.len() != buffers.len() {
-            return out.fail(format!(
-                "{name}: {} paths but {} file contents",
-                paths.len(),
-                buffers.len()
-            ));
-        }
-        spans.time("unpack", || {
-            let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
-            source::from_entries(entries, &opts)
-        })
+        spans
+            .time("unpack", || {
+                let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
+                source::from_entries(entries, &opts)
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|files| {
+                send_shares(out, name, &files, parsers, &mut sender, &mut spans)?;
+                Ok(files)
+            })
     };
     let files = match loaded {
         Ok(f) => f,
-        Err(e) => return out.fail(e.to_string()),
+        Err(e) => return out.fail(e),
     };
     let kept = files.files.len();
     out.progress(Stage::Read, kept, kept);
-    let encoded = spans.time("shares", || {
-        let shares = index::go_shares(&files.files, shares as usize);
-        let mut encoded = Vec::with_capacity(shares.len());
-        for share in &shares {
-            let items: Vec<(&str, &str)> = share
-                .iter()
-                .map(|&i| (files.files[i].path.as_str(), files.files[i].text.as_str()))
-                .collect();
-            match postcard::to_allocvec(&items) {
-                Ok(bytes) => encoded.push((items.len(), bytes)),
-                Err(e) => return Err(format!("{name}: encoding a file share: {e}")),
-            }
-        }
-        Ok(encoded)
-    });
-    let encoded = match encoded {
-        Ok(e) => e,
-        Err(e) => return out.fail(e),
-    };
-    let go_files: usize = encoded.iter().map(|(n, _)| n).sum();
-    let encoded: Vec<Vec<u8>> = encoded.into_iter().map(|(_, b)| b).collect();
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.files = Some(files);
@@ -254,16 +246,125 @@ fn load(
         s.decode_spans.clear();
         s.index = None;
     });
-    out.send_with(
-        &FromWorker::Loaded {
-            summary: LoadSummary {
-                files: kept as u32,
-                go_files: go_files as u32,
-            },
-            spans: spans.0,
+    out.send(&FromWorker::Loaded {
+        summary: LoadSummary {
+            files: kept as u32,
+            go_files: sender.go_files,
         },
-        &encoded,
-    );
+        shares: sender.shares,
+        spans: spans.0,
+    });
+}
+
+/// Posts shares of Go files to the page as they are ready, counting what it sent.
+#[derive(Default)]
+struct ShareSender {
+    shares: u32,
+    go_files: u32,
+    /// The warm-up's: the encoded shares are kept here instead of being posted, and no progress
+    /// is reported.
+    kept: Option<Vec<Vec<u8>>>,
+}
+
+impl ShareSender {
+    /// Encodes one share and posts it; `planned` is the number of Go files all shares hold so far
+    /// as planned. Empty shares are not sent.
+    fn send(
+        &mut self,
+        out: &Reply,
+        name: &str,
+        files: &[(&str, &str)],
+        planned: usize,
+    ) -> Result<(), String> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let bytes = postcard::to_allocvec(files)
+            .map_err(|e| format!("{name}: encoding a file share: {e}"))?;
+        self.shares += 1;
+        self.go_files += files.len() as u32;
+        match &mut self.kept {
+            Some(kept) => kept.push(bytes),
+            None => out.send_with(
+                &FromWorker::Share {
+                    files: files.len() as u32,
+                    go_files: planned as u32,
+                },
+                &[bytes],
+            ),
+        }
+        Ok(())
+    }
+
+    /// Reports `done` of `total` files read (not in the warm-up).
+    fn read_progress(&self, out: &Reply, done: usize, total: usize) {
+        if self.kept.is_none() {
+            out.progress(Stage::Read, done, total);
+        }
+    }
+}
+
+/// A loaded file set's Go files, in shares ([`index::go_shares`]).
+fn send_shares(
+    out: &Reply,
+    name: &str,
+    files: &FileSet,
+    parsers: u32,
+    sender: &mut ShareSender,
+    spans: &mut Spans,
+) -> Result<(), String> {
+    spans.time("shares", || {
+        let shares = index::go_shares(&files.files, parsers as usize);
+        let planned = shares.iter().map(Vec::len).sum();
+        for share in &shares {
+            let items: Vec<(&str, &str)> = share
+                .iter()
+                .map(|&i| (files.files[i].path.as_str(), files.files[i].text.as_str()))
+                .collect();
+            sender.send(out, name, &items, planned)?;
+        }
+        Ok(())
+    })
+}
+
+/// A zip, inflated share by share: the central directory gives every Go file's name and size,
+/// so the shares are planned before anything is inflated and each is posted as soon as its
+/// files are out, while the parsers start on the first ones. Then the rest (`go.mod`, …).
+fn load_zip_in_shares(
+    out: &Reply,
+    name: &str,
+    bytes: &[u8],
+    parsers: u32,
+    opts: &LoadOptions,
+    sender: &mut ShareSender,
+    spans: &mut Spans,
+) -> Result<FileSet, String> {
+    let mut zip = spans
+        .time("open", || source::ZipBatches::open(name, bytes, opts))
+        .map_err(|e| e.to_string())?;
+    let go: Vec<(String, u64)> = zip
+        .pending()
+        .filter(|(p, _)| p.ends_with(".go"))
+        .map(|(p, n)| (p.to_string(), n))
+        .collect();
+    let sizes: Vec<u64> = go.iter().map(|(_, n)| *n).collect();
+    let plan = index::share_plan(&sizes, parsers as usize);
+    let mut read = 0;
+    for share in &plan {
+        spans.time("share", || {
+            let paths: Vec<&str> = share.iter().map(|&k| go[k].0.as_str()).collect();
+            let files = zip.read(&paths).map_err(|e| e.to_string())?;
+            let items: Vec<(&str, &str)> = files
+                .iter()
+                .map(|f| (f.path.as_str(), f.text.as_str()))
+                .collect();
+            sender.send(out, name, &items, go.len())?;
+            read += share.len();
+            sender.read_progress(out, read, go.len());
+            Ok::<(), String>(())
+        })?;
+    }
+    spans.time("unpack rest", || zip.finish().map_err(|e| e.to_string()))
 }
 
 fn parse(out: &Reply, buffers: &[JsValue]) {
@@ -271,13 +372,39 @@ fn parse(out: &Reply, buffers: &[JsValue]) {
         return out.fail("parser: no file share was sent".into());
     };
     let mut spans = Spans::default();
-    let decoded = spans.time("decode", || {
-        postcard::from_bytes::<Vec<(String, String)>>(&bus::bytes(share))
-    });
-    let items = match decoded {
-        Ok(v) => v,
-        Err(e) => return out.fail(format!("parser: unreadable file share: {e}")),
-    };
+    match parse_share(Some(out), &bus::bytes(share), &mut spans) {
+        Ok(parsed) => out.send_with(
+            &FromWorker::Parsed {
+                files: parsed.files,
+                failures: parsed.failures,
+                spans: spans.0,
+            },
+            &[parsed.facts],
+        ),
+        Err(e) => out.fail(e),
+    }
+}
+
+/// What a parser makes of one share.
+struct ParsedShare {
+    files: u32,
+    failures: Vec<String>,
+    /// postcard `Vec<GoFile>`.
+    facts: Vec<u8>,
+}
+
+/// A postcard share of `(path, text)` → its facts, postcard-encoded. Reports progress to `out`
+/// (not in the warm-up).
+fn parse_share(
+    out: Option<&Reply>,
+    share: &[u8],
+    spans: &mut Spans,
+) -> Result<ParsedShare, String> {
+    let items = spans
+        .time("decode", || {
+            postcard::from_bytes::<Vec<(String, String)>>(share)
+        })
+        .map_err(|e| format!("parser: unreadable file share: {e}"))?;
     let total = items.len();
     let (facts, failures) = spans.time("parse", || {
         let mut facts = Vec::with_capacity(total);
@@ -287,23 +414,20 @@ fn parse(out: &Reply, buffers: &[JsValue]) {
                 Ok(f) => facts.push(f),
                 Err(e) => failures.push(e.to_string()),
             }
-            if (i + 1) % 16 == 0 {
+            if let Some(out) = out.filter(|_| (i + 1) % 16 == 0) {
                 out.progress(Stage::Parse, i + 1, total);
             }
         }
         (facts, failures)
     });
-    match spans.time("encode", || postcard::to_allocvec(&facts)) {
-        Ok(bytes) => out.send_with(
-            &FromWorker::Parsed {
-                files: total as u32,
-                failures,
-                spans: spans.0,
-            },
-            &[bytes],
-        ),
-        Err(e) => out.fail(format!("parser: encoding facts: {e}")),
-    }
+    let facts = spans
+        .time("encode", || postcard::to_allocvec(&facts))
+        .map_err(|e| format!("parser: encoding facts: {e}"))?;
+    Ok(ParsedShare {
+        files: total as u32,
+        failures,
+        facts,
+    })
 }
 
 /// One share's facts, decoded now so that only linking is left once the last share is in.
@@ -377,38 +501,47 @@ fn link(out: &Reply, parse_failures: Vec<String>) {
     out.send(&reply);
 }
 
-/// [`ToWorker::Warm`]: the pipeline once on a small archive, nothing kept.
+/// [`ToWorker::Warm`]: the pipeline once on the bundled demo, nothing kept. Buffer 0 is the demo
+/// as a zip, buffer 1 (if sent) as a .tar.gz. The steps are the functions a real run calls (the
+/// zip loaded share by share, each share parsed, its facts encoded and decoded, then linked if
+/// `link`), so that V8 optimises the code the user's repository will meet; the tar.gz is only
+/// loaded, to warm that reader too.
 fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
     let mut spans = Spans::default();
     spans.time("warm-up", || {
-        let Some(b) = buffers.first() else { return };
         let opts = LoadOptions::default();
-        let Ok(files) = source::load_archive("warm-up.tar.gz", &bus::bytes(b), &opts) else {
+        if let Some(tgz) = buffers.get(1) {
+            let _ = source::load_archive("warm-up.tar.gz", &bus::bytes(tgz), &opts);
+        }
+        let Some(zip) = buffers.first() else { return };
+        let zip = bus::bytes(zip);
+        let mut sender = ShareSender {
+            kept: Some(Vec::new()),
+            ..ShareSender::default()
+        };
+        let mut scratch = Spans::default();
+        // Any number of parsers will do: only the code paths matter.
+        let Ok(files) = load_zip_in_shares(
+            out,
+            "warm-up.zip",
+            &zip,
+            2,
+            &opts,
+            &mut sender,
+            &mut scratch,
+        ) else {
             return;
         };
-        // The same steps as a real run, through postcard both ways.
-        let share: Vec<(&str, &str)> = files
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".go"))
-            .map(|f| (f.path.as_str(), f.text.as_str()))
-            .collect();
-        let Ok(bytes) = postcard::to_allocvec(&share) else {
-            return;
-        };
-        let Ok(share) = postcard::from_bytes::<Vec<(String, String)>>(&bytes) else {
-            return;
-        };
-        let facts: Vec<GoFile> = share
-            .iter()
-            .filter_map(|(path, text)| go::parse_file(path, text).ok())
-            .collect();
-        let Ok(bytes) = postcard::to_allocvec(&facts) else {
-            return;
-        };
-        let Ok(facts) = postcard::from_bytes::<Vec<GoFile>>(&bytes) else {
-            return;
-        };
+        let mut facts = Vec::new();
+        for share in sender.kept.unwrap_or_default() {
+            let Ok(parsed) = parse_share(None, &share, &mut scratch) else {
+                return;
+            };
+            match postcard::from_bytes::<Vec<GoFile>>(&parsed.facts) {
+                Ok(mut v) => facts.append(&mut v),
+                Err(_) => return,
+            }
+        }
         if link {
             let idx = index::link_parsed(
                 &files.files,

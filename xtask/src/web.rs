@@ -95,7 +95,8 @@ pub fn split_inline_module(html: &str) -> Option<(String, String)> {
     Some((out, script))
 }
 
-/// `static/demo/repo` → `dist/demo/repo.tar.gz`; `static/demo/logs/*` → `dist/demo/logs.txt`;
+/// `static/demo/repo` → `dist/demo/repo.tar.gz` and `dist/demo/repo.zip`; `static/demo/logs/*` →
+/// `dist/demo/logs.txt`;
 /// `manifest.json`, `logs/` and `traces/` are copied for the Clusters tab.
 fn pack_demo(src: &Path, out: &Path) -> Result<()> {
     let repo = src.join("repo");
@@ -117,6 +118,9 @@ fn pack_demo(src: &Path, out: &Path) -> Result<()> {
             .arg(src)
             .arg("repo"),
     )?;
+    // The same files as a zip: the worker pool's JIT warm-up loads it the way a picked zip is
+    // loaded (web/src/app/pool.rs).
+    zip_dir(&repo, "repo", &out.join("repo.zip"))?;
     // The demo's log box gets the error and warning lines (info lines explain nothing).
     let mut logs = String::new();
     let logs_dir = src.join("logs");
@@ -254,6 +258,37 @@ pub fn cmd_serve(args: &[String]) -> Result<()> {
     println!("  embed: http://127.0.0.1:{port}/embed-example.html");
     println!("(Ctrl-C to stop)");
     static_server::serve(listener, dist);
+    Ok(())
+}
+
+/// Zips every file under `dir` as `prefix/…`, sorted by path, deflated, with fixed timestamps.
+fn zip_dir(dir: &Path, prefix: &str, out: &Path) -> Result<()> {
+    fn walk(dir: &Path, rel: &str, files: &mut Vec<(String, PathBuf)>) -> Result<()> {
+        for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let e = e?;
+            let rel = format!("{rel}/{}", e.file_name().to_string_lossy());
+            if e.file_type()?.is_dir() {
+                walk(&e.path(), &rel, files)?;
+            } else {
+                files.push((rel, e.path()));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, prefix, &mut files)?;
+    files.sort();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(out)?);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, path) in files {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        zip.start_file(name, options)?;
+        std::io::Write::write_all(&mut zip, &bytes)?;
+    }
+    zip.finish()
+        .with_context(|| format!("writing {}", out.display()))?;
     Ok(())
 }
 

@@ -13,8 +13,8 @@ use std::cell::Cell;
 use std::io::{self, Cursor, Read};
 
 use super::entries::{self, Staged};
-use super::filter::{self, Content};
-use super::{FileSet, LoadOptions, SourceError};
+use super::filter::{self, Collector, Content};
+use super::{FileSet, LoadOptions, SourceError, SourceFile};
 
 /// Below this many decompressed bytes the ratio check is not applied.
 pub const RATIO_FLOOR: u64 = 1024 * 1024;
@@ -40,11 +40,16 @@ pub(crate) fn detect(bytes: &[u8]) -> Option<Format> {
     }
 }
 
+/// Whether `bytes` look like a zip archive (by magic bytes): [`ZipBatches`] can read it.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    detect(bytes) == Some(Format::Zip)
+}
+
 /// Loads a zip or tar.gz archive held in memory. `name` is only used in errors. If all entries
 /// share one top-level directory (GitHub's `repo-main/`), it is stripped.
 pub fn load_archive(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<FileSet, SourceError> {
     let staged = match detect(bytes) {
-        Some(Format::Zip) => read_zip(name, bytes, opts)?,
+        Some(Format::Zip) => return ZipBatches::open(name, bytes, opts)?.finish(),
         Some(Format::TarGz) => {
             let meter = Meter::new(name, bytes.len() as u64, opts);
             let gz = flate2::read::MultiGzDecoder::new(bytes);
@@ -186,65 +191,156 @@ fn unsafe_entry(archive: &str, entry: &str) -> SourceError {
     }
 }
 
-fn read_zip(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Vec<Staged>, SourceError> {
-    let meter = Meter::new(name, bytes.len() as u64, opts);
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| meter.corrupt(None, e))?;
-    if zip.len() > opts.max_entries {
-        return Err(SourceError::TooManyEntries {
-            archive: name.to_string(),
-            cap: opts.max_entries,
-        });
-    }
-    let mut staged = Vec::new();
-    for i in 0..zip.len() {
-        // Metadata only: nothing is decompressed by `by_index_raw`.
-        let (raw_name, is_dir, is_symlink, declared) = {
+/// A zip archive loaded in batches, for a caller that wants to start on the first files while
+/// the rest are still compressed (the web app parses one batch in a worker while the next is
+/// inflated).
+///
+/// A zip's central directory lists every name and declared size up front, so [`ZipBatches::open`]
+/// reaches every verdict that needs no content (the common top directory, excluded
+/// directories, tests, declared sizes over the cap) before inflating anything. The files still
+/// wanted are then inflated in whatever batches the caller asks for, and [`ZipBatches::finish`]
+/// inflates the rest. The [`FileSet`] is the same whatever the batches; [`load_archive`] is
+/// `open` + `finish`. Every byte inflated goes through one [`Meter`], so the archive's limits hold
+/// across batches.
+pub struct ZipBatches<'a> {
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    meter: Meter,
+    opts: LoadOptions,
+    /// Verdicts so far; the wanted files join it as they are inflated.
+    collector: Collector,
+    /// Wanted files not inflated yet, by final path.
+    pending: std::collections::BTreeMap<String, PendingEntry>,
+}
+
+/// A wanted entry of a [`ZipBatches`] that is still compressed.
+#[derive(Debug, Clone)]
+struct PendingEntry {
+    /// Central directory index.
+    entry: usize,
+    /// The name as stored, for errors.
+    raw_name: String,
+    /// The size the archive declares (not trusted for anything but planning).
+    declared: u64,
+}
+
+impl<'a> ZipBatches<'a> {
+    /// Reads the central directory and judges every entry by name and declared size.
+    pub fn open(name: &str, bytes: &'a [u8], opts: &LoadOptions) -> Result<Self, SourceError> {
+        let meter = Meter::new(name, bytes.len() as u64, opts);
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| meter.corrupt(None, e))?;
+        if zip.len() > opts.max_entries {
+            return Err(SourceError::TooManyEntries {
+                archive: name.to_string(),
+                cap: opts.max_entries,
+            });
+        }
+        let mut staged = Vec::with_capacity(zip.len());
+        let mut raw_names = Vec::with_capacity(zip.len());
+        for i in 0..zip.len() {
+            // Metadata only: nothing is decompressed by `by_index_raw`.
             let f = zip.by_index_raw(i).map_err(|e| meter.corrupt(None, e))?;
             let raw_name = match f.name() {
                 Ok(n) => n.into_owned(),
                 Err(_) => String::from_utf8_lossy(f.name_raw()).into_owned(),
             };
-            (raw_name, f.is_dir(), f.is_symlink(), f.size())
-        };
-        let path = match filter::normalize_entry_path(&raw_name) {
-            Ok(Some(p)) => p,
-            Ok(None) => continue,
-            Err(()) => return Err(unsafe_entry(name, &raw_name)),
-        };
-        if is_symlink {
-            continue; // never followed
-        }
-        if is_dir {
+            let path = match filter::normalize_entry_path(&raw_name) {
+                Ok(Some(p)) => p,
+                Ok(None) => continue,
+                Err(()) => return Err(unsafe_entry(name, &raw_name)),
+            };
+            if f.is_symlink() {
+                continue; // never followed
+            }
+            let is_dir = f.is_dir();
             staged.push(Staged {
                 path,
-                is_dir: true,
-                content: Content::NotRead { size: 0 },
+                is_dir,
+                content: Content::NotRead {
+                    size: if is_dir { 0 } else { f.size() },
+                },
+                entry: raw_names.len(),
             });
-            continue;
+            raw_names.push((i, raw_name));
         }
-        let content = if filter::may_keep(&path, opts) && declared <= opts.max_file_bytes {
-            let f = zip
-                .by_index(i)
-                .map_err(|e| meter.corrupt(Some(&raw_name), e))?;
+        let all_files = entries::strip_common_top(&mut staged);
+        let mut collector = Collector::new(opts);
+        let mut pending = std::collections::BTreeMap::new();
+        for s in staged {
+            let declared = match s.content {
+                Content::NotRead { size } => size,
+                Content::Bytes(ref b) => b.len() as u64,
+            };
+            if collector.judge(&s.path, s.is_dir, declared, &all_files) {
+                let (entry, raw_name) = raw_names[s.entry].clone();
+                // A later entry of the same path replaces an earlier one, as extracting would.
+                pending.insert(
+                    s.path,
+                    PendingEntry {
+                        entry,
+                        raw_name,
+                        declared,
+                    },
+                );
+            } else if !s.is_dir {
+                pending.remove(&s.path);
+            }
+        }
+        Ok(ZipBatches {
+            zip,
+            meter,
+            opts: opts.clone(),
+            collector,
+            pending,
+        })
+    }
+
+    /// The wanted files not inflated yet, as (final path, declared size), by path.
+    pub fn pending(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.pending.iter().map(|(p, e)| (p.as_str(), e.declared))
+    }
+
+    /// Inflates the pending files among `paths` and returns those kept (not binary, generated or
+    /// over the cap once inflated), in the order asked. Paths not pending are ignored.
+    pub fn read<S: AsRef<str>>(&mut self, paths: &[S]) -> Result<Vec<SourceFile>, SourceError> {
+        let mut kept = Vec::with_capacity(paths.len());
+        for path in paths {
+            let path = path.as_ref();
+            let Some(e) = self.pending.remove(path) else {
+                continue;
+            };
+            let f = self
+                .zip
+                .by_index(e.entry)
+                .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
             let bytes = read_limited(
                 Metered {
                     inner: f,
-                    meter: &meter,
+                    meter: &self.meter,
                 },
-                opts,
+                &self.opts,
             )
-            .map_err(|e| meter.corrupt(Some(&raw_name), e))?;
-            Content::Bytes(bytes)
-        } else {
-            Content::NotRead { size: declared }
-        };
-        staged.push(Staged {
-            path,
-            is_dir: false,
-            content,
-        });
+            .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
+            self.collector.offer(path, Content::Bytes(bytes));
+            if let Some(text) = self.collector.kept(path) {
+                kept.push(SourceFile {
+                    path: path.to_string(),
+                    text: text.to_string(),
+                });
+            }
+        }
+        Ok(kept)
     }
-    Ok(staged)
+
+    /// Inflates whatever is still pending and returns the whole [`FileSet`].
+    pub fn finish(mut self) -> Result<FileSet, SourceError> {
+        let rest: Vec<String> = self.pending.keys().cloned().collect();
+        self.read(&rest)?;
+        if let Some(e) = self.meter.error() {
+            return Err(e);
+        }
+        Ok(self.collector.finish())
+    }
 }
 
 fn read_tar<R: Read>(
@@ -278,6 +374,7 @@ fn read_tar<R: Read>(
                 path,
                 is_dir: true,
                 content: Content::NotRead { size: 0 },
+                entry: count,
             });
             continue;
         }
@@ -295,6 +392,7 @@ fn read_tar<R: Read>(
             path,
             is_dir: false,
             content,
+            entry: count,
         });
     }
     if let Some(e) = meter.error() {
@@ -409,6 +507,94 @@ pub(crate) mod tests {
         )
         .unwrap();
         check_repo(&fs);
+    }
+
+    /// Everything a [`FileSet`] holds, for comparing two loads.
+    fn dump(fs: &FileSet) -> String {
+        serde_json::to_string(fs).unwrap()
+    }
+
+    #[test]
+    fn zip_batches_give_the_same_file_set_in_any_order() {
+        let bytes = make_zip(&repo_entries());
+        let whole = load_archive("repo.zip", &bytes, &LoadOptions::default()).unwrap();
+        let mut zb = ZipBatches::open("repo.zip", &bytes, &LoadOptions::default()).unwrap();
+        // Wanted by name, final paths (top directory stripped); tests, vendor, .git, README and
+        // rs/target are judged without inflating anything.
+        let pending: Vec<&str> = zb.pending().map(|(p, _)| p).collect();
+        assert_eq!(
+            pending,
+            [
+                "go.mod",
+                "internal/bin.go",
+                "internal/gen.pb.go",
+                "internal/ok.go",
+                "main.go",
+                "rs/Cargo.toml",
+                "rs/src/lib.rs"
+            ]
+        );
+        assert_eq!(
+            zb.pending().find(|(p, _)| *p == "main.go").map(|(_, n)| n),
+            Some(29)
+        );
+        // Binary and generated files are judged once inflated and not returned.
+        let got = zb
+            .read(&[
+                "main.go",
+                "internal/bin.go",
+                "internal/gen.pb.go",
+                "nope.go",
+            ])
+            .unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].path, "main.go");
+        assert_eq!(got[0].text, "package main\n\nfunc main() {}\n");
+        // Asking again inflates nothing more.
+        assert!(zb.read(&["main.go"]).unwrap().is_empty());
+        let batched = zb.finish().unwrap();
+        check_repo(&batched);
+        assert_eq!(dump(&batched), dump(&whole));
+    }
+
+    #[test]
+    fn zip_batches_keep_the_archive_limits_across_batches() {
+        let mib = vec![0u8; 1024 * 1024];
+        let names: Vec<String> = (0..60).map(|i| format!("f{i}.go")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &mib[..])).collect();
+        let bytes = make_zip(&entries);
+        let mut zb = ZipBatches::open("many.zip", &bytes, &LoadOptions::default()).unwrap();
+        let mut err = None;
+        for chunk in names.chunks(7) {
+            if let Err(e) = zb.read(chunk) {
+                err = Some(e);
+                break;
+            }
+        }
+        assert!(
+            matches!(err, Some(SourceError::SuspiciousRatio { .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn zip_batches_name_the_corrupt_entry() {
+        let text: Vec<u8> = (0..4000u32)
+            .flat_map(|i| format!("// line {i}\n").into_bytes())
+            .collect();
+        let mut bytes = make_zip(&[("d/a.go", &text), ("d/b.go", b"package b\n")]);
+        for b in &mut bytes[62..92] {
+            *b ^= 0x55;
+        }
+        let mut zb = ZipBatches::open("c.zip", &bytes, &LoadOptions::default()).unwrap();
+        assert_eq!(zb.read(&["b.go"]).unwrap().len(), 1);
+        match zb.read(&["a.go"]).unwrap_err() {
+            SourceError::CorruptArchive { archive, entry, .. } => {
+                assert_eq!(archive, "c.zip");
+                assert_eq!(entry.as_deref(), Some("d/a.go"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(crate) struct Staged {
     pub(crate) path: String,
     pub(crate) is_dir: bool,
     pub(crate) content: Content,
+    /// Position in the archive (a zip's central directory index), to read the entry later.
+    pub(crate) entry: usize,
 }
 
 /// Builds a [`FileSet`] from `(relative path, bytes)` pairs, e.g. the files of a folder dropped in
@@ -28,7 +30,7 @@ pub fn from_entries(
     opts: &LoadOptions,
 ) -> Result<FileSet, SourceError> {
     let mut staged = Vec::new();
-    for (raw, bytes) in entries {
+    for (entry, (raw, bytes)) in entries.into_iter().enumerate() {
         let path = match filter::normalize_entry_path(&raw) {
             Ok(Some(p)) => p,
             Ok(None) => continue,
@@ -50,6 +52,7 @@ pub fn from_entries(
             path,
             is_dir: false,
             content,
+            entry,
         });
     }
     Ok(finish(staged, opts))
@@ -86,7 +89,18 @@ fn common_top_dir(staged: &[Staged]) -> Option<String> {
 
 /// Strips a common top-level directory and runs every entry through the rules.
 pub(crate) fn finish(mut staged: Vec<Staged>, opts: &LoadOptions) -> FileSet {
-    if let Some(top) = common_top_dir(&staged) {
+    let all_files = strip_common_top(&mut staged);
+    let mut collector = Collector::new(opts);
+    for s in staged {
+        collector.add_staged(&s.path, s.is_dir, s.content, &all_files);
+    }
+    collector.finish()
+}
+
+/// Strips the top-level directory all entries share (if any) from every path, and returns the
+/// set of file paths (the `target`-next-to-`Cargo.toml` rule asks it).
+pub(crate) fn strip_common_top(staged: &mut Vec<Staged>) -> BTreeSet<String> {
+    if let Some(top) = common_top_dir(staged) {
         let prefix_len = top.len() + 1;
         staged.retain_mut(|s| {
             if s.path.len() <= prefix_len {
@@ -96,16 +110,11 @@ pub(crate) fn finish(mut staged: Vec<Staged>, opts: &LoadOptions) -> FileSet {
             true
         });
     }
-    let all_files: BTreeSet<String> = staged
+    staged
         .iter()
         .filter(|s| !s.is_dir)
         .map(|s| s.path.clone())
-        .collect();
-    let mut collector = Collector::new(opts);
-    for s in staged {
-        collector.add_staged(&s.path, s.is_dir, s.content, &all_files);
-    }
-    collector.finish()
+        .collect()
 }
 
 #[cfg(test)]

@@ -175,18 +175,18 @@ pub(crate) enum Content {
 ///
 /// Kept files are keyed by path so that a duplicate path (possible in zip and tar) keeps the last
 /// occurrence, like extracting the archive would.
-pub(crate) struct Collector<'o> {
-    opts: &'o LoadOptions,
+pub(crate) struct Collector {
+    opts: LoadOptions,
     files: BTreeMap<String, String>,
     skipped: BTreeMap<String, SkipReason>,
     excluded_dirs: BTreeSet<String>,
     other_files: usize,
 }
 
-impl<'o> Collector<'o> {
-    pub(crate) fn new(opts: &'o LoadOptions) -> Self {
+impl Collector {
+    pub(crate) fn new(opts: &LoadOptions) -> Self {
         Collector {
-            opts,
+            opts: opts.clone(),
             files: BTreeMap::new(),
             skipped: BTreeMap::new(),
             excluded_dirs: BTreeSet::new(),
@@ -270,6 +270,25 @@ impl<'o> Collector<'o> {
         content: Content,
         all_files: &BTreeSet<String>,
     ) {
+        let size = match &content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::NotRead { size } => *size,
+        };
+        if self.judge(path, is_dir, size, all_files) {
+            self.offer(path, content);
+        }
+    }
+
+    /// Every verdict [`Collector::add_staged`] can reach from the path and the (declared) size
+    /// alone. Returns `true` if the file is wanted: the caller reads it and calls
+    /// [`Collector::offer`]; otherwise the verdict has been recorded.
+    pub(crate) fn judge(
+        &mut self,
+        path: &str,
+        is_dir: bool,
+        size: u64,
+        all_files: &BTreeSet<String>,
+    ) -> bool {
         let has_cargo = |dir: &str| {
             if dir.is_empty() {
                 all_files.contains("Cargo.toml")
@@ -279,18 +298,14 @@ impl<'o> Collector<'o> {
         };
         if let Some(dir) = excluded_prefix(path, is_dir, has_cargo, self.opts.include_vendor) {
             self.exclude_dir(dir);
-            return;
+            return false;
         }
-        if is_dir {
-            return;
-        }
-        let size = match &content {
-            Content::Bytes(b) => b.len() as u64,
-            Content::NotRead { size } => *size,
-        };
-        if self.wants(path, Some(size)) {
-            self.offer(path, content);
-        }
+        !is_dir && self.wants(path, Some(size))
+    }
+
+    /// The text of `path` if it is kept so far.
+    pub(crate) fn kept(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
     }
 
     fn skip(&mut self, path: &str, reason: SkipReason) {

@@ -7,7 +7,8 @@
 //!
 //! Layout: `filter` holds every keep/skip rule; `entries` turns in-memory entries into a
 //! [`FileSet`] (dropped folders, and the tail of archive loading); `archive` reads zip/tar.gz
-//! from memory with hard limits; `dir` walks the file system. Only `dir` touches `std::fs`.
+//! from memory with hard limits, a zip also in batches ([`ZipBatches`]: the browser parses the
+//! first files while the rest are still compressed); `dir` walks the file system. Only `dir` touches `std::fs`.
 
 use std::path::PathBuf;
 
@@ -18,7 +19,7 @@ mod dir;
 mod entries;
 mod filter;
 
-pub use archive::{load_archive, RATIO_FLOOR};
+pub use archive::{is_zip, load_archive, ZipBatches, RATIO_FLOOR};
 pub use dir::load_path;
 pub use entries::from_entries;
 

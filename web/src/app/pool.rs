@@ -156,19 +156,40 @@ fn fill(ui: Ui, p: &mut Pool) -> Result<(), String> {
 /// speed; the demo is a fifth of that size).
 const WARM_BUDGET_MS: f64 = 600.0;
 
-/// The bundled demo archive the warm-ups run on, relative to the page.
-const WARM_ARCHIVE_URL: &str = "demo/repo.tar.gz";
+/// The bundled demo the warm-ups run on, relative to the page: as a zip (loaded share by share,
+/// parsed and linked, as a picked zip is) and as a .tar.gz (only loaded, to warm that reader).
+const WARM_ARCHIVE_URLS: [&str; 2] = ["demo/repo.zip", "demo/repo.tar.gz"];
 
-thread_local! {
-    /// The warm-up archive once fetched; `Some(None)`: there is none (a dist/ without the demo).
-    static WARM_ARCHIVE: RefCell<Option<Option<ArrayBuffer>>> = const { RefCell::new(None) };
+/// The warm-up archives, as fetched.
+#[derive(Clone)]
+struct WarmArchives {
+    zip: ArrayBuffer,
+    tar_gz: Option<ArrayBuffer>,
 }
 
-async fn warm_archive() -> Option<ArrayBuffer> {
+impl WarmArchives {
+    /// Copies to post (and transfer) to one worker.
+    fn copies(&self) -> Vec<JsValue> {
+        std::iter::once(&self.zip)
+            .chain(&self.tar_gz)
+            .map(|b| b.slice(0).into())
+            .collect()
+    }
+}
+
+thread_local! {
+    /// The warm-up archives once fetched; `Some(None)`: there are none (a dist/ without the demo).
+    static WARM_ARCHIVE: RefCell<Option<Option<WarmArchives>>> = const { RefCell::new(None) };
+}
+
+async fn warm_archive() -> Option<WarmArchives> {
     if let Some(a) = WARM_ARCHIVE.with(|w| w.borrow().clone()) {
         return a;
     }
-    let a = super::inputs::fetch_bytes(WARM_ARCHIVE_URL).await.ok();
+    let [zip, tar_gz] = WARM_ARCHIVE_URLS;
+    let zip = super::inputs::fetch_bytes(zip).await.ok();
+    let tar_gz = super::inputs::fetch_bytes(tar_gz).await.ok();
+    let a = zip.map(|zip| WarmArchives { zip, tar_gz });
     WARM_ARCHIVE.with(|w| *w.borrow_mut() = Some(a.clone()));
     a
 }
@@ -203,10 +224,10 @@ fn warm(ui: Ui) {
             }
             fresh
         });
-        if let Some(buf) = archive {
+        if let Some(archives) = archive {
             for (id, link) in fresh {
                 let warm = ToWorker::Warm { link }.to_json();
-                post(id, bus::outgoing_js(warm, &[buf.slice(0).into()]));
+                post(id, bus::outgoing_js(warm, &archives.copies()));
             }
         }
     });
@@ -230,11 +251,11 @@ pub fn warmed(id: WorkerId, took_ms: f64) -> bool {
         (!busy && !p.broken && handle.warmed_ms < WARM_BUDGET_MS).then_some(spare)
     });
     let Some(link) = again else { return true };
-    let Some(buf) = WARM_ARCHIVE.with(|w| w.borrow().clone().flatten()) else {
+    let Some(archives) = WARM_ARCHIVE.with(|w| w.borrow().clone().flatten()) else {
         return true;
     };
     let warm = ToWorker::Warm { link }.to_json();
-    !post(id, bus::outgoing_js(warm, &[buf.slice(0).into()]))
+    !post(id, bus::outgoing_js(warm, &archives.copies()))
 }
 
 /// Calls `f` when the page is idle (`requestIdleCallback`, else a zero timeout).

@@ -1,8 +1,9 @@
 //! Runs one analysis across the [`pool`]'s workers and routes their replies into the UI state.
 //!
-//! The coordinator loads the repository and splits the Go files into shares (balanced by bytes);
-//! each parser returns the facts of its share; the coordinator links them and keeps the index for
-//! queries. Cancel, a new analysis, or a failure terminates the workers still busy with the run
+//! The coordinator loads the repository and sends the Go files in shares (core's
+//! `index::share_plan`; a zip's first shares while the rest is still being inflated); each is
+//! handed to the parser holding the fewest, which returns its facts; once every share is parsed
+//! the coordinator links them and keeps the index for queries. Cancel, a new analysis, or a failure terminates the workers still busy with the run
 //! (the pool replaces them when the page is idle). The inputs live in the UI state and are never
 //! cleared here. Every hand-over is marked on the page's performance timeline ([`timeline`]).
 
@@ -33,7 +34,7 @@ pub struct RepoInput {
 
 /// One share of the Go files.
 struct Share {
-    /// The parser working on it (`None` while queued).
+    /// The parser it was handed to (`None` while queued).
     parser: Option<WorkerId>,
     /// Files done so far.
     done: u32,
@@ -44,18 +45,35 @@ struct Share {
 struct Run {
     /// Shares not handed out yet, in order.
     queue: VecDeque<(usize, JsValue)>,
+    /// Every share received so far, in the order received (which is the order handed out).
     shares: Vec<Share>,
+    /// How many shares the coordinator sent in all, once it has said (`Loaded`).
+    expected_shares: Option<usize>,
     parse_failures: Vec<String>,
     go_files: u32,
     started_ms: f64,
 }
 
 impl Run {
-    /// The share `parser` is working on.
+    /// The share `parser` is working on: the first handed to it of those it has not finished (a
+    /// worker takes its messages in order).
     fn share_of(&self, parser: WorkerId) -> Option<usize> {
         self.shares
             .iter()
             .position(|sh| sh.parser == Some(parser) && !sh.finished)
+    }
+
+    /// Shares handed to `parser` and not finished.
+    fn held_by(&self, parser: WorkerId) -> usize {
+        self.shares
+            .iter()
+            .filter(|sh| sh.parser == Some(parser) && !sh.finished)
+            .count()
+    }
+
+    /// Every share has come and been parsed: time to link.
+    fn all_parsed(&self) -> bool {
+        self.expected_shares == Some(self.shares.len()) && self.shares.iter().all(|s| s.finished)
     }
 }
 
@@ -82,9 +100,9 @@ impl Session {
     }
 }
 
-/// Shares per parser: small enough that a parser that gets less CPU (the machine is shared)
-/// does not hold up the others, large enough that the hand-overs stay cheap.
-const SHARES_PER_PARSER: usize = 3;
+/// Shares a parser holds at once: the one it parses and the next, so that it never waits for
+/// the page between two shares. More would commit shares to a parser that may fall behind.
+const HELD_PER_PARSER: usize = 2;
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::default());
@@ -128,13 +146,14 @@ pub fn analyse(ui: Ui, input: RepoInput) {
             name: input.name.clone(),
             archive: input.archive,
             paths: input.paths.clone(),
-            shares: (parsers.len() * SHARES_PER_PARSER) as u32,
+            parsers: parsers.len() as u32,
         }
         .to_json();
         pool::post_coordinator(bus::outgoing_js(header, &copies));
         s.run = Some(Run {
             queue: VecDeque::new(),
             shares: Vec::new(),
+            expected_shares: None,
             parse_failures: Vec::new(),
             go_files: 0,
             started_ms: now_ms(),
@@ -296,19 +315,35 @@ pub fn on_reply(ui: Ui, id: WorkerId, data: JsValue) {
     }
 }
 
-/// Hands the next queued share to `parser`; false if none is left.
-fn dispatch(run: &mut Run, parser: WorkerId) -> Result<bool, String> {
-    let Some((k, share)) = run.queue.pop_front() else {
-        return Ok(false);
-    };
-    let out = bus::outgoing_js(ToWorker::Parse.to_json(), std::slice::from_ref(&share));
-    if !pool::post(parser, out) {
-        return Err("a parser worker is gone".to_string());
+/// Hands queued shares, in order, to the parsers holding the fewest (at most
+/// [`HELD_PER_PARSER`] each).
+fn dispatch(ui: Ui, run: &mut Run) -> Result<(), String> {
+    if run.queue.is_empty() {
+        return Ok(());
     }
-    if let Some(sh) = run.shares.get_mut(k) {
-        sh.parser = Some(parser);
+    // The pool's parsers now (one may have been replaced since `analyse`).
+    let parsers = pool::parsers(ui)?;
+    while !run.queue.is_empty() {
+        let Some(parser) = parsers
+            .iter()
+            .copied()
+            .min_by_key(|&p| run.held_by(p))
+            .filter(|&p| run.held_by(p) < HELD_PER_PARSER)
+        else {
+            break;
+        };
+        let Some((k, share)) = run.queue.pop_front() else {
+            break;
+        };
+        let out = bus::outgoing_js(ToWorker::Parse.to_json(), std::slice::from_ref(&share));
+        if !pool::post(parser, out) {
+            return Err("a parser worker is gone".to_string());
+        }
+        if let Some(sh) = run.shares.get_mut(k) {
+            sh.parser = Some(parser);
+        }
     }
-    Ok(true)
+    Ok(())
 }
 
 fn on_parser_reply(ui: Ui, id: WorkerId, slot: usize, reply: FromWorker, buffers: Vec<JsValue>) {
@@ -354,8 +389,8 @@ fn on_parser_reply(ui: Ui, id: WorkerId, slot: usize, reply: FromWorker, buffers
                 if !pool::post_coordinator(facts) {
                     return Err("the analysis worker is gone".to_string());
                 }
-                dispatch(run, id)?;
-                Ok(run.shares.iter().all(|sh| sh.finished))
+                dispatch(ui, run)?;
+                Ok(run.all_parsed())
             });
             parse_progress(ui);
             match next {
@@ -373,40 +408,47 @@ fn on_coordinator_reply(ui: Ui, reply: FromWorker, buffers: Vec<JsValue>) {
     match reply {
         FromWorker::Ready => {}
         FromWorker::Progress { stage, done, total } => set_progress(ui, stage, done, total),
-        FromWorker::Loaded { summary, spans } => {
-            timeline::mark("loaded");
-            timeline::measure_spans("coordinator", &spans);
-            set_progress(ui, Stage::Read, summary.files, summary.files);
-            set_progress(ui, Stage::Parse, 0, summary.go_files);
+        FromWorker::Share { files, go_files } => {
+            let Some(share) = buffers.into_iter().next() else {
+                return fail(ui, "the analysis worker sent a share without files".into());
+            };
+            timeline::mark(&format!("share:{files}"));
             let posted = SESSION.with(|s| {
                 let mut s = s.borrow_mut();
                 let run = s.run.as_mut()?;
-                run.go_files = summary.go_files;
-                run.shares = buffers
-                    .iter()
-                    .map(|_| Share {
-                        parser: None,
-                        done: 0,
-                        finished: false,
-                    })
-                    .collect();
-                run.queue = buffers.into_iter().enumerate().collect();
-                // The pool's parsers now (one may have been replaced since `analyse`).
-                let parsers = match pool::parsers(ui) {
-                    Ok(p) => p,
-                    Err(e) => return Some(Err(e)),
-                };
-                for parser in parsers {
-                    if let Err(e) = dispatch(run, parser) {
-                        return Some(Err(e));
-                    }
-                }
-                Some(Ok(run.shares.len()))
+                run.go_files = go_files;
+                run.queue.push_back((run.shares.len(), share));
+                run.shares.push(Share {
+                    parser: None,
+                    done: 0,
+                    finished: false,
+                });
+                Some(dispatch(ui, run))
             });
             match posted {
-                Some(Ok(0)) => link(ui),
-                Some(Ok(_)) | None => {}
+                Some(Ok(())) => parse_progress(ui),
                 Some(Err(e)) => fail(ui, e),
+                None => {}
+            }
+        }
+        FromWorker::Loaded {
+            summary,
+            shares,
+            spans,
+        } => {
+            timeline::mark("loaded");
+            timeline::measure_spans("coordinator", &spans);
+            set_progress(ui, Stage::Read, summary.files, summary.files);
+            let parsed = SESSION.with(|s| {
+                let mut s = s.borrow_mut();
+                let run = s.run.as_mut()?;
+                run.go_files = summary.go_files;
+                run.expected_shares = Some(shares as usize);
+                Some(run.all_parsed())
+            });
+            parse_progress(ui);
+            if parsed == Some(true) {
+                link(ui);
             }
         }
         FromWorker::Indexed { overview, spans } => {
