@@ -52,7 +52,7 @@ pub enum ToWorker {
         archive: bool,
         paths: Vec<String>,
         /// How many parser workers take the Go files' shares (core's `index::share_plan`);
-        /// the page hands each share to whichever parser is free.
+        /// the page hands each share to the parser holding the fewest.
         parsers: u32,
     },
     /// Parser: buffer 0 is a postcard `Vec<(path, text)>`.
@@ -64,8 +64,8 @@ pub enum ToWorker {
     Link {
         parse_failures: Vec<String>,
     },
-    /// Run the engine once on the bundled demo (buffer 0 a zip, buffer 1 a .tar.gz) and keep
-    /// nothing:
+    /// Run the engine once on the bundled demo (the buffers: it as a zip and as a .tar.gz,
+    /// either may be missing) and keep nothing:
     /// V8 runs wasm on baseline code first and optimises a function only once it has run for a
     /// while, so without this the first repository is parsed and linked by the slow code.
     /// `link`: also link (the coordinator); parsers only parse.

@@ -267,8 +267,8 @@ struct ShareSender {
 }
 
 impl ShareSender {
-    /// Encodes one share and posts it; `planned` is the number of Go files all shares hold so far
-    /// as planned. Empty shares are not sent.
+    /// Encodes one share and posts it; `planned` is the number of Go files all the shares are
+    /// planned to hold. Empty shares are not sent.
     fn send(
         &mut self,
         out: &Reply,
@@ -347,6 +347,8 @@ fn load_zip_in_shares(
         .filter(|(p, _)| p.ends_with(".go"))
         .map(|(p, n)| (p.to_string(), n))
         .collect();
+    // "Files read" counts every wanted file (Go or not) as `Loaded` will.
+    let wanted = zip.pending().count();
     let sizes: Vec<u64> = go.iter().map(|(_, n)| *n).collect();
     let plan = index::share_plan(&sizes, parsers as usize);
     let mut read = 0;
@@ -360,7 +362,7 @@ fn load_zip_in_shares(
                 .collect();
             sender.send(out, name, &items, go.len())?;
             read += share.len();
-            sender.read_progress(out, read, go.len());
+            sender.read_progress(out, read, wanted);
             Ok::<(), String>(())
         })?;
     }
@@ -501,39 +503,42 @@ fn link(out: &Reply, parse_failures: Vec<String>) {
     out.send(&reply);
 }
 
-/// [`ToWorker::Warm`]: the pipeline once on the bundled demo, nothing kept. Buffer 0 is the demo
-/// as a zip, buffer 1 (if sent) as a .tar.gz. The steps are the functions a real run calls (the
-/// zip loaded share by share, each share parsed, its facts encoded and decoded, then linked if
-/// `link`), so that V8 optimises the code the user's repository will meet; the tar.gz is only
-/// loaded, to warm that reader too.
+/// [`ToWorker::Warm`]: the pipeline once on the bundled demo, nothing kept. The buffers are the
+/// demo as a zip and as a .tar.gz (either may be missing). Each is loaded and split into shares
+/// by the functions a real run calls (a zip share by share); the first one's shares are then
+/// parsed, their facts encoded and decoded, and linked if `link`. So V8 optimises the code the
+/// user's repository will meet, whichever archive format it comes in.
 fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
     let mut spans = Spans::default();
     spans.time("warm-up", || {
         let opts = LoadOptions::default();
-        if let Some(tgz) = buffers.get(1) {
-            let _ = source::load_archive("warm-up.tar.gz", &bus::bytes(tgz), &opts);
+        let mut first = None;
+        for buffer in buffers {
+            let bytes = bus::bytes(buffer);
+            let mut sender = ShareSender {
+                kept: Some(Vec::new()),
+                ..ShareSender::default()
+            };
+            let mut scratch = Spans::default();
+            // Any number of parsers will do: only the code paths matter.
+            let files = if source::is_zip(&bytes) {
+                load_zip_in_shares(out, "warm-up", &bytes, 2, &opts, &mut sender, &mut scratch)
+            } else {
+                source::load_archive("warm-up", &bytes, &opts)
+                    .map_err(|e| e.to_string())
+                    .and_then(|files| {
+                        send_shares(out, "warm-up", &files, 2, &mut sender, &mut scratch)?;
+                        Ok(files)
+                    })
+            };
+            if let (None, Ok(files)) = (&first, files) {
+                first = Some((files, sender.kept.unwrap_or_default()));
+            }
         }
-        let Some(zip) = buffers.first() else { return };
-        let zip = bus::bytes(zip);
-        let mut sender = ShareSender {
-            kept: Some(Vec::new()),
-            ..ShareSender::default()
-        };
+        let Some((files, shares)) = first else { return };
         let mut scratch = Spans::default();
-        // Any number of parsers will do: only the code paths matter.
-        let Ok(files) = load_zip_in_shares(
-            out,
-            "warm-up.zip",
-            &zip,
-            2,
-            &opts,
-            &mut sender,
-            &mut scratch,
-        ) else {
-            return;
-        };
         let mut facts = Vec::new();
-        for share in sender.kept.unwrap_or_default() {
+        for share in shares {
             let Ok(parsed) = parse_share(None, &share, &mut scratch) else {
                 return;
             };

@@ -202,6 +202,12 @@ fn unsafe_entry(archive: &str, entry: &str) -> SourceError {
 /// inflates the rest. The [`FileSet`] is the same whatever the batches; [`load_archive`] is
 /// `open` + `finish`. Every byte inflated goes through one [`Meter`], so the archive's limits hold
 /// across batches.
+///
+/// Only the entries that can end up kept are ever inflated: not an earlier copy of a duplicated
+/// path, nor a file under a directory excluded by the full rules (`vendor/`, `target/` beside a
+/// `Cargo.toml`, …). A corrupt entry or a bomb there is never read, so it does not fail the load.
+/// Wanted entries are inflated in the order asked (`finish`: by path), so of several faults the
+/// one reported depends on that order.
 pub struct ZipBatches<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
     meter: Meter,
@@ -306,23 +312,7 @@ impl<'a> ZipBatches<'a> {
         let mut kept = Vec::with_capacity(paths.len());
         for path in paths {
             let path = path.as_ref();
-            let Some(e) = self.pending.remove(path) else {
-                continue;
-            };
-            let f = self
-                .zip
-                .by_index(e.entry)
-                .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
-            let bytes = read_limited(
-                Metered {
-                    inner: f,
-                    meter: &self.meter,
-                },
-                &self.opts,
-            )
-            .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
-            self.collector.offer(path, Content::Bytes(bytes));
-            if let Some(text) = self.collector.kept(path) {
+            if let Some(text) = self.inflate(path)? {
                 kept.push(SourceFile {
                     path: path.to_string(),
                     text: text.to_string(),
@@ -332,10 +322,33 @@ impl<'a> ZipBatches<'a> {
         Ok(kept)
     }
 
+    /// Inflates `path` if it is pending and offers it to the collector; its text if kept.
+    fn inflate(&mut self, path: &str) -> Result<Option<&str>, SourceError> {
+        let Some(e) = self.pending.remove(path) else {
+            return Ok(None);
+        };
+        let f = self
+            .zip
+            .by_index(e.entry)
+            .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
+        let bytes = read_limited(
+            Metered {
+                inner: f,
+                meter: &self.meter,
+            },
+            &self.opts,
+        )
+        .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
+        self.collector.offer(path, Content::Bytes(bytes));
+        Ok(self.collector.kept(path))
+    }
+
     /// Inflates whatever is still pending and returns the whole [`FileSet`].
     pub fn finish(mut self) -> Result<FileSet, SourceError> {
         let rest: Vec<String> = self.pending.keys().cloned().collect();
-        self.read(&rest)?;
+        for path in &rest {
+            self.inflate(path)?;
+        }
         if let Some(e) = self.meter.error() {
             return Err(e);
         }
@@ -573,6 +586,32 @@ pub(crate) mod tests {
         }
         assert!(
             matches!(err, Some(SourceError::SuspiciousRatio { .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn zip_entries_that_cannot_be_kept_are_never_inflated() {
+        let text: Vec<u8> = (0..4000u32)
+            .flat_map(|i| format!("// line {i}\n").into_bytes())
+            .collect();
+        // A corrupt file under vendor/ (excluded) at the top level, where `may_keep` alone
+        // could not exclude it (the first component might have been a stripped top directory).
+        let mut bytes = make_zip(&[("vendor/a.go", &text), ("b.go", b"package b\n")]);
+        for b in &mut bytes[70..100] {
+            *b ^= 0x55;
+        }
+        let fs = load_archive("v.zip", &bytes, &LoadOptions::default()).unwrap();
+        assert_eq!(fs.kept_paths(), ["b.go"]);
+        assert_eq!(fs.skip_list(), [("vendor", &SkipReason::ExcludedDir)]);
+        // The entry is corrupt indeed: keeping vendor/ reads it, and the load fails on it.
+        let opts = LoadOptions {
+            include_vendor: true,
+            ..LoadOptions::default()
+        };
+        let err = load_archive("v.zip", &bytes, &opts).unwrap_err();
+        assert!(
+            matches!(&err, SourceError::CorruptArchive { entry: Some(e), .. } if e == "vendor/a.go"),
             "{err:?}"
         );
     }

@@ -160,20 +160,14 @@ const WARM_BUDGET_MS: f64 = 600.0;
 /// parsed and linked, as a picked zip is) and as a .tar.gz (only loaded, to warm that reader).
 const WARM_ARCHIVE_URLS: [&str; 2] = ["demo/repo.zip", "demo/repo.tar.gz"];
 
-/// The warm-up archives, as fetched.
+/// The warm-up archives, as fetched (at least one of them).
 #[derive(Clone)]
-struct WarmArchives {
-    zip: ArrayBuffer,
-    tar_gz: Option<ArrayBuffer>,
-}
+struct WarmArchives(Vec<ArrayBuffer>);
 
 impl WarmArchives {
     /// Copies to post (and transfer) to one worker.
     fn copies(&self) -> Vec<JsValue> {
-        std::iter::once(&self.zip)
-            .chain(&self.tar_gz)
-            .map(|b| b.slice(0).into())
-            .collect()
+        self.0.iter().map(|b| b.slice(0).into()).collect()
     }
 }
 
@@ -186,10 +180,13 @@ async fn warm_archive() -> Option<WarmArchives> {
     if let Some(a) = WARM_ARCHIVE.with(|w| w.borrow().clone()) {
         return a;
     }
-    let [zip, tar_gz] = WARM_ARCHIVE_URLS;
-    let zip = super::inputs::fetch_bytes(zip).await.ok();
-    let tar_gz = super::inputs::fetch_bytes(tar_gz).await.ok();
-    let a = zip.map(|zip| WarmArchives { zip, tar_gz });
+    let mut found = Vec::new();
+    for url in WARM_ARCHIVE_URLS {
+        if let Ok(buf) = super::inputs::fetch_bytes(url).await {
+            found.push(buf);
+        }
+    }
+    let a = (!found.is_empty()).then_some(WarmArchives(found));
     WARM_ARCHIVE.with(|w| *w.borrow_mut() = Some(a.clone()));
     a
 }
