@@ -8,16 +8,18 @@
 // Usage (run by `cargo xtask bench --only browser`):
 //   REFRACT_APP_URL=http://127.0.0.1:PORT/ REFRACT_TOOLS=$PWD/.tools REFRACT_DIST=$PWD/dist \
 //   REFRACT_BENCH_ZIP=go-net-http-tls-json.zip [REFRACT_NATIVE_MS=…] [REFRACT_EXPECT='{json}'] \
-//   [BENCH_RUNS=3] node tests/bench/analyse_browser.mjs
+//   [REFRACT_NATIVE_BIN=target/release/refract REFRACT_NATIVE_REPO=<the trees>] [BENCH_RUNS=5] \
+//   node tests/bench/analyse_browser.mjs
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 const APP = process.env.REFRACT_APP_URL;
 const DIST = process.env.REFRACT_DIST;
 const ZIP = process.env.REFRACT_BENCH_ZIP;
-const RUNS = parseInt(process.env.BENCH_RUNS ?? "3", 10);
+const RUNS = parseInt(process.env.BENCH_RUNS ?? "5", 10);
 const NATIVE_MS = process.env.REFRACT_NATIVE_MS ? parseFloat(process.env.REFRACT_NATIVE_MS) : null;
 const EXPECT = process.env.REFRACT_EXPECT ? JSON.parse(process.env.REFRACT_EXPECT) : null;
 for (const [k, v] of Object.entries({ REFRACT_APP_URL: APP, REFRACT_DIST: DIST, REFRACT_BENCH_ZIP: ZIP })) {
@@ -195,8 +197,25 @@ async function run(i) {
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+// Paired native runs (REFRACT_NATIVE_BIN + REFRACT_NATIVE_REPO): `refract index` on the same trees
+// right before each browser run, so that both sides of each ratio see the machine in the same
+// state (on a shared VM its speed drifts by more than the difference being measured).
+const NATIVE_BIN = process.env.REFRACT_NATIVE_BIN;
+const NATIVE_REPO = process.env.REFRACT_NATIVE_REPO;
+function nativeRun() {
+  const t = performance.now();
+  const r = spawnSync(NATIVE_BIN, ["index", "--repo", NATIVE_REPO, "--json"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`${NATIVE_BIN} index failed (${r.status ?? r.signal})`);
+  return performance.now() - t;
+}
 const runs = [];
-for (let i = 0; i < RUNS; i++) runs.push(await run(i));
+for (let i = 0; i < RUNS; i++) {
+  const native = NATIVE_BIN && NATIVE_REPO ? nativeRun() : null;
+  const r = await run(i);
+  r.native = native;
+  if (native !== null) console.log(`  paired native \`refract index\` just before: ${native.toFixed(0)} ms → ratio ${(r.analysis / native).toFixed(2)}×`);
+  runs.push(r);
+}
 
 const wasm = readdirSync(DIST).filter((f) => f.endsWith(".wasm")).map((f) => {
   const p = join(DIST, f);
@@ -231,4 +250,9 @@ if (NATIVE_1T > 0) {
 }
 if (NATIVE_MS) {
   console.log(`  native \`refract index\` (median): ${NATIVE_MS.toFixed(0)} ms; in-browser/native ratio ${(m("analysis") / NATIVE_MS).toFixed(2)}× (target ≤ 1.5×)`);
+}
+if (runs.every((r) => r.native !== null)) {
+  const ratios = runs.map((r) => r.analysis / r.native);
+  console.log(`  paired runs (native right before each browser run): ratios ${ratios.map((x) => x.toFixed(2)).join(", ")}; ` +
+    `median ratio ${median(ratios).toFixed(2)}× (target ≤ 1.5×); native median ${median(runs.map((r) => r.native)).toFixed(0)} ms`);
 }

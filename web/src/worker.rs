@@ -501,6 +501,8 @@ fn link(out: &Reply, parse_failures: Vec<String>) {
         }
     });
     out.send(&reply);
+    // The facts are freed once the overview is on its way (wasm has no thread to free them on).
+    refract_core::program::free_linked_facts();
 }
 
 /// [`ToWorker::Warm`]: the pipeline once on the bundled demo, nothing kept. The buffers are the
@@ -556,6 +558,7 @@ fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
                 |_| {},
             );
             let _ = query::overview(&files, &idx);
+            refract_core::program::free_linked_facts();
         }
     });
     out.send(&FromWorker::Warmed { spans: spans.0 });

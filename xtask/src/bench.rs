@@ -93,6 +93,8 @@ fn dist_dir(no_build: bool) -> Result<PathBuf> {
 /// `src/`.
 const BROWSER_TREES: [&str; 3] = ["net/http", "crypto/tls", "encoding/json"];
 const RUNS: usize = 3;
+/// Browser runs, each paired with a native run just before it.
+const BROWSER_RUNS: usize = 5;
 
 /// chromium, node and playwright-core, plus trunk unless `dist/` is reused.
 fn web_toolchain_present(no_build: bool) -> bool {
@@ -173,7 +175,9 @@ fn browser(refract: &Path, dist: &Path) -> Result<()> {
                 format!("{one_thread_parse_ms:.1}"),
             )
             .env("REFRACT_EXPECT", counts.to_string())
-            .env("BENCH_RUNS", RUNS.to_string()),
+            .env("REFRACT_NATIVE_BIN", refract)
+            .env("REFRACT_NATIVE_REPO", &tree)
+            .env("BENCH_RUNS", BROWSER_RUNS.to_string()),
     );
     let _ = std::fs::remove_dir_all(&work);
     result

@@ -41,7 +41,7 @@ commands:
                               `refract bench-cluster --json` (1 M Loghub lines, 100k traces / 1 M
                               OTLP spans); report each one's peak RSS; then (if the web toolchain
                               is present) first load of dist/ and the in-browser analysis of
-                              net/http + crypto/tls + encoding/json vs native (median of 3)
+                              net/http + crypto/tls + encoding/json vs native (5 paired runs)
   build                       install the web toolchain if missing, build the app into dist/
                               (self-contained, relative URLs, demo bundled); print sizes
   test-browser [--no-build]   build, then only the real-browser tests (tests/browser/*.mjs)

@@ -124,8 +124,9 @@ pub fn link_with<R: Send>(
 
 /// Frees the facts off the critical path. Dropping millions of small strings and vectors took
 /// about a fifth of the link stage's instructions, and nothing waits for that memory; natively
-/// a short-lived thread frees it while the closure is computed. (On wasm32 there is no thread
-/// to hand it to, and if one cannot be started the facts are simply dropped here.)
+/// a short-lived thread frees it while the closure is computed. On wasm32 there is no thread to
+/// hand it to, so the facts wait in [`free_linked_facts`]'s care until the caller has sent its
+/// answer (the web worker calls it after posting the index's overview).
 fn discard(files: Vec<GoFile>) {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -134,7 +135,21 @@ fn discard(files: Vec<GoFile>) {
             .spawn(move || drop(files));
     }
     #[cfg(target_arch = "wasm32")]
-    drop(files);
+    LINKED_FACTS.with(|f| f.borrow_mut().push(files));
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// Facts linked since the last [`free_linked_facts`].
+    static LINKED_FACTS: std::cell::RefCell<Vec<Vec<GoFile>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Frees the facts of the programs linked so far on this thread (wasm32: [`link_with`] leaves
+/// them for the caller to free once nothing waits on it; natively they are already freed).
+pub fn free_linked_facts() {
+    #[cfg(target_arch = "wasm32")]
+    drop(LINKED_FACTS.with(|f| std::mem::take(&mut *f.borrow_mut())));
 }
 
 impl<'a> Linker<'a> {

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 pub use build_tags::BuildTarget;
 pub use handoff::{Handoffs, Writer};
-pub use link::{link, link_with};
+pub use link::{free_linked_facts, link, link_with};
 
 use crate::intern::{Interner, Sym};
 use crate::lang::go::{Form, Role};
