@@ -202,18 +202,23 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 // state (on a shared VM its speed drifts by more than the difference being measured).
 const NATIVE_BIN = process.env.REFRACT_NATIVE_BIN;
 const NATIVE_REPO = process.env.REFRACT_NATIVE_REPO;
+// Three back to back, the median: the first run after an idle spell is often the slowest (as
+// the xtask's own native runs show), and the ratio should not gain from that.
 function nativeRun() {
-  const t = performance.now();
-  const r = spawnSync(NATIVE_BIN, ["index", "--repo", NATIVE_REPO, "--json"], { stdio: ["ignore", "ignore", "inherit"] });
-  if (r.status !== 0) throw new Error(`${NATIVE_BIN} index failed (${r.status ?? r.signal})`);
-  return performance.now() - t;
+  const times = [0, 1, 2].map(() => {
+    const t = performance.now();
+    const r = spawnSync(NATIVE_BIN, ["index", "--repo", NATIVE_REPO, "--json"], { stdio: ["ignore", "ignore", "inherit"] });
+    if (r.status !== 0) throw new Error(`${NATIVE_BIN} index failed (${r.status ?? r.signal})`);
+    return performance.now() - t;
+  });
+  return median(times);
 }
 const runs = [];
 for (let i = 0; i < RUNS; i++) {
   const native = NATIVE_BIN && NATIVE_REPO ? nativeRun() : null;
   const r = await run(i);
   r.native = native;
-  if (native !== null) console.log(`  paired native \`refract index\` just before: ${native.toFixed(0)} ms → ratio ${(r.analysis / native).toFixed(2)}×`);
+  if (native !== null) console.log(`  paired native \`refract index\` just before (median of 3): ${native.toFixed(0)} ms → ratio ${(r.analysis / native).toFixed(2)}×`);
   runs.push(r);
 }
 
