@@ -522,6 +522,13 @@ pub(crate) mod tests {
         check_repo(&fs);
     }
 
+    /// 4,000 numbered comment lines: a file whose deflate stream is long enough to corrupt.
+    fn comment_lines() -> Vec<u8> {
+        (0..4000u32)
+            .flat_map(|i| format!("// line {i}\n").into_bytes())
+            .collect()
+    }
+
     /// Everything a [`FileSet`] holds, for comparing two loads.
     fn dump(fs: &FileSet) -> String {
         serde_json::to_string(fs).unwrap()
@@ -592,9 +599,7 @@ pub(crate) mod tests {
 
     #[test]
     fn zip_entries_that_cannot_be_kept_are_never_inflated() {
-        let text: Vec<u8> = (0..4000u32)
-            .flat_map(|i| format!("// line {i}\n").into_bytes())
-            .collect();
+        let text = comment_lines();
         // A corrupt file under vendor/ (excluded) at the top level, where `may_keep` alone
         // could not exclude it (the first component might have been a stripped top directory).
         let mut bytes = make_zip(&[("vendor/a.go", &text), ("b.go", b"package b\n")]);
@@ -618,9 +623,7 @@ pub(crate) mod tests {
 
     #[test]
     fn zip_batches_name_the_corrupt_entry() {
-        let text: Vec<u8> = (0..4000u32)
-            .flat_map(|i| format!("// line {i}\n").into_bytes())
-            .collect();
+        let text = comment_lines();
         let mut bytes = make_zip(&[("d/a.go", &text), ("d/b.go", b"package b\n")]);
         for b in &mut bytes[62..92] {
             *b ^= 0x55;
@@ -820,9 +823,7 @@ pub(crate) mod tests {
 
     #[test]
     fn corrupt_entry_is_named() {
-        let text: Vec<u8> = (0..4000u32)
-            .flat_map(|i| format!("// line {i}\n").into_bytes())
-            .collect();
+        let text = comment_lines();
         let mut bytes = make_zip(&[("a.go", &text)]);
         // Local header (30 bytes) + "a.go": the deflate stream starts at 34.
         for b in &mut bytes[60..90] {
