@@ -204,17 +204,7 @@ fn load(
             return out.fail(format!("{name}: no archive bytes were sent"));
         };
         let bytes = spans.time("copy-in", || bus::bytes(b));
-        if source::is_zip(&bytes) {
-            load_zip_in_shares(out, name, &bytes, parsers, &opts, &mut sender, &mut spans)
-        } else {
-            spans
-                .time("unpack", || source::load_archive(name, &bytes, &opts))
-                .map_err(|e| e.to_string())
-                .and_then(|files| {
-                    send_shares(out, name, &files, parsers, &mut sender, &mut spans)?;
-                    Ok(files)
-                })
-        }
+        load_archive_in_shares(out, name, &bytes, parsers, &opts, &mut sender, &mut spans)
     } else if paths.len() != buffers.len() {
         Err(format!(
             "{name}: {} paths but {} file contents",
@@ -222,16 +212,15 @@ fn load(
             buffers.len()
         ))
     } else {
-        spans
-            .time("unpack", || {
-                let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
-                source::from_entries(entries, &opts)
-            })
-            .map_err(|e| e.to_string())
-            .and_then(|files| {
-                send_shares(out, name, &files, parsers, &mut sender, &mut spans)?;
-                Ok(files)
-            })
+        let entries = paths.into_iter().zip(buffers.iter().map(bus::bytes));
+        load_then_share(
+            out,
+            name,
+            || source::from_entries(entries, &opts),
+            parsers,
+            &mut sender,
+            &mut spans,
+        )
     };
     let files = match loaded {
         Ok(f) => f,
@@ -302,6 +291,45 @@ impl ShareSender {
             out.progress(Stage::Read, done, total);
         }
     }
+}
+
+/// An archive's Go files, in shares: a zip's while it is still being inflated
+/// ([`load_zip_in_shares`]), a .tar.gz's once it is loaded (gzip is one stream).
+fn load_archive_in_shares(
+    out: &Reply,
+    name: &str,
+    bytes: &[u8],
+    parsers: u32,
+    opts: &LoadOptions,
+    sender: &mut ShareSender,
+    spans: &mut Spans,
+) -> Result<FileSet, String> {
+    if source::is_zip(bytes) {
+        load_zip_in_shares(out, name, bytes, parsers, opts, sender, spans)
+    } else {
+        load_then_share(
+            out,
+            name,
+            || source::load_archive(name, bytes, opts),
+            parsers,
+            sender,
+            spans,
+        )
+    }
+}
+
+/// Loads a file set with `load` (timed as "unpack"), then sends its Go files in shares.
+fn load_then_share(
+    out: &Reply,
+    name: &str,
+    load: impl FnOnce() -> Result<FileSet, source::SourceError>,
+    parsers: u32,
+    sender: &mut ShareSender,
+    spans: &mut Spans,
+) -> Result<FileSet, String> {
+    let files = spans.time("unpack", load).map_err(|e| e.to_string())?;
+    send_shares(out, name, &files, parsers, sender, spans)?;
+    Ok(files)
 }
 
 /// A loaded file set's Go files, in shares ([`index::go_shares`]).
@@ -523,16 +551,8 @@ fn warm(out: &Reply, link: bool, buffers: &[JsValue]) {
             };
             let mut scratch = Spans::default();
             // Any number of parsers will do: only the code paths matter.
-            let files = if source::is_zip(&bytes) {
-                load_zip_in_shares(out, "warm-up", &bytes, 2, &opts, &mut sender, &mut scratch)
-            } else {
-                source::load_archive("warm-up", &bytes, &opts)
-                    .map_err(|e| e.to_string())
-                    .and_then(|files| {
-                        send_shares(out, "warm-up", &files, 2, &mut sender, &mut scratch)?;
-                        Ok(files)
-                    })
-            };
+            let files =
+                load_archive_in_shares(out, "warm-up", &bytes, 2, &opts, &mut sender, &mut scratch);
             if let (None, Ok(files)) = (&first, files) {
                 first = Some((files, sender.kept.unwrap_or_default()));
             }

@@ -211,7 +211,6 @@ fn unsafe_entry(archive: &str, entry: &str) -> SourceError {
 pub struct ZipBatches<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
     meter: Meter,
-    opts: LoadOptions,
     /// Verdicts so far; the wanted files join it as they are inflated.
     collector: Collector,
     /// Wanted files not inflated yet, by final path.
@@ -295,7 +294,6 @@ impl<'a> ZipBatches<'a> {
         Ok(ZipBatches {
             zip,
             meter,
-            opts: opts.clone(),
             collector,
             pending,
         })
@@ -336,7 +334,7 @@ impl<'a> ZipBatches<'a> {
                 inner: f,
                 meter: &self.meter,
             },
-            &self.opts,
+            self.collector.options(),
         )
         .map_err(|err| self.meter.corrupt(Some(&e.raw_name), err))?;
         self.collector.offer(path, Content::Bytes(bytes));
@@ -522,11 +520,21 @@ pub(crate) mod tests {
         check_repo(&fs);
     }
 
-    /// 4,000 numbered comment lines: a file whose deflate stream is long enough to corrupt.
-    fn comment_lines() -> Vec<u8> {
-        (0..4000u32)
+    /// A zip whose first entry, `first` (4,000 numbered comment lines), has 30 bytes of its
+    /// deflate stream flipped; `rest` follow intact.
+    fn zip_with_corrupt_first(first: &str, rest: &[(&str, &[u8])]) -> Vec<u8> {
+        let text: Vec<u8> = (0..4000u32)
             .flat_map(|i| format!("// line {i}\n").into_bytes())
-            .collect()
+            .collect();
+        let mut entries = vec![(first, &text[..])];
+        entries.extend_from_slice(rest);
+        let mut bytes = make_zip(&entries);
+        // Local header (30 bytes) + name: the deflate stream starts there; skip a little of it.
+        let at = 30 + first.len() + 26;
+        for b in &mut bytes[at..at + 30] {
+            *b ^= 0x55;
+        }
+        bytes
     }
 
     /// Everything a [`FileSet`] holds, for comparing two loads.
@@ -599,13 +607,9 @@ pub(crate) mod tests {
 
     #[test]
     fn zip_entries_that_cannot_be_kept_are_never_inflated() {
-        let text = comment_lines();
         // A corrupt file under vendor/ (excluded) at the top level, where `may_keep` alone
         // could not exclude it (the first component might have been a stripped top directory).
-        let mut bytes = make_zip(&[("vendor/a.go", &text), ("b.go", b"package b\n")]);
-        for b in &mut bytes[70..100] {
-            *b ^= 0x55;
-        }
+        let bytes = zip_with_corrupt_first("vendor/a.go", &[("b.go", b"package b\n")]);
         let fs = load_archive("v.zip", &bytes, &LoadOptions::default()).unwrap();
         assert_eq!(fs.kept_paths(), ["b.go"]);
         assert_eq!(fs.skip_list(), [("vendor", &SkipReason::ExcludedDir)]);
@@ -623,11 +627,7 @@ pub(crate) mod tests {
 
     #[test]
     fn zip_batches_name_the_corrupt_entry() {
-        let text = comment_lines();
-        let mut bytes = make_zip(&[("d/a.go", &text), ("d/b.go", b"package b\n")]);
-        for b in &mut bytes[62..92] {
-            *b ^= 0x55;
-        }
+        let bytes = zip_with_corrupt_first("d/a.go", &[("d/b.go", b"package b\n")]);
         let mut zb = ZipBatches::open("c.zip", &bytes, &LoadOptions::default()).unwrap();
         assert_eq!(zb.read(&["b.go"]).unwrap().len(), 1);
         match zb.read(&["a.go"]).unwrap_err() {
@@ -823,12 +823,7 @@ pub(crate) mod tests {
 
     #[test]
     fn corrupt_entry_is_named() {
-        let text = comment_lines();
-        let mut bytes = make_zip(&[("a.go", &text)]);
-        // Local header (30 bytes) + "a.go": the deflate stream starts at 34.
-        for b in &mut bytes[60..90] {
-            *b ^= 0x55;
-        }
+        let bytes = zip_with_corrupt_first("a.go", &[]);
         let err = load_archive("c.zip", &bytes, &LoadOptions::default()).unwrap_err();
         match &err {
             SourceError::CorruptArchive { archive, entry, .. } => {

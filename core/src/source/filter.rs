@@ -303,6 +303,11 @@ impl Collector {
         !is_dir && self.wants(path, Some(size))
     }
 
+    /// The options the verdicts follow.
+    pub(crate) fn options(&self) -> &LoadOptions {
+        &self.opts
+    }
+
     /// The text of `path` if it is kept so far.
     pub(crate) fn kept(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(String::as_str)

@@ -324,11 +324,11 @@ fn dispatch(ui: Ui, run: &mut Run) -> Result<(), String> {
     // The pool's parsers now (one may have been replaced since `analyse`).
     let parsers = pool::parsers(ui)?;
     while !run.queue.is_empty() {
-        let Some(parser) = parsers
+        let Some((_, parser)) = parsers
             .iter()
-            .copied()
-            .min_by_key(|&p| run.held_by(p))
-            .filter(|&p| run.held_by(p) < HELD_PER_PARSER)
+            .map(|&p| (run.held_by(p), p))
+            .min_by_key(|&(held, _)| held)
+            .filter(|&(held, _)| held < HELD_PER_PARSER)
         else {
             break;
         };
